@@ -1,0 +1,1 @@
+"""From bytes to a filed record: stored originals, type detection, text extraction, tasks."""

@@ -1,0 +1,1 @@
+"""records-dms: customer dossiers, retention and a signed checkout register for QMS archives."""

@@ -1,0 +1,69 @@
+"""Roles (Django groups), confidentiality levels and the actions each role may take."""
+
+from __future__ import annotations
+
+from enum import StrEnum
+
+from django.db import models
+from django.utils.translation import gettext_lazy as _
+
+CLERK = "Records clerk"
+AUDITOR = "QMS auditor"
+COMPLIANCE = "Compliance officer"
+STAFF = "Staff"
+ADMINISTRATOR = "Administrator"
+ROLES = (CLERK, AUDITOR, COMPLIANCE, STAFF, ADMINISTRATOR)
+
+
+class Confidentiality(models.TextChoices):
+    INTERNAL = "internal", _("Internal")
+    CONFIDENTIAL = "confidential", _("Confidential")
+    SECRET = "secret", _("Secret")
+
+
+LEVEL_ORDER = [Confidentiality.INTERNAL, Confidentiality.CONFIDENTIAL, Confidentiality.SECRET]
+
+
+def levels_up_to(level: str) -> frozenset[str]:
+    """Every confidentiality level at or below ``level``."""
+    index = [str(item) for item in LEVEL_ORDER].index(str(level))
+    return frozenset(str(item) for item in LEVEL_ORDER[: index + 1])
+
+
+class Action(StrEnum):
+    VIEW_CUSTOMER = "view_customer"
+    ADD_CUSTOMER = "add_customer"
+    CHANGE_CUSTOMER = "change_customer"
+    VIEW_RECORD = "view_record"
+    READ_RECORD = "read_record"  # open the content: pages and the original
+    ADD_RECORD = "add_record"
+    CHANGE_RECORD = "change_record"
+    MANAGE_COMPLAINTS = "manage_complaints"
+    MANAGE_GRANTS = "manage_grants"
+    VIEW_AUDIT = "view_audit"
+    EXPORT = "export"
+    SEAL = "seal"
+
+
+READ = {Action.VIEW_CUSTOMER, Action.VIEW_RECORD, Action.READ_RECORD}
+
+ROLE_ACTIONS: dict[str, frozenset[Action]] = {
+    CLERK: frozenset(
+        READ
+        | {
+            Action.ADD_CUSTOMER,
+            Action.CHANGE_CUSTOMER,
+            Action.ADD_RECORD,
+            Action.CHANGE_RECORD,
+            Action.MANAGE_COMPLAINTS,
+            Action.MANAGE_GRANTS,
+        }
+    ),
+    AUDITOR: frozenset(READ | {Action.VIEW_AUDIT, Action.EXPORT}),
+    COMPLIANCE: frozenset(READ | {Action.VIEW_AUDIT, Action.SEAL}),
+    STAFF: frozenset(READ),
+    ADMINISTRATOR: frozenset({Action.VIEW_CUSTOMER, Action.MANAGE_GRANTS}),
+}
+
+# Roles that work across the whole archive; Staff see only owned or granted customers.
+ARCHIVE_WIDE_ROLES = frozenset({CLERK, AUDITOR, COMPLIANCE, ADMINISTRATOR})

@@ -1,0 +1,16 @@
+from django.urls import path
+
+from .views.audit import AuditTrailView
+from .views.dossier import ComplaintEditView, ComplaintOpenView, DossierView
+from .views.records import RecordEditView, RecordFileView, RecordView, record_download
+
+urlpatterns = [
+    path("dossiers/<int:pk>/", DossierView.as_view(), name="dossier"),
+    path("dossiers/<int:pk>/file/", RecordFileView.as_view(), name="record_file"),
+    path("dossiers/<int:pk>/complaints/new/", ComplaintOpenView.as_view(), name="complaint_open"),
+    path("complaints/<int:pk>/edit/", ComplaintEditView.as_view(), name="complaint_edit"),
+    path("records/<int:pk>/", RecordView.as_view(), name="record"),
+    path("records/<int:pk>/edit/", RecordEditView.as_view(), name="record_edit"),
+    path("records/<int:pk>/download/", record_download, name="record_download"),
+    path("audit/", AuditTrailView.as_view(), name="audit"),
+]

@@ -1,0 +1,140 @@
+"""Record page (metadata, history, pages), logged download, filing and editing."""
+
+from __future__ import annotations
+
+from django.contrib import messages
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.files.storage import default_storage
+from django.http import FileResponse, Http404, HttpRequest, HttpResponse
+from django.shortcuts import get_object_or_404, redirect
+from django.urls import reverse
+from django.utils.translation import gettext as _
+
+from ingestion.originals import RejectedFile
+from ingestion.services import record_file
+from records_dms.accounts.policy import policy
+from records_dms.accounts.roles import Action
+from records_dms.archive.models import Channel, Customer, Record
+from records_dms.archive.services import record_access_log, record_update
+from records_dms.audit import events
+from records_dms.web.forms import RecordEditForm, RecordFileForm
+
+from .base import ArchiveView
+
+
+def visible_record(request: HttpRequest, pk: int) -> Record:
+    record: Record = get_object_or_404(
+        policy.records(request.user).select_related("customer", "volume", "complaint"), pk=pk
+    )
+    return record
+
+
+class RecordView(ArchiveView):
+    template_name = "web/record.html"
+    required_action = Action.VIEW_RECORD
+    header_icon = "doc-full"
+
+    def get_page_title(self) -> str:
+        return _("Record")
+
+    def get(self, request: HttpRequest, pk: int) -> HttpResponse:
+        record = visible_record(request, pk)
+        can_read = policy.has(request.user, Action.READ_RECORD)
+        record_access_log(record=record, actor=request.user,
+                          purpose=request.GET.get("purpose", ""))
+        context = self.get_context_data(
+            record=record,
+            customer=record.customer,
+            pages=record.pages.all() if can_read else [],
+            can_read=can_read,
+            can_edit=policy.has(request.user, Action.CHANGE_RECORD),
+            revisions=record.revisions.select_related("changed_by"),
+            children=policy.records(request.user).filter(parent=record),
+        )
+        return self.render_to_response(context)
+
+
+def record_download(request: HttpRequest, pk: int) -> FileResponse:
+    """Stream the original, after writing who downloaded it and why to the audit trail."""
+    if not policy.has(request.user, Action.READ_RECORD):
+        raise PermissionDenied
+    record = visible_record(request, pk)
+    if not record.original_key or not default_storage.exists(record.original_key):
+        raise Http404(_("This record has no stored original."))
+    record_access_log(record=record, actor=request.user, action=events.RECORD_DOWNLOADED,
+                      purpose=request.GET.get("purpose", ""))
+    return FileResponse(
+        default_storage.open(record.original_key, "rb"),
+        as_attachment=True,
+        filename=record.original_name or record.reference,
+        content_type=record.mime_type or "application/octet-stream",
+    )
+
+
+class RecordFileView(ArchiveView):
+    template_name = "web/form.html"
+    required_action = Action.ADD_RECORD
+    header_icon = "upload"
+
+    def get_page_title(self) -> str:
+        return _("File a record")
+
+    def _customer(self, request: HttpRequest, pk: int) -> Customer:
+        customer: Customer = get_object_or_404(policy.customers(request.user), pk=pk)
+        return customer
+
+    def get(self, request: HttpRequest, pk: int) -> HttpResponse:
+        customer = self._customer(request, pk)
+        form = RecordFileForm(customer=customer)
+        return self.render_to_response(
+            self.get_context_data(form=form, customer=customer, multipart=True))
+
+    def post(self, request: HttpRequest, pk: int) -> HttpResponse:
+        customer = self._customer(request, pk)
+        form = RecordFileForm(request.POST, request.FILES, customer=customer)
+        if form.is_valid():
+            data = dict(form.cleaned_data)
+            upload = data.pop("file")
+            try:
+                record = record_file(
+                    customer=customer, stream=upload, filename=upload.name,
+                    actor=request.user, channel=Channel.UPLOAD, **data,
+                )
+            except (ValidationError, RejectedFile) as error:
+                form.add_error(None, str(error.messages[0] if isinstance(
+                    error, ValidationError) else error))
+            else:
+                messages.success(request, _("Filed as %s.") % record.reference)
+                return redirect(reverse("web:record", args=[record.pk]))
+        return self.render_to_response(
+            self.get_context_data(form=form, customer=customer, multipart=True))
+
+
+class RecordEditView(ArchiveView):
+    template_name = "web/form.html"
+    required_action = Action.CHANGE_RECORD
+    header_icon = "edit"
+
+    def get_page_title(self) -> str:
+        return _("Edit record")
+
+    def get(self, request: HttpRequest, pk: int) -> HttpResponse:
+        record = visible_record(request, pk)
+        return self.render_to_response(self.get_context_data(
+            form=RecordEditForm(instance=record), customer=record.customer, record=record))
+
+    def post(self, request: HttpRequest, pk: int) -> HttpResponse:
+        record = visible_record(request, pk)
+        form = RecordEditForm(request.POST, instance=Record.objects.get(pk=record.pk))
+        if form.is_valid():
+            data = dict(form.cleaned_data)
+            reason = data.pop("reason")
+            try:
+                record_update(record=record, actor=request.user, reason=reason, **data)
+            except ValidationError as error:
+                form.add_error(None, error)
+            else:
+                messages.success(request, _("Record %s saved.") % record.reference)
+                return redirect(reverse("web:record", args=[record.pk]))
+        return self.render_to_response(self.get_context_data(
+            form=form, customer=record.customer, record=record))

@@ -1,0 +1,39 @@
+from typing import Any
+
+from django.urls import include, path, reverse
+from django.utils.translation import gettext_lazy as _
+from wagtail import hooks
+from wagtail.admin.menu import MenuItem
+from wagtail.permissions import register_permission_policy
+
+from records_dms.accounts.policy import policy
+from records_dms.accounts.roles import Action
+from records_dms.archive.models import Customer
+
+from . import admin_urls
+from .permissions import CustomerPermissionPolicy
+from .views.customers import CustomerViewSet
+
+register_permission_policy(Customer, CustomerPermissionPolicy(Customer))
+
+
+@hooks.register("register_admin_viewset")
+def register_customer_viewset() -> CustomerViewSet:
+    return CustomerViewSet("customers")
+
+
+@hooks.register("register_admin_urls")
+def register_archive_urls() -> list[Any]:
+    return [path("archive/", include((admin_urls.urlpatterns, "web"), namespace="web"))]
+
+
+class AuditMenuItem(MenuItem):  # type: ignore[misc]
+    def is_shown(self, request: Any) -> bool:
+        return policy.has(request.user, Action.VIEW_AUDIT)
+
+
+@hooks.register("register_admin_menu_item")
+def register_audit_menu_item() -> MenuItem:
+    return AuditMenuItem(
+        _("Audit trail"), reverse("web:audit"), icon_name="history", order=900
+    )

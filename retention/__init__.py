@@ -1,0 +1,1 @@
+"""Retention schedules, due reviews, legal holds and certified destruction (issue #5)."""
