@@ -216,8 +216,8 @@ class Record(models.Model):
     sha256 = models.CharField(_("SHA-256"), max_length=64, blank=True, db_index=True)
     page_count = models.PositiveIntegerField(_("pages"), default=0)
     created_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, null=True, on_delete=models.PROTECT, related_name="+",
-        verbose_name=_("filed by"),
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT,
+        related_name="+", verbose_name=_("filed by"),
     )
     created_at = models.DateTimeField(_("filed at"), auto_now_add=True)
 
@@ -258,7 +258,8 @@ class RecordRevision(models.Model):
 
     record = models.ForeignKey(Record, on_delete=models.CASCADE, related_name="revisions")
     changed_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, null=True, on_delete=models.PROTECT, related_name="+"
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT,
+        related_name="+",
     )
     changed_at = models.DateTimeField(auto_now_add=True)
     reason = models.CharField(max_length=255, blank=True)

@@ -6,10 +6,11 @@ import datetime
 from collections.abc import Iterable, Mapping
 from typing import Any
 
+from django.conf import settings
 from django.contrib.auth.models import AbstractBaseUser, AnonymousUser
 from django.core.exceptions import ValidationError
 from django.db import transaction
-from django.utils import timezone
+from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
 from records_dms.audit import events
@@ -132,9 +133,11 @@ REGISTER_PREFIX = {ComplaintRegister.FORWARDED: "ZC", ComplaintRegister.DIRECT: 
 
 
 def _major_volume(complaint: ComplaintCase, actor: User) -> Volume:
-    title = _("Major complaint %(number)s: %(subject)s") % {
-        "number": complaint.number, "subject": complaint.subject,
-    }
+    # Stored data is written in the archive's language, whatever the clerk's screen shows.
+    with translation.override(settings.LANGUAGE_CODE):
+        title = _("Major complaint %(number)s: %(subject)s") % {
+            "number": complaint.number, "subject": complaint.subject,
+        }
     return volume_create(customer=complaint.customer, title=title[:200], actor=actor)
 
 
@@ -227,6 +230,8 @@ def record_create(
     """
     if customer.sealed:
         raise ValidationError(_("The dossier of %(code)s is sealed.") % {"code": customer.code})
+    if type not in TYPE_CODES:
+        raise ValidationError(_("Unknown record type: %(type)s") % {"type": type})
     with transaction.atomic():
         record = Record(
             customer=customer, type=type, title=title.strip(), document_date=document_date,

@@ -3,6 +3,9 @@
 from __future__ import annotations
 
 import json
+from collections.abc import Iterator
+from contextlib import contextmanager
+from contextvars import ContextVar
 from dataclasses import dataclass
 from typing import Any
 
@@ -11,6 +14,20 @@ from django.db import transaction
 from django.utils import timezone
 
 from .models import GENESIS_HASH, AuditChainHead, AuditEvent
+
+
+# Who is acting when no user is (the CLI operator, a task, a migration).
+_operator: ContextVar[str] = ContextVar("audit_operator", default="system")
+
+
+@contextmanager
+def audit_operator(name: str) -> Iterator[None]:
+    """Record events written inside this block without a user as made by ``name``."""
+    token = _operator.set(name)
+    try:
+        yield
+    finally:
+        _operator.reset(token)
 
 
 def _normalise(data: dict[str, Any]) -> dict[str, Any]:
@@ -41,7 +58,7 @@ def audit_log(
             sequence=head.last_sequence + 1,
             occurred_at=timezone.now(),
             actor_id=user.pk if user is not None else None,
-            actor_name=actor_name or (user.get_username() if user is not None else "system"),
+            actor_name=actor_name or (user.get_username() if user is not None else _operator.get()),
             action=action,
             object_type=obj._meta.model_name if obj is not None else "",
             object_id=str(obj.pk) if obj is not None else "",

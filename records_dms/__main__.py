@@ -1,0 +1,3 @@
+from records_dms.cli import main
+
+raise SystemExit(main())

@@ -1,0 +1,187 @@
+"""The `dms` command: the operator's tool (see the CLI contract in README.md).
+
+Exit status: 0 success, 1 a failure the output explains, 2 bad usage.
+"""
+
+from __future__ import annotations
+
+import argparse
+import getpass
+import json
+import os
+import signal
+import subprocess
+import sys
+from collections.abc import Callable, Sequence
+from typing import Any
+
+EXIT_OK, EXIT_FAILURE, EXIT_USAGE = 0, 1, 2
+
+
+class CommandError(Exception):
+    """A failure to report in one line and exit 1."""
+
+
+def _setup() -> None:
+    os.environ.setdefault("DJANGO_SETTINGS_MODULE", "records_dms.settings")
+    import django
+
+    django.setup()
+
+
+def _emit(args: argparse.Namespace, payload: Any, text: str) -> None:
+    if getattr(args, "json", False):
+        print(json.dumps(payload, ensure_ascii=False, indent=2, default=str))
+    else:
+        print(text)
+
+
+def _actor(args: argparse.Namespace) -> Any:
+    """The user named by --as, or None (the operator, recorded by OS user name)."""
+    from django.contrib.auth import get_user_model
+
+    username = getattr(args, "as_user", None)
+    if not username:
+        return None
+    user = get_user_model().objects.filter(username=username, is_active=True).first()
+    if user is None:
+        raise CommandError(f"no active user named {username!r}")
+    return user
+
+
+def operator_name() -> str:
+    return f"cli:{getpass.getuser()}"
+
+
+# Commands ------------------------------------------------------------------------------------
+
+def cmd_run(args: argparse.Namespace) -> int:
+    from django.conf import settings
+    from django.core.management import call_command
+
+    call_command("migrate", interactive=False, verbosity=0)
+    call_command("collectstatic", interactive=False, verbosity=0)
+    worker = subprocess.Popen([sys.executable, "-m", "records_dms", "worker"])
+    signal.signal(signal.SIGTERM, lambda *_: sys.exit(0))
+    try:
+        from waitress import serve
+
+        from records_dms.wsgi import application
+
+        print(f"records-dms is serving on http://{args.host}:{args.port}/ "
+              f"(data in {settings.DATA_DIR}); Ctrl+C stops it.", flush=True)
+        serve(application, host=args.host, port=args.port, threads=8, ident="records-dms")
+    finally:
+        worker.terminate()
+        worker.wait(timeout=30)
+    return EXIT_OK
+
+
+def cmd_worker(args: argparse.Namespace) -> int:
+    from django.core.management import call_command
+
+    options: dict[str, Any] = {"queue_name": "*", "reload": False}
+    if args.batch:
+        options["batch"] = True
+        options["startup_delay"] = False
+    call_command("db_worker", **options)
+    return EXIT_OK
+
+
+def cmd_demo(args: argparse.Namespace) -> int:
+    from records_dms.demo import demo_load
+
+    result = demo_load(stdout=sys.stderr if args.json else sys.stdout)
+    _emit(args, result.as_dict(), result.summary())
+    return EXIT_OK
+
+
+def cmd_customer_add(args: argparse.Namespace) -> int:
+    from django.core.exceptions import ValidationError
+
+    from records_dms.api.serializers import CustomerSerializer
+    from records_dms.archive.services import customer_create
+
+    try:
+        customer = customer_create(code=args.code, name=args.name, kind=args.kind,
+                                   actor=_actor(args))
+    except ValidationError as error:
+        raise CommandError("; ".join(error.messages)) from error
+    _emit(args, CustomerSerializer(customer).data, f"created {customer}")
+    return EXIT_OK
+
+
+def cmd_verify(args: argparse.Namespace) -> int:
+    from records_dms.verify import verify_all
+
+    findings, counts = verify_all()
+    payload = {"ok": not findings, "counts": counts,
+               "findings": [finding.as_dict() for finding in findings]}
+    lines = [f"{f.check}: {f.subject}: {f.problem}" for f in findings]
+    summary = ", ".join(f"{count} {name.replace('_', ' ')}" for name, count in counts.items())
+    text = "\n".join(lines) if lines else f"verified: {summary}, no problems found"
+    _emit(args, payload, text)
+    return EXIT_FAILURE if findings else EXIT_OK
+
+
+def cmd_manage(args: argparse.Namespace) -> int:
+    from django.core.management import execute_from_command_line
+
+    execute_from_command_line(["dms manage", *args.rest])
+    return EXIT_OK
+
+
+# Parser --------------------------------------------------------------------------------------
+
+def build_parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(prog="dms", description=__doc__)
+    commands = parser.add_subparsers(dest="command", required=True)
+
+    def add(name: str, handler: Callable[[argparse.Namespace], int], help_text: str,
+            parent: Any = commands, json_flag: bool = False) -> argparse.ArgumentParser:
+        sub: argparse.ArgumentParser = parent.add_parser(name, help=help_text)
+        sub.set_defaults(handler=handler)
+        if json_flag:
+            sub.add_argument("--json", action="store_true", help="print JSON")
+        sub.add_argument("--as", dest="as_user", metavar="USERNAME",
+                         help="act with this user's permissions (recorded in the audit trail)")
+        return sub
+
+    run = add("run", cmd_run, "migrate, then serve the web app with a task worker")
+    run.add_argument("--port", type=int, default=8000)
+    run.add_argument("--host", default="127.0.0.1")
+    worker = add("worker", cmd_worker, "run a background task worker")
+    worker.add_argument("--batch", action="store_true", help="run queued tasks, then exit")
+    add("demo", cmd_demo, "load demo customers, records and users", json_flag=True)
+
+    customer = commands.add_parser("customer", help="customers")
+    customer_commands = customer.add_subparsers(dest="subcommand", required=True)
+    customer_add = add("add", cmd_customer_add, "create a customer", customer_commands,
+                       json_flag=True)
+    customer_add.add_argument("code")
+    customer_add.add_argument("name")
+    customer_add.add_argument("--kind", default="enterprise",
+                              choices=["enterprise", "individual", "prospect", "partner"])
+
+    add("verify", cmd_verify, "check the audit chain and stored originals", json_flag=True)
+    manage = add("manage", cmd_manage, "run a Django management command")
+    manage.add_argument("rest", nargs=argparse.REMAINDER)
+    return parser
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    args = build_parser().parse_args(argv)
+    _setup()
+    from records_dms.audit.services import audit_operator
+
+    try:
+        with audit_operator(operator_name()):
+            result: int = args.handler(args)
+    except CommandError as error:
+        print(f"dms: {error}", file=sys.stderr)
+        return EXIT_FAILURE
+    return result
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())

@@ -1,0 +1,44 @@
+"""Render plain Chinese/English text to a born-digital PDF (demo data and test fixtures)."""
+
+from __future__ import annotations
+
+import io
+from pathlib import Path
+from xml.sax.saxutils import escape
+
+from reportlab.lib.pagesizes import A4
+from reportlab.lib.styles import ParagraphStyle
+from reportlab.pdfbase import pdfmetrics
+from reportlab.pdfbase.cidfonts import UnicodeCIDFont
+from reportlab.pdfbase.ttfonts import TTFont
+from reportlab.platypus import PageBreak, Paragraph, SimpleDocTemplate, Spacer
+
+WQY_ZENHEI = Path("/usr/share/fonts/truetype/wqy/wqy-zenhei.ttc")
+
+
+def chinese_font() -> str:
+    """An embedded CJK TrueType font when Debian's is installed, else reportlab's CID font."""
+    if "DMS-CJK" in pdfmetrics.getRegisteredFontNames():
+        return "DMS-CJK"
+    if WQY_ZENHEI.exists():
+        pdfmetrics.registerFont(TTFont("DMS-CJK", str(WQY_ZENHEI), subfontIndex=0))
+        return "DMS-CJK"
+    if "STSong-Light" not in pdfmetrics.getRegisteredFontNames():
+        pdfmetrics.registerFont(UnicodeCIDFont("STSong-Light"))
+    return "STSong-Light"
+
+
+def render_text_pdf(title: str, pages: list[list[str]]) -> bytes:
+    """A PDF with ``title`` on top and one list of paragraphs per page."""
+    font = chinese_font()
+    heading = ParagraphStyle("heading", fontName=font, fontSize=16, leading=22, wordWrap="CJK")
+    body = ParagraphStyle("body", fontName=font, fontSize=11, leading=17, wordWrap="CJK")
+    buffer = io.BytesIO()
+    document = SimpleDocTemplate(buffer, pagesize=A4, title=title, author="records-dms")
+    story: list = [Paragraph(escape(title), heading), Spacer(1, 12)]
+    for number, paragraphs in enumerate(pages):
+        if number:
+            story.append(PageBreak())
+        story += [Paragraph(escape(text), body) for text in paragraphs]
+    document.build(story)
+    return buffer.getvalue()

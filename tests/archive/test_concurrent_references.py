@@ -1,0 +1,33 @@
+"""Reference numbers stay unique and gap-free when several processes file at once."""
+
+import multiprocessing
+from concurrent.futures import ProcessPoolExecutor
+
+import pytest
+from django.db import connection
+
+from records_dms.archive.models import Record
+
+from ..concurrency import database_url_of, file_records
+from ..factories import CustomerFactory
+
+PROCESSES = 4
+PER_PROCESS = 15
+
+
+@pytest.mark.django_db(transaction=True)
+def test_parallel_filing_gives_unique_gap_free_references(tmp_path):
+    CustomerFactory(code="KH-0909")
+    url = database_url_of(connection.settings_dict)
+    context = multiprocessing.get_context("spawn")
+    with ProcessPoolExecutor(PROCESSES, mp_context=context) as pool:
+        futures = [
+            pool.submit(file_records, url, str(tmp_path), "KH-0909", PER_PROCESS)
+            for _ in range(PROCESSES)
+        ]
+        references = [ref for future in futures for ref in future.result(timeout=120)]
+    total = PROCESSES * PER_PROCESS
+    assert len(set(references)) == total
+    expected = {f"KH-0909-TS-2024-{n:04d}" for n in range(1, total + 1)}
+    assert set(references) == expected
+    assert set(Record.objects.values_list("reference", flat=True)) == expected

@@ -1,0 +1,60 @@
+from __future__ import annotations
+
+from typing import Any
+
+import pytest
+from django.test import Client
+
+from records_dms.accounts import roles
+from records_dms.accounts.roles import Confidentiality
+
+from .factories import CustomerFactory, UserFactory
+
+ROLE_CLEARANCE = {
+    roles.CLERK: Confidentiality.SECRET,
+    roles.AUDITOR: Confidentiality.SECRET,
+    roles.COMPLIANCE: Confidentiality.SECRET,
+    roles.STAFF: Confidentiality.INTERNAL,
+    roles.ADMINISTRATOR: Confidentiality.INTERNAL,
+}
+ROLE_USERNAMES = {
+    roles.CLERK: "clerk", roles.AUDITOR: "auditor", roles.COMPLIANCE: "compliance",
+    roles.STAFF: "staff", roles.ADMINISTRATOR: "admin",
+}
+
+
+@pytest.fixture(autouse=True)
+def _isolated_media_and_tasks(settings: Any, tmp_path: Any) -> None:
+    """Each test stores originals in its own folder and runs tasks at once."""
+    settings.MEDIA_ROOT = tmp_path / "media"
+    settings.DATA_DIR = tmp_path
+    settings.TASKS = {"default": {"BACKEND": "django_tasks.backends.immediate.ImmediateBackend"}}
+    settings.LANGUAGE_CODE = "en"
+    # Hashing stays real in production; tests need not spend a second per user on it.
+    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+
+
+@pytest.fixture
+def users(db: None) -> dict[str, Any]:
+    """One user per role, with the clearance the demo gives that role."""
+    return {
+        role: UserFactory(username=name, role=role, clearance=ROLE_CLEARANCE[role])
+        for role, name in ROLE_USERNAMES.items()
+    }
+
+
+@pytest.fixture
+def clerk(users: dict[str, Any]) -> Any:
+    return users[roles.CLERK]
+
+
+@pytest.fixture
+def customer(db: None) -> Any:
+    return CustomerFactory(code="KH-0101", name="华东精密机械有限公司")
+
+
+def client_for(user: Any | None) -> Client:
+    client = Client()
+    if user is not None:
+        client.force_login(user)
+    return client
