@@ -52,6 +52,12 @@ class CustomerEditView(generic.EditView):  # type: ignore[misc]
         kwargs["instance"] = Customer.objects.get(pk=self.object.pk)
         return kwargs
 
+    def get_usage_url(self) -> None:
+        return None
+
+    def get_history_url(self) -> None:
+        return None
+
     def save_instance(self) -> Customer:
         data = {field: self.form.cleaned_data[field] for field in FORM_FIELDS if field != "code"}
         return customer_update(customer=self.object, actor=self.request.user, **data)
@@ -89,4 +95,6 @@ class CustomerViewSet(ModelViewSet):  # type: ignore[misc]
 
     def get_urlpatterns(self) -> list[Any]:
         # No delete view: a dossier is never removed, only sealed or destroyed by retention.
-        return [p for p in super().get_urlpatterns() if p.name != "delete"]
+        # No history or usage views either: the audit trail is the history.
+        kept = {"index", "index_results", "add", "edit"}
+        return [p for p in super().get_urlpatterns() if p.name in kept]

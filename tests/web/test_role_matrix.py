@@ -1,0 +1,146 @@
+"""Every admin view and API endpoint of the archive, for every role and for anonymous users.
+
+The URL list is read from the resolver, so a view added without an entry here fails the test.
+"""
+
+from __future__ import annotations
+
+import datetime
+from typing import Any
+
+import pytest
+from django.urls import URLPattern, URLResolver, get_resolver, reverse
+
+from records_dms.accounts import roles
+from records_dms.accounts.services import grant_create
+from records_dms.archive.services import complaint_open
+from records_dms.audit.models import AuditEvent
+
+from ..conftest import client_for
+from ..factories import file_pdf
+
+OURS = ("web:", "customers:", "api:")
+CLERK, AUDITOR, COMPLIANCE, STAFF, ADMIN = (
+    roles.CLERK, roles.AUDITOR, roles.COMPLIANCE, roles.STAFF, roles.ADMINISTRATOR,
+)
+EVERYONE = {CLERK, AUDITOR, COMPLIANCE, STAFF, ADMIN}
+READERS = {CLERK, AUDITOR, COMPLIANCE, STAFF}
+
+# url name -> (roles allowed to GET it, kwargs key)
+EXPECTED_GET: dict[str, tuple[set[str], str]] = {
+    "web:dossier": (EVERYONE, "customer"),
+    "web:record_file": ({CLERK}, "customer"),
+    "web:complaint_open": ({CLERK}, "customer"),
+    "web:complaint_edit": ({CLERK}, "complaint"),
+    "web:record": (READERS, "record"),
+    "web:record_edit": ({CLERK}, "record"),
+    "web:record_download": (READERS, "record"),
+    "web:audit": ({AUDITOR, COMPLIANCE}, ""),
+    "customers:index": (EVERYONE, ""),
+    "customers:index_results": (EVERYONE, ""),
+    "customers:add": ({CLERK}, ""),
+    "customers:edit": ({CLERK}, "customer"),
+    "api:api-root": (EVERYONE, ""),
+    "api:schema": (EVERYONE | {"anonymous"}, ""),
+    "api:customer-list": (EVERYONE, ""),
+    "api:customer-detail": (EVERYONE, "code"),
+    "api:record-list": (EVERYONE, ""),  # trimmed to nothing for administrators
+    "api:record-detail": (READERS, "record"),
+    "api:record-download": (READERS, "record"),
+    "api:token": (set(), ""),  # POST only
+}
+ROLES = [CLERK, AUDITOR, COMPLIANCE, STAFF, ADMIN, "anonymous"]
+
+
+def our_url_names() -> set[str]:
+    names: set[str] = set()
+
+    def walk(patterns: list[Any], namespace: str) -> None:
+        for pattern in patterns:
+            if isinstance(pattern, URLResolver):
+                inner = f"{namespace}{pattern.namespace}:" if pattern.namespace else namespace
+                walk(pattern.url_patterns, inner)
+            elif isinstance(pattern, URLPattern) and pattern.name:
+                name = f"{namespace}{pattern.name}"
+                if name.startswith(OURS):
+                    names.add(name)
+
+    walk(get_resolver().url_patterns, "")
+    return names
+
+
+def test_every_url_of_ours_has_an_expectation():
+    assert our_url_names() == set(EXPECTED_GET)
+
+
+@pytest.fixture
+def world(users, customer, clerk):
+    grant_create(user=users[STAFF], customer=customer, actor=clerk)
+    case = complaint_open(customer=customer, channel="direct", subject="维修慢",
+                          opened_on=datetime.date(2024, 5, 6), actor=clerk)
+    record = file_pdf(customer, actor=clerk, complaint=case)
+    return {"customer": customer.pk, "record": record.pk, "complaint": case.pk,
+            "code": customer.code}
+
+
+def url_for(name: str, key: str, world: dict[str, Any]) -> str:
+    if not key:
+        return reverse(name)
+    kwarg = "code" if key == "code" else "pk"
+    return reverse(name, kwargs={kwarg: world[key]})
+
+
+def refused(response: Any, role: str) -> bool:
+    if role == "anonymous":
+        return response.status_code in (401, 403) or (
+            response.status_code == 302 and "/login/" in response["Location"]
+        )
+    # Objects outside a user's reach are 404 so their existence does not leak.
+    return response.status_code in (403, 404) or (
+        response.status_code == 302 and response["Location"].rstrip("/").endswith("/admin")
+    )
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize("role", ROLES)
+def test_get_matrix(role, users, world):
+    client = client_for(None if role == "anonymous" else users[role])
+    for name, (allowed, key) in EXPECTED_GET.items():
+        response = client.get(url_for(name, key, world))
+        if role in allowed:
+            assert response.status_code == 200, (name, role, response.status_code)
+        elif name == "api:token":
+            assert response.status_code == 405, (name, role)
+        else:
+            assert refused(response, role), (name, role, response.status_code)
+
+
+WRITES = {
+    "web:record_file": ("customer", {"type": "minutes", "title": "x", "document_date":
+                                     "2024-01-01", "confidentiality": "internal"}),
+    "web:complaint_open": ("customer", {"subject": "x", "channel": "direct",
+                                        "severity": "normal", "opened_on": "2024-01-01"}),
+    "web:complaint_edit": ("complaint", {"subject": "改", "severity": "major"}),
+    "web:record_edit": ("record", {"title": "改", "type": "complaint",
+                                   "document_date": "2024-01-01", "received_date": "2024-01-01",
+                                   "channel": "upload", "confidentiality": "internal",
+                                   "language": "zh-hans"}),
+    "customers:add": ("", {"code": "KH-9999", "name": "新客户", "kind": "enterprise",
+                           "status": "active"}),
+    "customers:edit": ("customer", {"name": "改名", "kind": "enterprise", "status": "active"}),
+}
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize("role", [AUDITOR, COMPLIANCE, STAFF, ADMIN, "anonymous"])
+def test_refused_writes_change_nothing(role, users, world):
+    client = client_for(None if role == "anonymous" else users[role])
+    before = AuditEvent.objects.count()
+    for name, (key, data) in WRITES.items():
+        response = client.post(url_for(name, key, world), data)
+        assert refused(response, role), (name, role, response.status_code)
+    response = client.post(reverse("api:record-list"), {"customer": "KH-0101",
+                                                        "type": "minutes"})
+    assert response.status_code in (401, 403), role
+    # Nothing was written, not even an audit event.
+    assert AuditEvent.objects.count() == before
