@@ -19,9 +19,9 @@ def record_file(
     stream: IO[bytes],
     filename: str,
     type: str,
-    title: str,
     document_date: datetime.date,
     actor: User,
+    title: str = "",
     **fields: Any,
 ) -> Record:
     """File one uploaded file as a new record; its text is extracted in the background.

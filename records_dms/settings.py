@@ -190,11 +190,12 @@ SPECTACULAR_SETTINGS = {
     "DESCRIPTION": "Customer dossiers and records of a quality-management archive.",
     "VERSION": "1",
     "SERVE_INCLUDE_SCHEMA": False,
+    "PREPROCESSING_HOOKS": ["records_dms.api.schema.only_public_api"],
 }
 
 SESSION_COOKIE_HTTPONLY = True
 CSRF_COOKIE_HTTPONLY = False
-X_FRAME_OPTIONS = "SAMEORIGIN"  # Wagtail previews frame the admin itself
+X_FRAME_OPTIONS = "DENY"
 SECURE_CONTENT_TYPE_NOSNIFF = True
 SECURE_REFERRER_POLICY = "same-origin"
 if HTTPS:

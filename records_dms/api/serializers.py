@@ -53,7 +53,7 @@ class RecordDetailSerializer(RecordSerializer):
 
 
 class RecordUploadSerializer(serializers.Serializer[Any]):
-    file = serializers.FileField()
+    file = serializers.FileField(allow_empty_file=True)
     customer = serializers.CharField(help_text="customer code")
     type = serializers.ChoiceField(choices=RecordType.choices)
     title = serializers.CharField(max_length=300, required=False, allow_blank=True)

@@ -34,7 +34,8 @@ class RecordLinksMixin:
 
 
 class RecordFileForm(RecordLinksMixin, forms.Form):
-    file = forms.FileField(label=_("File"))
+    # Empty files reach the filing service, which refuses them naming the file.
+    file = forms.FileField(label=_("File"), allow_empty_file=True)
     type = forms.ChoiceField(label=_("record type"), choices=RecordType.choices)
     title = forms.CharField(label=_("title"), max_length=300, required=False)
     document_date = forms.DateField(label=_("document date"), widget=DateInput)
