@@ -23,7 +23,7 @@ def normalise_text(text: str) -> str:
 
 
 def pdf_pages(stream: IO[bytes]) -> list[PageText]:
-    with pdfplumber.open(stream) as pdf:
+    with pdfplumber.open(stream) as pdf:  # type: ignore[arg-type]  # any binary stream works
         return [
             (normalise_text(page.extract_text() or ""), PageSource.TEXT_LAYER, None)
             for page in pdf.pages

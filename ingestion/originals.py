@@ -31,8 +31,11 @@ class StoredOriginal:
 
     def as_metadata(self) -> dict[str, object]:
         return {
-            "key": self.key, "name": self.name, "size": self.size,
-            "sha256": self.sha256, "mime_type": self.mime_type,
+            "key": self.key,
+            "name": self.name,
+            "size": self.size,
+            "sha256": self.sha256,
+            "mime_type": self.mime_type,
         }
 
 
@@ -99,7 +102,11 @@ def original_store(stream: IO[bytes], name: str) -> StoredOriginal:
                 default_storage.delete(saved)
                 created = False
     return StoredOriginal(
-        key=key, name=name, size=size, sha256=sha256, mime_type=sniff_mime_type(head),
+        key=key,
+        name=name,
+        size=size,
+        sha256=sha256,
+        mime_type=sniff_mime_type(head),
         created=created,
     )
 

@@ -32,8 +32,13 @@ def record_file(
     stored = original_store(stream, filename)
     try:
         record = record_create(
-            customer=customer, type=type, title=title or filename, document_date=document_date,
-            actor=actor, original=stored.as_metadata(), **fields,
+            customer=customer,
+            type=type,
+            title=title or filename,
+            document_date=document_date,
+            actor=actor,
+            original=stored.as_metadata(),
+            **fields,
         )
     except BaseException:
         original_discard(stored)

@@ -55,6 +55,7 @@ def operator_name() -> str:
 
 # Commands ------------------------------------------------------------------------------------
 
+
 def cmd_run(args: argparse.Namespace) -> int:
     from django.conf import settings
     from django.core.management import call_command
@@ -68,8 +69,11 @@ def cmd_run(args: argparse.Namespace) -> int:
 
         from records_dms.wsgi import application
 
-        print(f"records-dms is serving on http://{args.host}:{args.port}/ "
-              f"(data in {settings.DATA_DIR}); Ctrl+C stops it.", flush=True)
+        print(
+            f"records-dms is serving on http://{args.host}:{args.port}/ "
+            f"(data in {settings.DATA_DIR}); Ctrl+C stops it.",
+            flush=True,
+        )
         serve(application, host=args.host, port=args.port, threads=8, ident="records-dms")
     finally:
         worker.terminate()
@@ -103,8 +107,9 @@ def cmd_customer_add(args: argparse.Namespace) -> int:
     from records_dms.archive.services import customer_create
 
     try:
-        customer = customer_create(code=args.code, name=args.name, kind=args.kind,
-                                   actor=_actor(args))
+        customer = customer_create(
+            code=args.code, name=args.name, kind=args.kind, actor=_actor(args)
+        )
     except ValidationError as error:
         raise CommandError("; ".join(error.messages)) from error
     _emit(args, CustomerSerializer(customer).data, f"created {customer}")
@@ -115,8 +120,11 @@ def cmd_verify(args: argparse.Namespace) -> int:
     from records_dms.verify import verify_all
 
     findings, counts = verify_all()
-    payload = {"ok": not findings, "counts": counts,
-               "findings": [finding.as_dict() for finding in findings]}
+    payload = {
+        "ok": not findings,
+        "counts": counts,
+        "findings": [finding.as_dict() for finding in findings],
+    }
     lines = [f"{f.check}: {f.subject}: {f.problem}" for f in findings]
     summary = ", ".join(f"{count} {name.replace('_', ' ')}" for name, count in counts.items())
     text = "\n".join(lines) if lines else f"verified: {summary}, no problems found"
@@ -133,18 +141,28 @@ def cmd_manage(args: argparse.Namespace) -> int:
 
 # Parser --------------------------------------------------------------------------------------
 
+
 def build_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(prog="dms", description=__doc__)
     commands = parser.add_subparsers(dest="command", required=True)
 
-    def add(name: str, handler: Callable[[argparse.Namespace], int], help_text: str,
-            parent: Any = commands, json_flag: bool = False) -> argparse.ArgumentParser:
+    def add(
+        name: str,
+        handler: Callable[[argparse.Namespace], int],
+        help_text: str,
+        parent: Any = commands,
+        json_flag: bool = False,
+    ) -> argparse.ArgumentParser:
         sub: argparse.ArgumentParser = parent.add_parser(name, help=help_text)
         sub.set_defaults(handler=handler)
         if json_flag:
             sub.add_argument("--json", action="store_true", help="print JSON")
-        sub.add_argument("--as", dest="as_user", metavar="USERNAME",
-                         help="act with this user's permissions (recorded in the audit trail)")
+        sub.add_argument(
+            "--as",
+            dest="as_user",
+            metavar="USERNAME",
+            help="act with this user's permissions (recorded in the audit trail)",
+        )
         return sub
 
     run = add("run", cmd_run, "migrate, then serve the web app with a task worker")
@@ -156,12 +174,14 @@ def build_parser() -> argparse.ArgumentParser:
 
     customer = commands.add_parser("customer", help="customers")
     customer_commands = customer.add_subparsers(dest="subcommand", required=True)
-    customer_add = add("add", cmd_customer_add, "create a customer", customer_commands,
-                       json_flag=True)
+    customer_add = add(
+        "add", cmd_customer_add, "create a customer", customer_commands, json_flag=True
+    )
     customer_add.add_argument("code")
     customer_add.add_argument("name")
-    customer_add.add_argument("--kind", default="enterprise",
-                              choices=["enterprise", "individual", "prospect", "partner"])
+    customer_add.add_argument(
+        "--kind", default="enterprise", choices=["enterprise", "individual", "prospect", "partner"]
+    )
 
     add("verify", cmd_verify, "check the audit chain and stored originals", json_flag=True)
     manage = add("manage", cmd_manage, "run a Django management command")

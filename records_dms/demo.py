@@ -21,8 +21,8 @@ from django.db import transaction
 
 from ingestion.services import record_file
 from records_dms.accounts import roles
-from records_dms.accounts.services import clearance_set, grant_create
 from records_dms.accounts.roles import Confidentiality
+from records_dms.accounts.services import clearance_set, grant_create
 from records_dms.archive.models import (
     Channel,
     ComplaintChannel,
@@ -97,12 +97,19 @@ class DemoResult:
     records: int = 0
 
     def as_dict(self) -> dict[str, Any]:
-        return {"created": self.created, "customers": self.customers, "records": self.records,
-                "logins": [{"username": u, "password": p} for u, p in self.logins.items()]}
+        return {
+            "created": self.created,
+            "customers": self.customers,
+            "records": self.records,
+            "logins": [{"username": u, "password": p} for u, p in self.logins.items()],
+        }
 
     def summary(self) -> str:
-        head = (f"demo loaded: {len(self.customers)} customers, {self.records} records"
-                if self.created else "demo data already loaded")
+        head = (
+            f"demo loaded: {len(self.customers)} customers, {self.records} records"
+            if self.created
+            else "demo data already loaded"
+        )
         return "\n".join([head, *(f"  {user:<11} {pw}" for user, pw in self.logins.items())])
 
 
@@ -145,12 +152,26 @@ def _users(passwords: dict[str, str]) -> dict[str, Any]:
     return users
 
 
-def _file(customer: Customer, clerk: Any, record_type: str, title: str, day: datetime.date,
-          paragraphs: list[str], **fields: Any) -> None:
+def _file(
+    customer: Customer,
+    clerk: Any,
+    record_type: str,
+    title: str,
+    day: datetime.date,
+    paragraphs: list[str],
+    **fields: Any,
+) -> None:
     pdf = render_text_pdf(title, [paragraphs, POLICY])
     record_file(
-        customer=customer, stream=io.BytesIO(pdf), filename=f"{title}.pdf", type=record_type,
-        title=title, document_date=day, actor=clerk, channel=Channel.SCAN, **fields,
+        customer=customer,
+        stream=io.BytesIO(pdf),
+        filename=f"{title}.pdf",
+        type=record_type,
+        title=title,
+        document_date=day,
+        actor=clerk,
+        channel=Channel.SCAN,
+        **fields,
     )
 
 
@@ -158,37 +179,115 @@ def _dossier(index: int, customer: Customer, clerk: Any) -> int:
     year = 2024
     general = volume_create(customer=customer, title=f"{year} 年度文件", actor=clerk)
     d = datetime.date
-    _file(customer, clerk, RecordType.CONTRACT, f"客户档案管理服务合同 {customer.code}",
-          d(year, 1, 8 + index), CONTRACT, volume=general, physical_location="一号库房 3柜 2架 1盒")
-    _file(customer, clerk, RecordType.MINUTES, "年度客户关系维护会议纪要", d(year, 3, 15),
-          MINUTES, volume=general)
-    _file(customer, clerk, RecordType.PHONE_RECORD, "客户来电记录:工程报修", d(year, 4, 2),
-          PHONE, volume=general)
-    _file(customer, clerk, RecordType.SURVEY, f"{year} 年度顾客满意度调查", d(year, 11, 20),
-          SURVEY, volume=general)
-    _file(customer, clerk, RecordType.CONTRACT_AMENDMENT, "合同变更:保密条款补充",
-          d(year, 6, 1), CONTRACT[1:], volume=general,
-          confidentiality=Confidentiality.CONFIDENTIAL)
-    normal = complaint_open(
-        customer=customer, channel=ComplaintChannel.FORWARDED_PHONE, actor=clerk,
-        subject="维修响应不及时", opened_on=d(year, 5, 6),
+    _file(
+        customer,
+        clerk,
+        RecordType.CONTRACT,
+        f"客户档案管理服务合同 {customer.code}",
+        d(year, 1, 8 + index),
+        CONTRACT,
+        volume=general,
+        physical_location="一号库房 3柜 2架 1盒",
     )
-    _file(customer, clerk, RecordType.COMPLAINT, "顾客投诉登记:维修响应不及时", d(year, 5, 6),
-          COMPLAINT, complaint=normal, volume=general)
-    _file(customer, clerk, RecordType.COMPLAINT_HANDLING, "投诉处理记录:维修响应不及时",
-          d(year, 5, 20), COMPLAINT_HANDLING, complaint=normal, volume=general)
-    complaint_update(complaint=normal, actor=clerk, closed_on=d(year, 5, 20),
-                     outcome="已致歉并完成维修,客户满意。")
+    _file(
+        customer,
+        clerk,
+        RecordType.MINUTES,
+        "年度客户关系维护会议纪要",
+        d(year, 3, 15),
+        MINUTES,
+        volume=general,
+    )
+    _file(
+        customer,
+        clerk,
+        RecordType.PHONE_RECORD,
+        "客户来电记录:工程报修",
+        d(year, 4, 2),
+        PHONE,
+        volume=general,
+    )
+    _file(
+        customer,
+        clerk,
+        RecordType.SURVEY,
+        f"{year} 年度顾客满意度调查",
+        d(year, 11, 20),
+        SURVEY,
+        volume=general,
+    )
+    _file(
+        customer,
+        clerk,
+        RecordType.CONTRACT_AMENDMENT,
+        "合同变更:保密条款补充",
+        d(year, 6, 1),
+        CONTRACT[1:],
+        volume=general,
+        confidentiality=Confidentiality.CONFIDENTIAL,
+    )
+    normal = complaint_open(
+        customer=customer,
+        channel=ComplaintChannel.FORWARDED_PHONE,
+        actor=clerk,
+        subject="维修响应不及时",
+        opened_on=d(year, 5, 6),
+    )
+    _file(
+        customer,
+        clerk,
+        RecordType.COMPLAINT,
+        "顾客投诉登记:维修响应不及时",
+        d(year, 5, 6),
+        COMPLAINT,
+        complaint=normal,
+        volume=general,
+    )
+    _file(
+        customer,
+        clerk,
+        RecordType.COMPLAINT_HANDLING,
+        "投诉处理记录:维修响应不及时",
+        d(year, 5, 20),
+        COMPLAINT_HANDLING,
+        complaint=normal,
+        volume=general,
+    )
+    complaint_update(
+        complaint=normal,
+        actor=clerk,
+        closed_on=d(year, 5, 20),
+        outcome="已致歉并完成维修,客户满意。",
+    )
     count = 7
     if index == 0:
         major = complaint_open(
-            customer=customer, channel=ComplaintChannel.DIRECT, severity=Severity.MAJOR,
-            subject="产品质量问题批量退货", opened_on=d(year, 9, 12), actor=clerk,
+            customer=customer,
+            channel=ComplaintChannel.DIRECT,
+            severity=Severity.MAJOR,
+            subject="产品质量问题批量退货",
+            opened_on=d(year, 9, 12),
+            actor=clerk,
         )
-        _file(customer, clerk, RecordType.COMPLAINT, "重大投诉登记:产品质量问题", d(year, 9, 12),
-              MAJOR_COMPLAINT, complaint=major)
-        _file(customer, clerk, RecordType.COMPLAINT_HANDLING, "重大投诉处理报告", d(year, 10, 8),
-              COMPLAINT_HANDLING, complaint=major, confidentiality=Confidentiality.SECRET)
+        _file(
+            customer,
+            clerk,
+            RecordType.COMPLAINT,
+            "重大投诉登记:产品质量问题",
+            d(year, 9, 12),
+            MAJOR_COMPLAINT,
+            complaint=major,
+        )
+        _file(
+            customer,
+            clerk,
+            RecordType.COMPLAINT_HANDLING,
+            "重大投诉处理报告",
+            d(year, 10, 8),
+            COMPLAINT_HANDLING,
+            complaint=major,
+            confidentiality=Confidentiality.SECRET,
+        )
         count += 2
     return count
 
@@ -203,8 +302,15 @@ def demo_load(stdout: TextIO | None = None) -> DemoResult:
         users = _users(passwords)
         clerk = users["clerk"]
         for index, (code, name, kind, industry, region) in enumerate(CUSTOMERS):
-            customer = customer_create(code=code, name=name, kind=kind, industry=industry,
-                                       region=region, owner=clerk, actor=clerk)
+            customer = customer_create(
+                code=code,
+                name=name,
+                kind=kind,
+                industry=industry,
+                region=region,
+                owner=clerk,
+                actor=clerk,
+            )
             grant_create(user=users["staff"], customer=customer, actor=clerk)
             result.records += _dossier(index, customer, clerk)
             result.customers.append(code)

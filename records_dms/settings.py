@@ -11,7 +11,6 @@ import secrets
 from pathlib import Path
 
 import dj_database_url
-from django.utils.translation import gettext_lazy as _
 
 BASE_DIR = Path(__file__).resolve().parent
 
@@ -156,9 +155,7 @@ MAX_UPLOAD_MB = int(os.environ.get("DMS_MAX_UPLOAD_MB", "200"))
 
 TASKS = {
     "default": {
-        "BACKEND": os.environ.get(
-            "DMS_TASKS_BACKEND", "django_tasks_db.DatabaseBackend"
-        ),
+        "BACKEND": os.environ.get("DMS_TASKS_BACKEND", "django_tasks_db.DatabaseBackend"),
     }
 }
 

@@ -38,14 +38,16 @@ def originals_verify() -> list[Finding]:
         if not default_storage.exists(record.original_key):
             findings.append(Finding("originals", record.reference, "stored original is missing"))
         elif _sha256_of(record.original_key) != record.sha256:
-            findings.append(Finding("originals", record.reference,
-                                    "stored original does not match its SHA-256"))
+            findings.append(
+                Finding("originals", record.reference, "stored original does not match its SHA-256")
+            )
     return findings
 
 
 def verify_all() -> tuple[list[Finding], dict[str, int]]:
-    findings = [Finding("audit", str(f.sequence or "head"), f.problem)
-                for f in audit_chain_verify()]
+    findings = [
+        Finding("audit", str(f.sequence or "head"), f.problem) for f in audit_chain_verify()
+    ]
     findings += originals_verify()
     counts = {
         "audit_events": AuditEvent.objects.count(),

@@ -24,8 +24,13 @@ def file_records(database_url: str, data_dir: str, customer_code: str, count: in
 
     customer = Customer.objects.get(code=customer_code)
     return [
-        record_create(customer=customer, type="complaint", title=f"并发{i}",
-                      document_date=datetime.date(2024, 6, 1), actor=None).reference
+        record_create(
+            customer=customer,
+            type="complaint",
+            title=f"并发{i}",
+            document_date=datetime.date(2024, 6, 1),
+            actor=None,
+        ).reference
         for i in range(count)
     ]
 

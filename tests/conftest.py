@@ -18,8 +18,11 @@ ROLE_CLEARANCE = {
     roles.ADMINISTRATOR: Confidentiality.INTERNAL,
 }
 ROLE_USERNAMES = {
-    roles.CLERK: "clerk", roles.AUDITOR: "auditor", roles.COMPLIANCE: "compliance",
-    roles.STAFF: "staff", roles.ADMINISTRATOR: "admin",
+    roles.CLERK: "clerk",
+    roles.AUDITOR: "auditor",
+    roles.COMPLIANCE: "compliance",
+    roles.STAFF: "staff",
+    roles.ADMINISTRATOR: "admin",
 }
 
 
@@ -38,7 +41,7 @@ def _isolated_media_and_tasks(settings: Any, tmp_path: Any) -> None:
 def users(db: None) -> dict[str, Any]:
     """One user per role, with the clearance the demo gives that role."""
     return {
-        role: UserFactory(username=name, role=role, clearance=ROLE_CLEARANCE[role])
+        role: UserFactory.create(username=name, role=role, clearance=ROLE_CLEARANCE[role])
         for role, name in ROLE_USERNAMES.items()
     }
 
@@ -50,7 +53,7 @@ def clerk(users: dict[str, Any]) -> Any:
 
 @pytest.fixture
 def customer(db: None) -> Any:
-    return CustomerFactory(code="KH-0101", name="华东精密机械有限公司")
+    return CustomerFactory.create(code="KH-0101", name="华东精密机械有限公司")
 
 
 def client_for(user: Any | None) -> Client:

@@ -8,7 +8,7 @@ from typing import Any
 
 import factory
 from django.contrib.auth import get_user_model
-from django.contrib.auth.models import Group
+from django.contrib.auth.models import Group, User
 
 from ingestion.services import record_file
 from records_dms.accounts.models import Clearance
@@ -25,7 +25,7 @@ SEED_LINES = [
 ]
 
 
-class UserFactory(factory.django.DjangoModelFactory):
+class UserFactory(factory.django.DjangoModelFactory[User]):
     class Meta:
         model = get_user_model()
         django_get_or_create = ("username",)
@@ -36,18 +36,18 @@ class UserFactory(factory.django.DjangoModelFactory):
     password = factory.PostGenerationMethodCall("set_password", "correct horse battery")
 
     @factory.post_generation
-    def role(self, create: bool, extracted: str | None, **kwargs: Any) -> None:
+    def role(self: Any, create: bool, extracted: str | None, **kwargs: Any) -> None:
         if extracted:
             self.groups.add(Group.objects.get(name=extracted))
 
     @factory.post_generation
-    def clearance(self, create: bool, extracted: str | None, **kwargs: Any) -> None:
+    def clearance(self: Any, create: bool, extracted: str | None, **kwargs: Any) -> None:
         if extracted:
             Clearance.objects.update_or_create(user=self, defaults={"level": extracted})
         self.save()
 
 
-class CustomerFactory(factory.django.DjangoModelFactory):
+class CustomerFactory(factory.django.DjangoModelFactory[Customer]):
     class Meta:
         model = Customer
 
@@ -57,25 +57,43 @@ class CustomerFactory(factory.django.DjangoModelFactory):
     region = "华东"
 
 
-def make_record(customer: Customer, *, type: str = "minutes", title: str = "会议纪要",
-                document_date: datetime.date = datetime.date(2024, 3, 1),
-                confidentiality: str = Confidentiality.INTERNAL, actor: Any = None,
-                **fields: Any) -> Record:
+def make_record(
+    customer: Customer,
+    *,
+    type: str = "minutes",
+    title: str = "会议纪要",
+    document_date: datetime.date = datetime.date(2024, 3, 1),
+    confidentiality: str = Confidentiality.INTERNAL,
+    actor: Any = None,
+    **fields: Any,
+) -> Record:
     """A record without an original (metadata only), through the real service."""
-    return record_create(customer=customer, type=type, title=title,
-                         document_date=document_date, confidentiality=confidentiality,
-                         actor=actor, **fields)
+    return record_create(
+        customer=customer,
+        type=type,
+        title=title,
+        document_date=document_date,
+        confidentiality=confidentiality,
+        actor=actor,
+        **fields,
+    )
 
 
 def make_pdf(lines: list[str] | None = None, title: str = "顾客投诉档案管理") -> bytes:
     return render_text_pdf(title, [lines or SEED_LINES])
 
 
-def file_pdf(customer: Customer, *, actor: Any = None, lines: list[str] | None = None,
-             **fields: Any) -> Record:
+def file_pdf(
+    customer: Customer, *, actor: Any = None, lines: list[str] | None = None, **fields: Any
+) -> Record:
     """File a real PDF rendered now from seed text."""
     fields.setdefault("type", "complaint")
     fields.setdefault("title", "顾客投诉登记")
     fields.setdefault("document_date", datetime.date(2024, 5, 6))
-    return record_file(customer=customer, stream=io.BytesIO(make_pdf(lines)),
-                       filename="投诉登记.pdf", actor=actor, **fields)
+    return record_file(
+        customer=customer,
+        stream=io.BytesIO(make_pdf(lines)),
+        filename="投诉登记.pdf",
+        actor=actor,
+        **fields,
+    )

@@ -17,8 +17,9 @@ DMS = [sys.executable, "-m", "records_dms"]
 
 @pytest.mark.django_db
 def test_customer_add_prints_the_customer_as_json(capsys):
-    assert main(["customer", "add", "KH-0300", "北方物流有限公司", "--kind", "partner",
-                 "--json"]) == 0
+    assert (
+        main(["customer", "add", "KH-0300", "北方物流有限公司", "--kind", "partner", "--json"]) == 0
+    )
     printed = json.loads(capsys.readouterr().out)
     assert printed["code"] == "KH-0300" and printed["kind"] == "partner"
     assert Customer.objects.get(code="KH-0300").name == "北方物流有限公司"
@@ -51,8 +52,9 @@ def test_demo_then_verify_on_a_fresh_data_dir(tmp_path: Path):
     env.pop("DMS_DATABASE_URL", None)
 
     def dms(*args: str) -> subprocess.CompletedProcess[str]:
-        return subprocess.run([*DMS, *args], env=env, capture_output=True, text=True,
-                              timeout=300, check=False)
+        return subprocess.run(
+            [*DMS, *args], env=env, capture_output=True, text=True, timeout=300, check=False
+        )
 
     assert dms("manage", "migrate", "-v0").returncode == 0
     demo = dms("demo", "--json")
@@ -60,7 +62,12 @@ def test_demo_then_verify_on_a_fresh_data_dir(tmp_path: Path):
     loaded = json.loads(demo.stdout)
     assert loaded["created"] and len(loaded["customers"]) == 3
     assert {login["username"] for login in loaded["logins"]} == {
-        "clerk", "auditor", "compliance", "staff", "admin"}
+        "clerk",
+        "auditor",
+        "compliance",
+        "staff",
+        "admin",
+    }
     assert json.loads(dms("demo", "--json").stdout)["created"] is False
     assert dms("worker", "--batch").returncode == 0
     verify = dms("verify", "--json")

@@ -11,20 +11,29 @@ MANAGE = [sys.executable, "-m", "records_dms", "manage"]
 def run(args: list[str], data_dir: Path, **env: str) -> subprocess.CompletedProcess[str]:
     environment = {k: v for k, v in os.environ.items() if not k.startswith("DMS_")}
     environment.update({"DMS_DATA_DIR": str(data_dir), **env})
-    return subprocess.run([*MANAGE, *args], env=environment, capture_output=True, text=True,
-                          timeout=120, check=False)
+    return subprocess.run(
+        [*MANAGE, *args], env=environment, capture_output=True, text=True, timeout=120, check=False
+    )
 
 
 def test_deploy_check_is_clean_with_debug_off_and_real_hosts(tmp_path):
-    result = run(["check", "--deploy", "--fail-level", "WARNING"], tmp_path,
-                 DMS_DEBUG="0", DMS_ALLOWED_HOSTS="archive.example.com")
+    result = run(
+        ["check", "--deploy", "--fail-level", "WARNING"],
+        tmp_path,
+        DMS_DEBUG="0",
+        DMS_ALLOWED_HOSTS="archive.example.com",
+    )
     assert result.returncode == 0, result.stdout + result.stderr
     assert "no issues" in result.stdout
 
 
 def test_deploy_check_complains_when_debug_is_on(tmp_path):
-    result = run(["check", "--deploy", "--fail-level", "WARNING"], tmp_path,
-                 DMS_DEBUG="1", DMS_ALLOWED_HOSTS="archive.example.com")
+    result = run(
+        ["check", "--deploy", "--fail-level", "WARNING"],
+        tmp_path,
+        DMS_DEBUG="1",
+        DMS_ALLOWED_HOSTS="archive.example.com",
+    )
     assert result.returncode != 0
     assert "DEBUG" in result.stderr + result.stdout
 
@@ -40,8 +49,11 @@ def test_secret_key_is_generated_once_and_kept_private(tmp_path):
 
 
 def test_two_data_dirs_do_not_share_a_database(tmp_path):
-    shell = ["shell", "-c", "from django.conf import settings; "
-             "print(settings.DATABASES['default']['NAME'])"]
+    shell = [
+        "shell",
+        "-c",
+        "from django.conf import settings; print(settings.DATABASES['default']['NAME'])",
+    ]
     first = run(shell, tmp_path / "a").stdout.strip().splitlines()[-1]
     second = run(shell, tmp_path / "b").stdout.strip().splitlines()[-1]
     assert first.startswith(str(tmp_path / "a")) and second.startswith(str(tmp_path / "b"))

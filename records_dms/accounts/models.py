@@ -16,7 +16,9 @@ class Clearance(models.Model):
         settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="clearance"
     )
     level = models.CharField(
-        _("clearance"), max_length=16, choices=Confidentiality.choices,
+        _("clearance"),
+        max_length=16,
+        choices=Confidentiality.choices,
         default=Confidentiality.INTERNAL,
     )
 
@@ -32,15 +34,22 @@ class Grant(models.Model):
     """Access of one staff member to one customer's dossier."""
 
     user = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="grants",
+        settings.AUTH_USER_MODEL,
+        on_delete=models.CASCADE,
+        related_name="grants",
         verbose_name=_("user"),
     )
     customer = models.ForeignKey(
-        "archive.Customer", on_delete=models.CASCADE, related_name="grants",
+        "archive.Customer",
+        on_delete=models.CASCADE,
+        related_name="grants",
         verbose_name=_("customer"),
     )
     granted_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+", null=True,
+        settings.AUTH_USER_MODEL,
+        on_delete=models.PROTECT,
+        related_name="+",
+        null=True,
         verbose_name=_("granted by"),
     )
     granted_at = models.DateTimeField(_("granted at"), auto_now_add=True)

@@ -10,7 +10,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Any
 
-from django.contrib.auth.models import AbstractBaseUser, AnonymousUser
+from django.contrib.auth.models import AnonymousUser, User
 from django.db.models import Q, QuerySet
 
 from records_dms.archive.models import Customer, Record
@@ -18,7 +18,7 @@ from records_dms.archive.models import Customer, Record
 from .models import Clearance
 from .roles import ARCHIVE_WIDE_ROLES, ROLE_ACTIONS, Action, Confidentiality, levels_up_to
 
-AnyUser = AbstractBaseUser | AnonymousUser
+AnyUser = User | AnonymousUser
 
 
 @dataclass(frozen=True)
@@ -41,10 +41,12 @@ class ArchivePolicy:
             return cached
         if not user.is_authenticated or not user.is_active:
             facts: tuple[frozenset[Action], bool, frozenset[str]] = (
-                frozenset(), False, frozenset()
+                frozenset(),
+                False,
+                frozenset(),
             )
         else:
-            roles = set(user.groups.values_list("name", flat=True))  # type: ignore[union-attr]
+            roles = set(user.groups.values_list("name", flat=True))
             actions = frozenset(a for role in roles for a in ROLE_ACTIONS.get(role, ()))
             level = (
                 Clearance.objects.filter(user_id=user.pk).values_list("level", flat=True).first()
@@ -74,9 +76,7 @@ class ArchivePolicy:
         actions, _archive_wide, levels = self._facts(user)
         if Action.VIEW_RECORD not in actions:
             return Record.objects.none()
-        return Record.objects.filter(
-            customer__in=self.customers(user), confidentiality__in=levels
-        )
+        return Record.objects.filter(customer__in=self.customers(user), confidentiality__in=levels)
 
     def can_see_customer(self, user: AnyUser, customer: Customer) -> bool:
         return self.customers(user).filter(pk=customer.pk).exists()

@@ -17,19 +17,31 @@ def grant_create(*, user: Any, customer: Customer, actor: Any) -> Grant:
     """Give a staff member access to one customer's dossier."""
     with transaction.atomic():
         grant, _created = Grant.objects.get_or_create(
-            user=user, customer=customer,
-            defaults={"granted_by": actor if actor is not None and actor.is_authenticated
-                      else None},
+            user=user,
+            customer=customer,
+            defaults={
+                "granted_by": actor if actor is not None and actor.is_authenticated else None
+            },
         )
-        audit_log(action=events.GRANT_CREATED, actor=actor, obj=grant,
-                  customer_code=customer.code, data={"user": user.get_username()})
+        audit_log(
+            action=events.GRANT_CREATED,
+            actor=actor,
+            obj=grant,
+            customer_code=customer.code,
+            data={"user": user.get_username()},
+        )
     return grant
 
 
 def grant_revoke(*, grant: Grant, actor: Any) -> None:
     with transaction.atomic():
-        audit_log(action=events.GRANT_REVOKED, actor=actor, obj=grant,
-                  customer_code=grant.customer.code, data={"user": grant.user.get_username()})
+        audit_log(
+            action=events.GRANT_REVOKED,
+            actor=actor,
+            obj=grant,
+            customer_code=grant.customer.code,
+            data={"user": grant.user.get_username()},
+        )
         grant.delete()
 
 
@@ -38,6 +50,10 @@ def clearance_set(*, user: Any, level: str, actor: Any) -> Clearance:
         clearance, _created = Clearance.objects.update_or_create(
             user=user, defaults={"level": level}
         )
-        audit_log(action=events.CLEARANCE_SET, actor=actor, obj=clearance,
-                  data={"user": user.get_username(), "level": level})
+        audit_log(
+            action=events.CLEARANCE_SET,
+            actor=actor,
+            obj=clearance,
+            data={"user": user.get_username(), "level": level},
+        )
     return clearance

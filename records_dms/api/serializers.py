@@ -13,8 +13,17 @@ class CustomerSerializer(serializers.ModelSerializer[Customer]):
     class Meta:
         model = Customer
         fields = [
-            "id", "code", "name", "kind", "industry", "region", "grade", "status",
-            "relationship_ended_on", "sealed", "created_at",
+            "id",
+            "code",
+            "name",
+            "kind",
+            "industry",
+            "region",
+            "grade",
+            "status",
+            "relationship_ended_on",
+            "sealed",
+            "created_at",
         ]
 
 
@@ -25,17 +34,40 @@ class PageSerializer(serializers.ModelSerializer[Page]):
 
 
 class RecordSerializer(serializers.ModelSerializer[Record]):
-    customer = serializers.SlugRelatedField(slug_field="code", read_only=True)
-    parent = serializers.SlugRelatedField(slug_field="reference", read_only=True)
+    customer: serializers.SlugRelatedField[Customer] = serializers.SlugRelatedField(
+        slug_field="code", read_only=True
+    )
+    parent: serializers.SlugRelatedField[Record] = serializers.SlugRelatedField(  # type: ignore[assignment]
+        slug_field="reference", read_only=True
+    )
     volume = serializers.SerializerMethodField()
-    complaint = serializers.SlugRelatedField(slug_field="number", read_only=True)
+    complaint: serializers.SlugRelatedField[Any] = serializers.SlugRelatedField(
+        slug_field="number", read_only=True
+    )
 
     class Meta:
         model = Record
         fields = [
-            "id", "reference", "customer", "type", "title", "document_date", "received_date",
-            "channel", "confidentiality", "language", "state", "volume", "complaint", "parent",
-            "physical_location", "original_name", "mime_type", "size", "sha256", "page_count",
+            "id",
+            "reference",
+            "customer",
+            "type",
+            "title",
+            "document_date",
+            "received_date",
+            "channel",
+            "confidentiality",
+            "language",
+            "state",
+            "volume",
+            "complaint",
+            "parent",
+            "physical_location",
+            "original_name",
+            "mime_type",
+            "size",
+            "sha256",
+            "page_count",
             "created_at",
         ]
         read_only_fields = fields

@@ -1,7 +1,7 @@
 from django.urls import include, path
 from drf_spectacular.views import SpectacularAPIView
-from rest_framework.permissions import AllowAny
 from rest_framework.authtoken.views import obtain_auth_token
+from rest_framework.permissions import AllowAny
 from rest_framework.routers import DefaultRouter
 
 from .views import CustomerViewSet, RecordViewSet

@@ -41,7 +41,9 @@ class CustomerViewSet(viewsets.ReadOnlyModelViewSet[Customer]):
 
 
 class RecordViewSet(
-    mixins.ListModelMixin, mixins.RetrieveModelMixin, mixins.CreateModelMixin,
+    mixins.ListModelMixin,
+    mixins.RetrieveModelMixin,
+    mixins.CreateModelMixin,
     viewsets.GenericViewSet[Record],
 ):
     parser_classes = [MultiPartParser, FormParser]
@@ -65,8 +67,9 @@ class RecordViewSet(
         record = self.get_object()
         if not policy.has(request.user, Action.READ_RECORD):
             raise PermissionDenied
-        record_access_log(record=record, actor=request.user,
-                          purpose=request.query_params.get("purpose", ""))
+        record_access_log(
+            record=record, actor=request.user, purpose=request.query_params.get("purpose", "")
+        )
         return Response(RecordDetailSerializer(record).data)
 
     @extend_schema(request=RecordUploadSerializer, responses=RecordSerializer)
@@ -82,8 +85,12 @@ class RecordViewSet(
         stream = data.pop("file")
         try:
             record = record_file(
-                customer=customer, stream=stream, filename=stream.name, actor=request.user,
-                channel=Channel.API, **data,
+                customer=customer,
+                stream=stream,
+                filename=stream.name,
+                actor=request.user,
+                channel=Channel.API,
+                **data,
             )
         except RejectedFile as error:
             raise ValidationError({"file": [str(error)]}) from error
@@ -99,10 +106,15 @@ class RecordViewSet(
             raise PermissionDenied
         if not record.original_key or not default_storage.exists(record.original_key):
             raise Http404
-        record_access_log(record=record, actor=request.user, action=events.RECORD_DOWNLOADED,
-                          purpose=request.query_params.get("purpose", ""))
+        record_access_log(
+            record=record,
+            actor=request.user,
+            action=events.RECORD_DOWNLOADED,
+            purpose=request.query_params.get("purpose", ""),
+        )
         return FileResponse(
-            default_storage.open(record.original_key, "rb"), as_attachment=True,
+            default_storage.open(record.original_key, "rb"),
+            as_attachment=True,
             filename=record.original_name or record.reference,
             content_type=record.mime_type or "application/octet-stream",
         )

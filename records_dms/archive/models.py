@@ -32,13 +32,19 @@ class Customer(models.Model):
     grade = models.CharField(_("grade"), max_length=16, blank=True)
     contacts = models.TextField(_("contacts"), blank=True)
     status = models.CharField(
-        _("relationship status"), max_length=16, choices=RelationshipStatus.choices,
+        _("relationship status"),
+        max_length=16,
+        choices=RelationshipStatus.choices,
         default=RelationshipStatus.ACTIVE,
     )
     relationship_ended_on = models.DateField(_("relationship ended on"), null=True, blank=True)
     owner = models.ForeignKey(
-        settings.AUTH_USER_MODEL, verbose_name=_("owner"), null=True, blank=True,
-        on_delete=models.SET_NULL, related_name="owned_customers",
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("owner"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="owned_customers",
     )
     sealed = models.BooleanField(_("sealed"), default=False)
     created_at = models.DateTimeField(_("created at"), auto_now_add=True)
@@ -152,7 +158,11 @@ class ComplaintCase(models.Model):
     closed_on = models.DateField(_("closed on"), null=True, blank=True)
     outcome = models.TextField(_("outcome"), blank=True)
     volume = models.OneToOneField(
-        Volume, null=True, blank=True, on_delete=models.PROTECT, related_name="complaint",
+        Volume,
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="complaint",
         verbose_name=_("own volume"),
     )
 
@@ -189,7 +199,9 @@ class Record(models.Model):
         _("channel"), max_length=16, choices=Channel.choices, default=Channel.UPLOAD
     )
     confidentiality = models.CharField(
-        _("confidentiality"), max_length=16, choices=Confidentiality.choices,
+        _("confidentiality"),
+        max_length=16,
+        choices=Confidentiality.choices,
         default=Confidentiality.INTERNAL,
     )
     language = models.CharField(_("language"), max_length=16, default="zh-hans")
@@ -197,15 +209,27 @@ class Record(models.Model):
         _("state"), max_length=16, choices=RecordState.choices, default=RecordState.RECEIVED
     )
     volume = models.ForeignKey(
-        Volume, null=True, blank=True, on_delete=models.PROTECT, related_name="records",
+        Volume,
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="records",
         verbose_name=_("volume"),
     )
     complaint = models.ForeignKey(
-        ComplaintCase, null=True, blank=True, on_delete=models.PROTECT, related_name="records",
+        ComplaintCase,
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="records",
         verbose_name=_("complaint"),
     )
     parent = models.ForeignKey(
-        "self", null=True, blank=True, on_delete=models.PROTECT, related_name="children",
+        "self",
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="children",
         verbose_name=_("attached to"),
     )
     physical_location = models.CharField(_("physical location"), max_length=200, blank=True)
@@ -216,8 +240,12 @@ class Record(models.Model):
     sha256 = models.CharField(_("SHA-256"), max_length=64, blank=True, db_index=True)
     page_count = models.PositiveIntegerField(_("pages"), default=0)
     created_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT,
-        related_name="+", verbose_name=_("filed by"),
+        settings.AUTH_USER_MODEL,
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="+",
+        verbose_name=_("filed by"),
     )
     created_at = models.DateTimeField(_("filed at"), auto_now_add=True)
 
@@ -258,7 +286,10 @@ class RecordRevision(models.Model):
 
     record = models.ForeignKey(Record, on_delete=models.CASCADE, related_name="revisions")
     changed_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT,
+        settings.AUTH_USER_MODEL,
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
         related_name="+",
     )
     changed_at = models.DateTimeField(auto_now_add=True)
@@ -267,6 +298,9 @@ class RecordRevision(models.Model):
 
     class Meta:
         ordering = ["-changed_at", "-id"]
+
+    def __str__(self) -> str:
+        return f"{self.record_id} @ {self.changed_at:%Y-%m-%d %H:%M}"
 
 
 class Counter(models.Model):

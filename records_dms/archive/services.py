@@ -7,7 +7,8 @@ from collections.abc import Iterable, Mapping
 from typing import Any
 
 from django.conf import settings
-from django.contrib.auth.models import AbstractBaseUser, AnonymousUser
+from django.contrib.auth.models import AnonymousUser
+from django.contrib.auth.models import User as AuthUser
 from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils import timezone, translation
@@ -31,15 +32,30 @@ from .models import (
     Volume,
 )
 
-User = AbstractBaseUser | AnonymousUser | None
+User = AuthUser | AnonymousUser | None
 
 CUSTOMER_FIELDS = (
-    "name", "kind", "industry", "region", "grade", "contacts", "status",
-    "relationship_ended_on", "owner",
+    "name",
+    "kind",
+    "industry",
+    "region",
+    "grade",
+    "contacts",
+    "status",
+    "relationship_ended_on",
+    "owner",
 )
 RECORD_EDITABLE_FIELDS = (
-    "title", "type", "document_date", "received_date", "channel", "confidentiality",
-    "language", "physical_location", "volume", "complaint",
+    "title",
+    "type",
+    "document_date",
+    "received_date",
+    "channel",
+    "confidentiality",
+    "language",
+    "physical_location",
+    "volume",
+    "complaint",
 )
 
 
@@ -75,6 +91,7 @@ def _apply(instance: Any, fields: Iterable[str], values: Mapping[str, Any]) -> d
 
 # Customers ------------------------------------------------------------------------------------
 
+
 def customer_create(*, code: str, name: str, actor: User, **fields: Any) -> Customer:
     """Create a customer and so open its dossier."""
     code = code.strip().upper()
@@ -88,7 +105,9 @@ def customer_create(*, code: str, name: str, actor: User, **fields: Any) -> Cust
         customer.full_clean()
         customer.save()
         audit_log(
-            action=events.CUSTOMER_CREATED, actor=actor, obj=customer,
+            action=events.CUSTOMER_CREATED,
+            actor=actor,
+            obj=customer,
             customer_code=customer.code,
             data={f: _plain(getattr(customer, f)) for f in ("name", *CUSTOMER_FIELDS)},
         )
@@ -103,28 +122,37 @@ def customer_update(*, customer: Customer, actor: User, **fields: Any) -> Custom
             customer.full_clean()
             customer.save()
             audit_log(
-                action=events.CUSTOMER_UPDATED, actor=actor, obj=customer,
-                customer_code=customer.code, data={"changes": changes},
+                action=events.CUSTOMER_UPDATED,
+                actor=actor,
+                obj=customer,
+                customer_code=customer.code,
+                data={"changes": changes},
             )
     return customer
 
 
 # Volumes and complaints -----------------------------------------------------------------------
 
+
 def volume_create(*, customer: Customer, title: str, actor: User) -> Volume:
     with transaction.atomic():
         number = counter_next(f"volume:{customer.code}")
         volume = Volume.objects.create(customer=customer, number=number, title=title)
         audit_log(
-            action=events.VOLUME_CREATED, actor=actor, obj=volume, customer_code=customer.code,
+            action=events.VOLUME_CREATED,
+            actor=actor,
+            obj=volume,
+            customer_code=customer.code,
             data={"number": number, "title": title},
         )
     return volume
 
 
 def register_for(channel: str) -> str:
-    return ComplaintRegister.DIRECT if channel == ComplaintChannel.DIRECT else (
-        ComplaintRegister.FORWARDED
+    return (
+        ComplaintRegister.DIRECT
+        if channel == ComplaintChannel.DIRECT
+        else (ComplaintRegister.FORWARDED)
     )
 
 
@@ -136,7 +164,8 @@ def _major_volume(complaint: ComplaintCase, actor: User) -> Volume:
     # Stored data is written in the archive's language, whatever the clerk's screen shows.
     with translation.override(settings.LANGUAGE_CODE):
         title = _("Major complaint %(number)s: %(subject)s") % {
-            "number": complaint.number, "subject": complaint.subject,
+            "number": complaint.number,
+            "subject": complaint.subject,
         }
     return volume_create(customer=complaint.customer, title=title[:200], actor=actor)
 
@@ -156,8 +185,12 @@ def complaint_open(
         year = opened_on.year
         sequence = counter_next(f"complaint:{register}:{year}")
         complaint = ComplaintCase(
-            customer=customer, register=register, channel=channel, severity=Severity.NORMAL,
-            subject=subject, opened_on=opened_on,
+            customer=customer,
+            register=register,
+            channel=channel,
+            severity=Severity.NORMAL,
+            subject=subject,
+            opened_on=opened_on,
             number=f"{REGISTER_PREFIX[ComplaintRegister(register)]}-{year}-{sequence:04d}",
         )
         complaint.full_clean(exclude=["volume"])
@@ -167,7 +200,9 @@ def complaint_open(
             complaint.volume = _major_volume(complaint, actor)
             complaint.save(update_fields=["severity", "volume"])
         audit_log(
-            action=events.COMPLAINT_OPENED, actor=actor, obj=complaint,
+            action=events.COMPLAINT_OPENED,
+            actor=actor,
+            obj=complaint,
             customer_code=customer.code,
             data={"channel": channel, "severity": severity, "register": register},
         )
@@ -197,13 +232,17 @@ def complaint_update(*, complaint: ComplaintCase, actor: User, **fields: Any) ->
         complaint.save()
         if changes:
             audit_log(
-                action=events.COMPLAINT_UPDATED, actor=actor, obj=complaint,
-                customer_code=complaint.customer.code, data={"changes": changes},
+                action=events.COMPLAINT_UPDATED,
+                actor=actor,
+                obj=complaint,
+                customer_code=complaint.customer.code,
+                data={"changes": changes},
             )
     return complaint
 
 
 # Records --------------------------------------------------------------------------------------
+
 
 def record_reference(customer: Customer, record_type: str, year: int) -> str:
     """Next file reference number (档号), gap-free per customer, type and year."""
@@ -234,7 +273,10 @@ def record_create(
         raise ValidationError(_("Unknown record type: %(type)s") % {"type": type})
     with transaction.atomic():
         record = Record(
-            customer=customer, type=type, title=title.strip(), document_date=document_date,
+            customer=customer,
+            type=type,
+            title=title.strip(),
+            document_date=document_date,
             received_date=received_date or timezone.localdate(),
             state=RecordState.RECEIVED if original else RecordState.FILED,
             created_by=actor if actor is not None and actor.is_authenticated else None,
@@ -251,10 +293,16 @@ def record_create(
         record.full_clean()
         record.save()
         audit_log(
-            action=events.RECORD_CREATED, actor=actor, obj=record, customer_code=customer.code,
+            action=events.RECORD_CREATED,
+            actor=actor,
+            obj=record,
+            customer_code=customer.code,
             data={
-                "reference": record.reference, "type": type, "title": record.title,
-                "document_date": document_date.isoformat(), "sha256": record.sha256,
+                "reference": record.reference,
+                "type": type,
+                "title": record.title,
+                "document_date": document_date.isoformat(),
+                "sha256": record.sha256,
                 "confidentiality": record.confidentiality,
             },
         )
@@ -284,12 +332,17 @@ def record_update(*, record: Record, actor: User, reason: str = "", **fields: An
         record.full_clean()
         record.save()
         RecordRevision.objects.create(
-            record=record, changed_by=actor if actor and actor.is_authenticated else None,
-            reason=reason[:255], changes=changes,
+            record=record,
+            changed_by=actor if actor and actor.is_authenticated else None,
+            reason=reason[:255],
+            changes=changes,
         )
         audit_log(
-            action=events.RECORD_UPDATED, actor=actor, obj=record,
-            customer_code=record.customer.code, data={"changes": changes, "reason": reason},
+            action=events.RECORD_UPDATED,
+            actor=actor,
+            obj=record,
+            customer_code=record.customer.code,
+            data={"changes": changes, "reason": reason},
         )
     return record
 
@@ -311,7 +364,9 @@ def record_pages_set(
             record.state = RecordState.FILED
         record.save(update_fields=["page_count", "state"])
         audit_log(
-            action=events.RECORD_PAGES_EXTRACTED, actor=actor, obj=record,
+            action=events.RECORD_PAGES_EXTRACTED,
+            actor=actor,
+            obj=record,
             customer_code=record.customer.code,
             data={"pages": len(rows), "sources": sorted({row.source for row in rows})},
         )
@@ -323,6 +378,10 @@ def record_access_log(
 ) -> None:
     """Register that someone read a record (查阅登记)."""
     audit_log(
-        action=action, actor=actor, obj=record, customer_code=record.customer.code,
-        purpose=purpose, data={"reference": record.reference},
+        action=action,
+        actor=actor,
+        obj=record,
+        customer_code=record.customer.code,
+        purpose=purpose,
+        data={"reference": record.reference},
     )

@@ -9,12 +9,11 @@ from contextvars import ContextVar
 from dataclasses import dataclass
 from typing import Any
 
-from django.contrib.auth.models import AbstractBaseUser, AnonymousUser
+from django.contrib.auth.models import AnonymousUser, User
 from django.db import transaction
 from django.utils import timezone
 
 from .models import GENESIS_HASH, AuditChainHead, AuditEvent
-
 
 # Who is acting when no user is (the CLI operator, a task, a migration).
 _operator: ContextVar[str] = ContextVar("audit_operator", default="system")
@@ -39,7 +38,7 @@ def _normalise(data: dict[str, Any]) -> dict[str, Any]:
 def audit_log(
     *,
     action: str,
-    actor: AbstractBaseUser | AnonymousUser | None = None,
+    actor: User | AnonymousUser | None = None,
     actor_name: str = "",
     obj: Any = None,
     customer_code: str = "",

@@ -40,15 +40,19 @@ class RecordFileForm(RecordLinksMixin, forms.Form):
     title = forms.CharField(label=_("title"), max_length=300, required=False)
     document_date = forms.DateField(label=_("document date"), widget=DateInput)
     confidentiality = forms.ChoiceField(
-        label=_("confidentiality"), choices=Confidentiality.choices,
+        label=_("confidentiality"),
+        choices=Confidentiality.choices,
         initial=Confidentiality.INTERNAL,
     )
-    volume = forms.ModelChoiceField(label=_("volume"), queryset=Volume.objects.none(),
-                                    required=False)
-    complaint = forms.ModelChoiceField(label=_("complaint"),
-                                       queryset=ComplaintCase.objects.none(), required=False)
-    physical_location = forms.CharField(label=_("physical location"), max_length=200,
-                                        required=False)
+    volume = forms.ModelChoiceField(
+        label=_("volume"), queryset=Volume.objects.none(), required=False
+    )
+    complaint = forms.ModelChoiceField(
+        label=_("complaint"), queryset=ComplaintCase.objects.none(), required=False
+    )
+    physical_location = forms.CharField(
+        label=_("physical location"), max_length=200, required=False
+    )
 
     def __init__(self, *args: Any, customer: Customer, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
@@ -62,8 +66,16 @@ class RecordEditForm(RecordLinksMixin, forms.ModelForm):
     class Meta:
         model = Record
         fields = [
-            "title", "type", "document_date", "received_date", "channel", "confidentiality",
-            "language", "physical_location", "volume", "complaint",
+            "title",
+            "type",
+            "document_date",
+            "received_date",
+            "channel",
+            "confidentiality",
+            "language",
+            "physical_location",
+            "volume",
+            "complaint",
         ]
         widgets = {"document_date": DateInput, "received_date": DateInput}
 

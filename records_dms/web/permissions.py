@@ -18,7 +18,7 @@ CUSTOMER_ACTIONS = {
 }
 
 
-class CustomerPermissionPolicy(BasePermissionPolicy):  # type: ignore[misc]
+class CustomerPermissionPolicy(BasePermissionPolicy):
     """Customers: nobody deletes one (a dossier is never removed from the archive)."""
 
     def user_has_permission(self, user: Any, action: str) -> bool:

@@ -27,13 +27,11 @@ def register_archive_urls() -> list[Any]:
     return [path("archive/", include((admin_urls.urlpatterns, "web"), namespace="web"))]
 
 
-class AuditMenuItem(MenuItem):  # type: ignore[misc]
+class AuditMenuItem(MenuItem):
     def is_shown(self, request: Any) -> bool:
         return policy.has(request.user, Action.VIEW_AUDIT)
 
 
 @hooks.register("register_admin_menu_item")
 def register_audit_menu_item() -> MenuItem:
-    return AuditMenuItem(
-        _("Audit trail"), reverse("web:audit"), icon_name="history", order=900
-    )
+    return AuditMenuItem(_("Audit trail"), reverse("web:audit"), icon_name="history", order=900)

@@ -12,7 +12,7 @@ pytestmark = pytest.mark.django_db
 
 @pytest.fixture
 def dossiers(customer):
-    other = CustomerFactory(code="KH-0202")
+    other = CustomerFactory.create(code="KH-0202")
     return {
         "internal": make_record(customer, confidentiality="internal"),
         "confidential": make_record(customer, confidentiality="confidential"),
@@ -45,7 +45,7 @@ def test_staff_sees_customers_it_owns(users, dossiers, customer):
 
 
 def test_clearance_limits_archive_wide_roles_too(dossiers):
-    auditor = UserFactory(username="junior", role=roles.AUDITOR, clearance="confidential")
+    auditor = UserFactory.create(username="junior", role=roles.AUDITOR, clearance="confidential")
     visible = set(policy.records(auditor))
     assert dossiers["secret"] not in visible
     assert {dossiers["internal"], dossiers["confidential"], dossiers["other"]} <= visible

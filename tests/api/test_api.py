@@ -22,8 +22,9 @@ def token_client(user) -> APIClient:
 
 
 def test_token_is_issued_for_username_and_password(clerk):
-    response = APIClient().post(reverse("api:token"),
-                                {"username": "clerk", "password": "correct horse battery"})
+    response = APIClient().post(
+        reverse("api:token"), {"username": "clerk", "password": "correct horse battery"}
+    )
     assert response.status_code == 200
     assert Token.objects.get(user=clerk).key == response.json()["token"]
 
@@ -33,7 +34,7 @@ def test_anonymous_gets_401(customer):
 
 
 def test_lists_are_trimmed_to_the_users_grants(users, customer, clerk):
-    other = CustomerFactory(code="KH-0202")
+    other = CustomerFactory.create(code="KH-0202")
     mine = make_record(customer, confidentiality="internal")
     make_record(customer, confidentiality="confidential")
     make_record(other)
@@ -48,19 +49,30 @@ def test_lists_are_trimmed_to_the_users_grants(users, customer, clerk):
     assert client.get(reverse("api:customer-detail", args=["KH-0202"])).status_code == 404
 
 
-def test_record_detail_has_pages_and_is_logged(users, customer, clerk,
-                                                django_capture_on_commit_callbacks):
+def test_record_detail_has_pages_and_is_logged(
+    users, customer, clerk, django_capture_on_commit_callbacks
+):
     client = token_client(clerk)
     with django_capture_on_commit_callbacks(execute=True):
-        response = client.post(reverse("api:record-list"), {
-            "file": io.BytesIO(make_pdf()), "customer": "KH-0101", "type": "complaint",
-            "title": "投诉登记", "document_date": "2024-05-06",
-        }, format="multipart")
+        response = client.post(
+            reverse("api:record-list"),
+            {
+                "file": io.BytesIO(make_pdf()),
+                "customer": "KH-0101",
+                "type": "complaint",
+                "title": "投诉登记",
+                "document_date": "2024-05-06",
+            },
+            format="multipart",
+        )
     assert response.status_code == 201, response.content
     created = response.json()
     assert created["reference"] == "KH-0101-TS-2024-0001"
-    detail = token_client(users[roles.AUDITOR]).get(
-        reverse("api:record-detail", args=[created["id"]])).json()
+    detail = (
+        token_client(users[roles.AUDITOR])
+        .get(reverse("api:record-detail", args=[created["id"]]))
+        .json()
+    )
     assert detail["pages"][0]["source"] == "text_layer"
     assert "保存期限为3年" in detail["pages"][0]["text"]
     assert AuditEvent.objects.filter(action="record.viewed", actor_name="auditor").exists()
@@ -68,16 +80,28 @@ def test_record_detail_has_pages_and_is_logged(users, customer, clerk,
 
 def test_upload_to_unknown_customer_or_empty_file_is_refused(clerk, customer):
     client = token_client(clerk)
-    response = client.post(reverse("api:record-list"), {
-        "file": io.BytesIO(make_pdf()), "customer": "KH-4040", "type": "minutes",
-    }, format="multipart")
+    response = client.post(
+        reverse("api:record-list"),
+        {
+            "file": io.BytesIO(make_pdf()),
+            "customer": "KH-4040",
+            "type": "minutes",
+        },
+        format="multipart",
+    )
     assert response.status_code == 400
     assert "customer" in response.json()
     empty = io.BytesIO(b"")
     empty.name = "空白.pdf"
-    response = client.post(reverse("api:record-list"), {
-        "file": empty, "customer": "KH-0101", "type": "minutes",
-    }, format="multipart")
+    response = client.post(
+        reverse("api:record-list"),
+        {
+            "file": empty,
+            "customer": "KH-0101",
+            "type": "minutes",
+        },
+        format="multipart",
+    )
     assert response.status_code == 400
     assert "空白.pdf" in response.json()["file"][0]
     assert not Record.objects.exists()

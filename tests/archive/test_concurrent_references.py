@@ -17,7 +17,7 @@ PER_PROCESS = 15
 
 @pytest.mark.django_db(transaction=True)
 def test_parallel_filing_gives_unique_gap_free_references(tmp_path):
-    CustomerFactory(code="KH-0909")
+    CustomerFactory.create(code="KH-0909")
     url = database_url_of(connection.settings_dict)
     context = multiprocessing.get_context("spawn")
     with ProcessPoolExecutor(PROCESSES, mp_context=context) as pool:

@@ -21,7 +21,7 @@ def test_reference_names_customer_type_year_and_sequence(customer, clerk):
 
 
 def test_each_customer_type_and_year_counts_on_its_own(customer):
-    other = CustomerFactory(code="KH-0202")
+    other = CustomerFactory.create(code="KH-0202")
     assert make_record(customer, type="contract").reference.endswith("HT-2024-0001")
     assert make_record(customer, type="complaint").reference.endswith("TS-2024-0001")
     assert make_record(other, type="contract").reference == "KH-0202-HT-2024-0001"
@@ -36,7 +36,8 @@ def test_a_failed_filing_leaves_no_gap(customer):
         raise RuntimeError("crash after numbering")
     assert make_record(customer).reference.endswith("-0002")
     assert sorted(Record.objects.values_list("reference", flat=True)) == [
-        "KH-0101-JY-2024-0001", "KH-0101-JY-2024-0002",
+        "KH-0101-JY-2024-0001",
+        "KH-0101-JY-2024-0002",
     ]
 
 
@@ -61,17 +62,27 @@ def test_sealed_dossier_refuses_new_records(customer, clerk):
 
 
 def test_links_must_stay_inside_the_dossier(customer, clerk):
-    other = CustomerFactory()
-    foreign_case = complaint_open(customer=other, channel="direct", subject="x",
-                                  opened_on=datetime.date(2024, 1, 1), actor=clerk)
+    other = CustomerFactory.create()
+    foreign_case = complaint_open(
+        customer=other,
+        channel="direct",
+        subject="x",
+        opened_on=datetime.date(2024, 1, 1),
+        actor=clerk,
+    )
     with pytest.raises(ValidationError):
         make_record(customer, complaint=foreign_case)
 
 
 def test_unknown_type_is_refused(customer):
     with pytest.raises(ValidationError, match="invoice"):
-        record_create(customer=customer, type="invoice", title="x",
-                      document_date=datetime.date(2024, 1, 1), actor=None)
+        record_create(
+            customer=customer,
+            type="invoice",
+            title="x",
+            document_date=datetime.date(2024, 1, 1),
+            actor=None,
+        )
 
 
 def test_customer_update_keeps_before_and_after(customer, clerk):

@@ -14,8 +14,13 @@ pytestmark = pytest.mark.django_db
 
 def test_change_is_versioned_with_who_when_before_and_after(customer, clerk):
     record = make_record(customer, title="旧标题")
-    record_update(record=record, actor=clerk, reason="更正标题", title="新标题",
-                  document_date=datetime.date(2024, 3, 2))
+    record_update(
+        record=record,
+        actor=clerk,
+        reason="更正标题",
+        title="新标题",
+        document_date=datetime.date(2024, 3, 2),
+    )
     revision = record.revisions.get()
     assert revision.changed_by == clerk
     assert revision.reason == "更正标题"

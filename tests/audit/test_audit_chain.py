@@ -9,8 +9,9 @@ pytestmark = pytest.mark.django_db
 
 
 def _three_events(clerk):
-    return [audit_log(action="test.event", actor=clerk, data={"n": n, "文字": "档案"})
-            for n in range(3)]
+    return [
+        audit_log(action="test.event", actor=clerk, data={"n": n, "文字": "档案"}) for n in range(3)
+    ]
 
 
 def test_each_event_chains_to_the_one_before(clerk):
@@ -69,4 +70,3 @@ def test_events_without_a_user_name_the_operator():
         event = audit_log(action="test.event")
     assert event.actor_name == "cli:records"
     assert event.actor is None
-

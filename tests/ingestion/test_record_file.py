@@ -22,9 +22,14 @@ def stored_files(settings):
 
 def test_original_is_stored_under_its_sha256_unchanged(customer, clerk, settings):
     pdf = make_pdf()
-    record = record_file(customer=customer, stream=io.BytesIO(pdf), filename="a.pdf",
-                         type="complaint", document_date=datetime.date(2024, 1, 1),
-                         actor=clerk)
+    record = record_file(
+        customer=customer,
+        stream=io.BytesIO(pdf),
+        filename="a.pdf",
+        type="complaint",
+        document_date=datetime.date(2024, 1, 1),
+        actor=clerk,
+    )
     assert record.sha256 == hashlib.sha256(pdf).hexdigest()
     assert record.original_key == original_key(record.sha256)
     assert record.size == len(pdf)
@@ -36,8 +41,14 @@ def test_original_is_stored_under_its_sha256_unchanged(customer, clerk, settings
 def test_same_bytes_are_stored_once(customer, clerk, settings):
     pdf = make_pdf()
     first, second = (
-        record_file(customer=customer, stream=io.BytesIO(pdf), filename=f"{n}.pdf",
-                    type="minutes", document_date=datetime.date(2024, 1, 1), actor=clerk)
+        record_file(
+            customer=customer,
+            stream=io.BytesIO(pdf),
+            filename=f"{n}.pdf",
+            type="minutes",
+            document_date=datetime.date(2024, 1, 1),
+            actor=clerk,
+        )
         for n in (1, 2)
     )
     assert first.original_key == second.original_key
@@ -45,18 +56,29 @@ def test_same_bytes_are_stored_once(customer, clerk, settings):
 
 
 def test_type_comes_from_the_bytes_not_the_name(customer, clerk):
-    record = record_file(customer=customer, stream=io.BytesIO(make_pdf()),
-                         filename="looks-like.txt", type="other",
-                         document_date=datetime.date(2024, 1, 1), actor=clerk)
+    record = record_file(
+        customer=customer,
+        stream=io.BytesIO(make_pdf()),
+        filename="looks-like.txt",
+        type="other",
+        document_date=datetime.date(2024, 1, 1),
+        actor=clerk,
+    )
     assert record.mime_type == "application/pdf"
 
 
 def test_oversized_file_is_refused_before_anything_is_stored(customer, clerk, settings):
     settings.MAX_UPLOAD_MB = 1
     big = io.BytesIO(b"%PDF-1.4\n" + b"0" * (1024 * 1024 + 1))
-    with pytest.raises(RejectedFile, match="big.pdf.*1 MB"):
-        record_file(customer=customer, stream=big, filename="big.pdf", type="other",
-                    document_date=datetime.date(2024, 1, 1), actor=clerk)
+    with pytest.raises(RejectedFile, match=r"big\.pdf.*1 MB"):
+        record_file(
+            customer=customer,
+            stream=big,
+            filename="big.pdf",
+            type="other",
+            document_date=datetime.date(2024, 1, 1),
+            actor=clerk,
+        )
     assert stored_files(settings) == []
     assert not Record.objects.exists()
 
@@ -77,7 +99,8 @@ def test_failed_filing_keeps_an_original_another_record_uses(customer, clerk, se
 
 
 def test_text_layer_is_extracted_per_page_with_chinese_lines_joined(
-        customer, clerk, django_capture_on_commit_callbacks):
+    customer, clerk, django_capture_on_commit_callbacks
+):
     long_line = "客户档案资料的管理主要是收集、整理、归档、保管及使用四个环节。" * 4
     with django_capture_on_commit_callbacks(execute=True):
         record = file_pdf(customer, actor=clerk, lines=[long_line])

@@ -1,4 +1,5 @@
 import datetime
+import hashlib
 
 import pytest
 from django.urls import reverse
@@ -16,22 +17,32 @@ pytestmark = pytest.mark.django_db
 
 def test_dossier_lists_catalogue_by_volume_in_document_date_order(customer, clerk):
     volume = volume_create(customer=customer, title="2024 年度文件", actor=clerk)
-    late = make_record(customer, title="后", document_date=datetime.date(2024, 9, 1),
-                       volume=volume)
-    early = make_record(customer, title="前", document_date=datetime.date(2024, 2, 1),
-                        volume=volume)
+    late = make_record(customer, title="后", document_date=datetime.date(2024, 9, 1), volume=volume)
+    early = make_record(
+        customer, title="前", document_date=datetime.date(2024, 2, 1), volume=volume
+    )
     loose = make_record(customer, title="散", document_date=datetime.date(2024, 1, 1))
     html = client_for(clerk).get(reverse("web:dossier", args=[customer.pk])).content.decode()
-    assert html.index(early.reference) < html.index(late.reference) < html.index(
-        loose.reference)
+    assert html.index(early.reference) < html.index(late.reference) < html.index(loose.reference)
     assert "2024 年度文件" in html
 
 
 def test_dossier_shows_the_two_complaint_registers_separately(customer, clerk):
-    complaint_open(customer=customer, channel="forwarded_online", subject="网上投诉",
-                   opened_on=datetime.date(2024, 1, 1), actor=clerk)
-    complaint_open(customer=customer, channel="direct", subject="来访投诉",
-                   opened_on=datetime.date(2024, 1, 2), actor=clerk, severity="major")
+    complaint_open(
+        customer=customer,
+        channel="forwarded_online",
+        subject="网上投诉",
+        opened_on=datetime.date(2024, 1, 1),
+        actor=clerk,
+    )
+    complaint_open(
+        customer=customer,
+        channel="direct",
+        subject="来访投诉",
+        opened_on=datetime.date(2024, 1, 2),
+        actor=clerk,
+        severity="major",
+    )
     html = client_for(clerk).get(reverse("web:dossier", args=[customer.pk])).content.decode()
     forwarded = html.index('data-register="forwarded"')
     direct = html.index('data-register="direct"')
@@ -43,13 +54,15 @@ def test_opening_a_dossier_is_logged(customer, clerk):
     assert AuditEvent.objects.filter(action="customer.viewed", actor=clerk).count() == 1
 
 
-def test_record_page_shows_text_and_logs_the_reading(customer, clerk, users,
-                                                      django_capture_on_commit_callbacks):
+def test_record_page_shows_text_and_logs_the_reading(
+    customer, clerk, users, django_capture_on_commit_callbacks
+):
     with django_capture_on_commit_callbacks(execute=True):
         record = file_pdf(customer, actor=clerk)
     auditor = users[roles.AUDITOR]
     response = client_for(auditor).get(
-        reverse("web:record", args=[record.pk]), {"purpose": "年度审核"})
+        reverse("web:record", args=[record.pk]), {"purpose": "年度审核"}
+    )
     html = response.content.decode()
     assert "重大投诉应单独立卷保存" in html
     event = AuditEvent.objects.get(action="record.viewed", actor=auditor)
@@ -63,24 +76,32 @@ def test_download_returns_the_original_and_is_logged(customer, clerk, users):
     customer.owner = staff
     customer.save()
     response = client_for(staff).get(reverse("web:record_download", args=[record.pk]))
-    body = b"".join(response.streaming_content)
+    body = b"".join(response.streaming_content)  # type: ignore[attr-defined]
     assert body.startswith(b"%PDF-")
-    import hashlib
+
     assert hashlib.sha256(body).hexdigest() == record.sha256
     assert AuditEvent.objects.filter(action="record.downloaded", actor=staff).exists()
 
 
-def test_clerk_files_an_upload_through_the_admin(customer, clerk,
-                                                  django_capture_on_commit_callbacks):
+def test_clerk_files_an_upload_through_the_admin(
+    customer, clerk, django_capture_on_commit_callbacks
+):
     from django.core.files.uploadedfile import SimpleUploadedFile
 
-    upload = SimpleUploadedFile("纪要.pdf", make_pdf(["年度客户关系维护会议纪要"]),
-                                content_type="application/octet-stream")
+    upload = SimpleUploadedFile(
+        "纪要.pdf", make_pdf(["年度客户关系维护会议纪要"]), content_type="application/octet-stream"
+    )
     with django_capture_on_commit_callbacks(execute=True):
-        response = client_for(clerk).post(reverse("web:record_file", args=[customer.pk]), {
-            "file": upload, "type": "minutes", "title": "年度会议纪要",
-            "document_date": "2024-03-15", "confidentiality": "internal",
-        })
+        response = client_for(clerk).post(
+            reverse("web:record_file", args=[customer.pk]),
+            {
+                "file": upload,
+                "type": "minutes",
+                "title": "年度会议纪要",
+                "document_date": "2024-03-15",
+                "confidentiality": "internal",
+            },
+        )
     record = Record.objects.get(title="年度会议纪要")
     assert response.status_code == 302
     assert record.reference == "KH-0101-JY-2024-0001"
@@ -93,10 +114,15 @@ def test_clerk_files_an_upload_through_the_admin(customer, clerk,
 def test_empty_upload_is_refused_with_the_file_name(customer, clerk):
     from django.core.files.uploadedfile import SimpleUploadedFile
 
-    response = client_for(clerk).post(reverse("web:record_file", args=[customer.pk]), {
-        "file": SimpleUploadedFile("空.pdf", b""), "type": "minutes",
-        "document_date": "2024-03-15", "confidentiality": "internal",
-    })
+    response = client_for(clerk).post(
+        reverse("web:record_file", args=[customer.pk]),
+        {
+            "file": SimpleUploadedFile("空.pdf", b""),
+            "type": "minutes",
+            "document_date": "2024-03-15",
+            "confidentiality": "internal",
+        },
+    )
     assert response.status_code == 200
     assert "空.pdf" in response.content.decode()
     assert not Record.objects.exists()
@@ -105,14 +131,22 @@ def test_empty_upload_is_refused_with_the_file_name(customer, clerk):
 def test_metadata_edit_shows_in_the_record_history(customer, clerk):
     record = make_record(customer, title="旧标题")
     client = client_for(clerk)
-    response = client.post(reverse("web:record_edit", args=[record.pk]), {
-        "title": "新标题", "type": "minutes", "document_date": "2024-03-01",
-        "received_date": record.received_date.isoformat(), "channel": "upload",
-        "confidentiality": "internal", "language": "zh-hans", "reason": "更正",
-    })
+    response = client.post(
+        reverse("web:record_edit", args=[record.pk]),
+        {
+            "title": "新标题",
+            "type": "minutes",
+            "document_date": "2024-03-01",
+            "received_date": record.received_date.isoformat(),
+            "channel": "upload",
+            "confidentiality": "internal",
+            "language": "zh-hans",
+            "reason": "更正",
+        },
+    )
     assert response.status_code == 302
     html = client.get(reverse("web:record", args=[record.pk])).content.decode()
-    history = html[html.index("record-history"):]
+    history = html[html.index("record-history") :]
     assert "旧标题" in history and "新标题" in history and "更正" in history and "clerk" in history
 
 
@@ -135,7 +169,7 @@ def test_audit_trail_screen_is_read_only(users):
 def test_customer_list_filters_and_searches(users, customer):
     from ..factories import CustomerFactory
 
-    CustomerFactory(code="KH-0500", name="南方零售", region="华南", industry="零售业")
+    CustomerFactory.create(code="KH-0500", name="南方零售", region="华南", industry="零售业")
     client = client_for(users[roles.AUDITOR])
     html = client.get(reverse("customers:index"), {"region": "华南"}).content.decode()
     assert "KH-0500" in html and "KH-0101" not in html
@@ -144,9 +178,15 @@ def test_customer_list_filters_and_searches(users, customer):
 
 
 def test_clerk_creates_a_customer_and_it_is_audited(clerk):
-    response = client_for(clerk).post(reverse("customers:add"), {
-        "code": "kh-0777", "name": "新客户", "kind": "enterprise", "status": "active",
-    })
+    response = client_for(clerk).post(
+        reverse("customers:add"),
+        {
+            "code": "kh-0777",
+            "name": "新客户",
+            "kind": "enterprise",
+            "status": "active",
+        },
+    )
     assert response.status_code == 302
     event = AuditEvent.objects.get(action="customer.created")
     assert event.customer_code == "KH-0777"

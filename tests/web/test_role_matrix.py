@@ -21,7 +21,11 @@ from ..factories import file_pdf
 
 OURS = ("web:", "customers:", "api:")
 CLERK, AUDITOR, COMPLIANCE, STAFF, ADMIN = (
-    roles.CLERK, roles.AUDITOR, roles.COMPLIANCE, roles.STAFF, roles.ADMINISTRATOR,
+    roles.CLERK,
+    roles.AUDITOR,
+    roles.COMPLIANCE,
+    roles.STAFF,
+    roles.ADMINISTRATOR,
 )
 EVERYONE = {CLERK, AUDITOR, COMPLIANCE, STAFF, ADMIN}
 READERS = {CLERK, AUDITOR, COMPLIANCE, STAFF}
@@ -76,11 +80,20 @@ def test_every_url_of_ours_has_an_expectation():
 @pytest.fixture
 def world(users, customer, clerk):
     grant_create(user=users[STAFF], customer=customer, actor=clerk)
-    case = complaint_open(customer=customer, channel="direct", subject="维修慢",
-                          opened_on=datetime.date(2024, 5, 6), actor=clerk)
+    case = complaint_open(
+        customer=customer,
+        channel="direct",
+        subject="维修慢",
+        opened_on=datetime.date(2024, 5, 6),
+        actor=clerk,
+    )
     record = file_pdf(customer, actor=clerk, complaint=case)
-    return {"customer": customer.pk, "record": record.pk, "complaint": case.pk,
-            "code": customer.code}
+    return {
+        "customer": customer.pk,
+        "record": record.pk,
+        "complaint": case.pk,
+        "code": customer.code,
+    }
 
 
 def url_for(name: str, key: str, world: dict[str, Any]) -> str:
@@ -116,17 +129,36 @@ def test_get_matrix(role, users, world):
 
 
 WRITES = {
-    "web:record_file": ("customer", {"type": "minutes", "title": "x", "document_date":
-                                     "2024-01-01", "confidentiality": "internal"}),
-    "web:complaint_open": ("customer", {"subject": "x", "channel": "direct",
-                                        "severity": "normal", "opened_on": "2024-01-01"}),
+    "web:record_file": (
+        "customer",
+        {
+            "type": "minutes",
+            "title": "x",
+            "document_date": "2024-01-01",
+            "confidentiality": "internal",
+        },
+    ),
+    "web:complaint_open": (
+        "customer",
+        {"subject": "x", "channel": "direct", "severity": "normal", "opened_on": "2024-01-01"},
+    ),
     "web:complaint_edit": ("complaint", {"subject": "改", "severity": "major"}),
-    "web:record_edit": ("record", {"title": "改", "type": "complaint",
-                                   "document_date": "2024-01-01", "received_date": "2024-01-01",
-                                   "channel": "upload", "confidentiality": "internal",
-                                   "language": "zh-hans"}),
-    "customers:add": ("", {"code": "KH-9999", "name": "新客户", "kind": "enterprise",
-                           "status": "active"}),
+    "web:record_edit": (
+        "record",
+        {
+            "title": "改",
+            "type": "complaint",
+            "document_date": "2024-01-01",
+            "received_date": "2024-01-01",
+            "channel": "upload",
+            "confidentiality": "internal",
+            "language": "zh-hans",
+        },
+    ),
+    "customers:add": (
+        "",
+        {"code": "KH-9999", "name": "新客户", "kind": "enterprise", "status": "active"},
+    ),
     "customers:edit": ("customer", {"name": "改名", "kind": "enterprise", "status": "active"}),
 }
 
@@ -139,8 +171,7 @@ def test_refused_writes_change_nothing(role, users, world):
     for name, (key, data) in WRITES.items():
         response = client.post(url_for(name, key, world), data)
         assert refused(response, role), (name, role, response.status_code)
-    response = client.post(reverse("api:record-list"), {"customer": "KH-0101",
-                                                        "type": "minutes"})
+    response = client.post(reverse("api:record-list"), {"customer": "KH-0101", "type": "minutes"})
     assert response.status_code in (401, 403), role
     # Nothing was written, not even an audit event.
     assert AuditEvent.objects.count() == before

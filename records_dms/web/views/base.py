@@ -11,7 +11,7 @@ from records_dms.accounts.policy import policy
 from records_dms.accounts.roles import Action
 
 
-class ArchiveView(WagtailAdminTemplateMixin, View):  # type: ignore[misc]
+class ArchiveView(WagtailAdminTemplateMixin, View):
     """An admin screen that needs one archive action; objects outside the user's reach 404."""
 
     required_action: Action | None = None

@@ -11,8 +11,8 @@ from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 from wagtail.admin.forms import WagtailAdminModelForm
 from wagtail.admin.ui.tables import Column, TitleColumn
-from wagtail.admin.viewsets.model import ModelViewSet
 from wagtail.admin.views import generic
+from wagtail.admin.viewsets.model import ModelViewSet
 
 from records_dms.accounts.policy import policy
 from records_dms.archive.models import Customer
@@ -21,17 +21,17 @@ from records_dms.archive.services import CUSTOMER_FIELDS, customer_create, custo
 FORM_FIELDS = ["code", "name", *CUSTOMER_FIELDS]
 
 
-class DossierTitleColumn(TitleColumn):  # type: ignore[misc]
+class DossierTitleColumn(TitleColumn):
     def get_link_url(self, instance: Customer, parent_context: Any) -> str:
         return reverse("web:dossier", args=[instance.pk])
 
 
-class CustomerIndexView(generic.IndexView):  # type: ignore[misc]
+class CustomerIndexView(generic.IndexView):
     def get_base_queryset(self) -> QuerySet[Customer]:
         return policy.customers(self.request.user).select_related("owner")
 
 
-class CustomerCreateView(generic.CreateView):  # type: ignore[misc]
+class CustomerCreateView(generic.CreateView):
     def save_instance(self) -> Customer:
         data = {field: self.form.cleaned_data[field] for field in FORM_FIELDS}
         try:
@@ -41,7 +41,7 @@ class CustomerCreateView(generic.CreateView):  # type: ignore[misc]
             raise
 
 
-class CustomerEditView(generic.EditView):  # type: ignore[misc]
+class CustomerEditView(generic.EditView):
     def get_object(self, queryset: QuerySet[Customer] | None = None) -> Customer:
         customer: Customer = policy.customers(self.request.user).get(pk=self.kwargs["pk"])
         return customer
@@ -63,7 +63,7 @@ class CustomerEditView(generic.EditView):  # type: ignore[misc]
         return customer_update(customer=self.object, actor=self.request.user, **data)
 
 
-class CustomerViewSet(ModelViewSet):  # type: ignore[misc]
+class CustomerViewSet(ModelViewSet):
     model = Customer
     icon = "group"
     menu_label = _("Customers")

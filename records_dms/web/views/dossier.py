@@ -28,8 +28,12 @@ class DossierView(ArchiveView):
 
     def get(self, request: HttpRequest, pk: int) -> HttpResponse:
         customer = get_object_or_404(policy.customers(request.user), pk=pk)
-        audit_log(action=events.CUSTOMER_VIEWED, actor=request.user, obj=customer,
-                  customer_code=customer.code)
+        audit_log(
+            action=events.CUSTOMER_VIEWED,
+            actor=request.user,
+            obj=customer,
+            customer_code=customer.code,
+        )
         registers = selectors.complaint_registers(customer)
         context = self.get_context_data(
             customer=customer,
@@ -69,8 +73,9 @@ class ComplaintOpenView(ArchiveView):
         form = ComplaintOpenForm(request.POST)
         if form.is_valid():
             try:
-                complaint = complaint_open(customer=customer, actor=request.user,
-                                           **form.cleaned_data)
+                complaint = complaint_open(
+                    customer=customer, actor=request.user, **form.cleaned_data
+                )
             except ValidationError as error:
                 form.add_error(None, error)
             else:
@@ -95,8 +100,11 @@ class ComplaintEditView(ArchiveView):
 
     def get(self, request: HttpRequest, pk: int) -> HttpResponse:
         complaint = self._complaint(request, pk)
-        return self.render_to_response(self.get_context_data(
-            form=ComplaintEditForm(instance=complaint), customer=complaint.customer))
+        return self.render_to_response(
+            self.get_context_data(
+                form=ComplaintEditForm(instance=complaint), customer=complaint.customer
+            )
+        )
 
     def post(self, request: HttpRequest, pk: int) -> HttpResponse:
         complaint = self._complaint(request, pk)
@@ -110,5 +118,5 @@ class ComplaintEditView(ArchiveView):
                 messages.success(request, _("Complaint %s saved.") % complaint.number)
                 return redirect(reverse("web:dossier", args=[complaint.customer_id]))
         return self.render_to_response(
-            self.get_context_data(form=form, customer=complaint.customer))
-
+            self.get_context_data(form=form, customer=complaint.customer)
+        )

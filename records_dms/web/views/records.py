@@ -40,8 +40,7 @@ class RecordView(ArchiveView):
     def get(self, request: HttpRequest, pk: int) -> HttpResponse:
         record = visible_record(request, pk)
         can_read = policy.has(request.user, Action.READ_RECORD)
-        record_access_log(record=record, actor=request.user,
-                          purpose=request.GET.get("purpose", ""))
+        record_access_log(record=record, actor=request.user, purpose=request.GET.get("purpose", ""))
         context = self.get_context_data(
             record=record,
             customer=record.customer,
@@ -61,8 +60,12 @@ def record_download(request: HttpRequest, pk: int) -> FileResponse:
     record = visible_record(request, pk)
     if not record.original_key or not default_storage.exists(record.original_key):
         raise Http404(_("This record has no stored original."))
-    record_access_log(record=record, actor=request.user, action=events.RECORD_DOWNLOADED,
-                      purpose=request.GET.get("purpose", ""))
+    record_access_log(
+        record=record,
+        actor=request.user,
+        action=events.RECORD_DOWNLOADED,
+        purpose=request.GET.get("purpose", ""),
+    )
     return FileResponse(
         default_storage.open(record.original_key, "rb"),
         as_attachment=True,
@@ -87,7 +90,8 @@ class RecordFileView(ArchiveView):
         customer = self._customer(request, pk)
         form = RecordFileForm(customer=customer)
         return self.render_to_response(
-            self.get_context_data(form=form, customer=customer, multipart=True))
+            self.get_context_data(form=form, customer=customer, multipart=True)
+        )
 
     def post(self, request: HttpRequest, pk: int) -> HttpResponse:
         customer = self._customer(request, pk)
@@ -97,17 +101,23 @@ class RecordFileView(ArchiveView):
             upload = data.pop("file")
             try:
                 record = record_file(
-                    customer=customer, stream=upload, filename=upload.name,
-                    actor=request.user, channel=Channel.UPLOAD, **data,
+                    customer=customer,
+                    stream=upload,
+                    filename=upload.name,
+                    actor=request.user,
+                    channel=Channel.UPLOAD,
+                    **data,
                 )
             except (ValidationError, RejectedFile) as error:
-                form.add_error(None, str(error.messages[0] if isinstance(
-                    error, ValidationError) else error))
+                form.add_error(
+                    None, str(error.messages[0] if isinstance(error, ValidationError) else error)
+                )
             else:
                 messages.success(request, _("Filed as %s.") % record.reference)
                 return redirect(reverse("web:record", args=[record.pk]))
         return self.render_to_response(
-            self.get_context_data(form=form, customer=customer, multipart=True))
+            self.get_context_data(form=form, customer=customer, multipart=True)
+        )
 
 
 class RecordEditView(ArchiveView):
@@ -120,8 +130,11 @@ class RecordEditView(ArchiveView):
 
     def get(self, request: HttpRequest, pk: int) -> HttpResponse:
         record = visible_record(request, pk)
-        return self.render_to_response(self.get_context_data(
-            form=RecordEditForm(instance=record), customer=record.customer, record=record))
+        return self.render_to_response(
+            self.get_context_data(
+                form=RecordEditForm(instance=record), customer=record.customer, record=record
+            )
+        )
 
     def post(self, request: HttpRequest, pk: int) -> HttpResponse:
         record = visible_record(request, pk)
@@ -136,5 +149,6 @@ class RecordEditView(ArchiveView):
             else:
                 messages.success(request, _("Record %s saved.") % record.reference)
                 return redirect(reverse("web:record", args=[record.pk]))
-        return self.render_to_response(self.get_context_data(
-            form=form, customer=record.customer, record=record))
+        return self.render_to_response(
+            self.get_context_data(form=form, customer=record.customer, record=record)
+        )
