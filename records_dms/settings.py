@@ -79,7 +79,6 @@ MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
-    "django.middleware.locale.LocaleMiddleware",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
@@ -117,7 +116,8 @@ if _database["ENGINE"] == "django.db.backends.sqlite3":
         "init_command": "PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL; "
         "PRAGMA foreign_keys=ON;",
     }
-    _database["TEST"] = {"NAME": str(DATA_DIR / "test-dms.sqlite3")}
+    # A name per test run: a killed run's leftover -wal file never meets a new database.
+    _database["TEST"] = {"NAME": str(DATA_DIR / f"test-dms-{os.getpid()}.sqlite3")}
 DATABASES = {"default": _database}
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
@@ -128,6 +128,8 @@ AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.NumericPasswordValidator"},
 ]
 
+# The default language of every screen; each user may choose another in the admin
+# (Account → Preferences). The browser's Accept-Language is deliberately not consulted.
 LANGUAGE_CODE = os.environ.get("DMS_LANGUAGE", "zh-hans")
 LANGUAGES = [("zh-hans", "简体中文"), ("en", "English")]
 WAGTAILADMIN_PERMITTED_LANGUAGES = LANGUAGES
@@ -166,6 +168,7 @@ EMAIL_BACKEND = os.environ.get(
 WAGTAIL_SITE_NAME = "records-dms"
 WAGTAILADMIN_BASE_URL = os.environ.get("DMS_BASE_URL", "http://127.0.0.1:8000")
 WAGTAIL_ENABLE_UPDATE_CHECK = False
+WAGTAIL_GRAVATAR_PROVIDER_URL = None  # no user's email hash leaves the archive
 WAGTAIL_USER_CUSTOM_FIELDS: list[str] = []
 MODELSEARCH_BACKENDS = {"default": {"BACKEND": "modelsearch.backends.database"}}
 WAGTAILSEARCH_BACKENDS = MODELSEARCH_BACKENDS
