@@ -5,9 +5,8 @@ from __future__ import annotations
 from typing import Any
 
 from django.core.exceptions import ValidationError as DjangoValidationError
-from django.core.files.storage import default_storage
 from django.db.models import QuerySet
-from django.http import FileResponse, Http404
+from django.http import FileResponse
 from drf_spectacular.utils import extend_schema
 from rest_framework import mixins, viewsets
 from rest_framework.decorators import action
@@ -22,7 +21,7 @@ from records_dms.accounts.policy import policy
 from records_dms.accounts.roles import Action
 from records_dms.archive.models import Channel, Customer, Record
 from records_dms.archive.services import record_access_log
-from records_dms.audit import events
+from records_dms.downloads import original_response
 
 from .serializers import (
     CustomerSerializer,
@@ -104,17 +103,6 @@ class RecordViewSet(
         record = self.get_object()
         if not policy.has(request.user, Action.READ_RECORD):
             raise PermissionDenied
-        if not record.original_key or not default_storage.exists(record.original_key):
-            raise Http404
-        record_access_log(
-            record=record,
-            actor=request.user,
-            action=events.RECORD_DOWNLOADED,
-            purpose=request.query_params.get("purpose", ""),
-        )
-        return FileResponse(
-            default_storage.open(record.original_key, "rb"),
-            as_attachment=True,
-            filename=record.original_name or record.reference,
-            content_type=record.mime_type or "application/octet-stream",
+        return original_response(
+            record, user=request.user, purpose=request.query_params.get("purpose", "")
         )

@@ -18,6 +18,7 @@ from records_dms.archive.models import (
     Severity,
     Volume,
 )
+from records_dms.archive.services import RECORD_EDITABLE_FIELDS
 
 
 class DateInput(forms.DateInput):
@@ -65,18 +66,7 @@ class RecordEditForm(RecordLinksMixin, forms.ModelForm):
 
     class Meta:
         model = Record
-        fields = [
-            "title",
-            "type",
-            "document_date",
-            "received_date",
-            "channel",
-            "confidentiality",
-            "language",
-            "physical_location",
-            "volume",
-            "complaint",
-        ]
+        fields = list(RECORD_EDITABLE_FIELDS)
         widgets = {"document_date": DateInput, "received_date": DateInput}
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:

@@ -4,8 +4,7 @@ from __future__ import annotations
 
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.core.files.storage import default_storage
-from django.http import FileResponse, Http404, HttpRequest, HttpResponse
+from django.http import FileResponse, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect
 from django.urls import reverse
 from django.utils.translation import gettext as _
@@ -16,7 +15,7 @@ from records_dms.accounts.policy import policy
 from records_dms.accounts.roles import Action
 from records_dms.archive.models import Channel, Customer, Record
 from records_dms.archive.services import record_access_log, record_update
-from records_dms.audit import events
+from records_dms.downloads import original_response
 from records_dms.web.forms import RecordEditForm, RecordFileForm
 
 from .base import ArchiveView
@@ -58,20 +57,7 @@ def record_download(request: HttpRequest, pk: int) -> FileResponse:
     if not policy.has(request.user, Action.READ_RECORD):
         raise PermissionDenied
     record = visible_record(request, pk)
-    if not record.original_key or not default_storage.exists(record.original_key):
-        raise Http404(_("This record has no stored original."))
-    record_access_log(
-        record=record,
-        actor=request.user,
-        action=events.RECORD_DOWNLOADED,
-        purpose=request.GET.get("purpose", ""),
-    )
-    return FileResponse(
-        default_storage.open(record.original_key, "rb"),
-        as_attachment=True,
-        filename=record.original_name or record.reference,
-        content_type=record.mime_type or "application/octet-stream",
-    )
+    return original_response(record, user=request.user, purpose=request.GET.get("purpose", ""))
 
 
 class RecordFileView(ArchiveView):
