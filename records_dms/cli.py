@@ -116,6 +116,30 @@ def cmd_customer_add(args: argparse.Namespace) -> int:
     return EXIT_OK
 
 
+def cmd_grant_add(args: argparse.Namespace) -> int:
+    """Give a staff member access to one customer's dossier (clerks and administrators)."""
+    from django.contrib.auth import get_user_model
+
+    from records_dms.accounts.policy import policy
+    from records_dms.accounts.roles import Action
+    from records_dms.accounts.services import grant_create
+    from records_dms.archive.models import Customer
+
+    actor = _actor(args)
+    if actor is not None and not policy.has(actor, Action.MANAGE_GRANTS):
+        raise CommandError(f"{actor.get_username()} may not grant access")
+    user = get_user_model().objects.filter(username=args.username).first()
+    customer = Customer.objects.filter(code=args.code.upper()).first()
+    if user is None or customer is None:
+        raise CommandError(
+            f"no user {args.username!r}" if user is None else f"no customer {args.code!r}"
+        )
+    grant = grant_create(user=user, customer=customer, actor=actor)
+    payload = {"id": grant.pk, "user": user.get_username(), "customer": customer.code}
+    _emit(args, payload, f"granted {user.get_username()} access to {customer}")
+    return EXIT_OK
+
+
 def cmd_verify(args: argparse.Namespace) -> int:
     from records_dms.verify import verify_all
 
@@ -182,6 +206,18 @@ def build_parser() -> argparse.ArgumentParser:
     customer_add.add_argument(
         "--kind", default="enterprise", choices=["enterprise", "individual", "prospect", "partner"]
     )
+
+    grant = commands.add_parser("grant", help="staff access to customers")
+    grant_commands = grant.add_subparsers(dest="subcommand", required=True)
+    grant_add = add(
+        "add",
+        cmd_grant_add,
+        "grant a user access to a customer's dossier",
+        grant_commands,
+        json_flag=True,
+    )
+    grant_add.add_argument("username")
+    grant_add.add_argument("code")
 
     add("verify", cmd_verify, "check the audit chain and stored originals", json_flag=True)
     manage = add("manage", cmd_manage, "run a Django management command")

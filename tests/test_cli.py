@@ -40,6 +40,22 @@ def test_as_names_the_acting_user(capsys, clerk):
     assert main(["customer", "add", "KH-0302", "乙", "--as", "nobody"]) == 1
 
 
+@pytest.mark.django_db
+def test_grant_add_opens_a_dossier_to_staff(capsys, users, customer):
+    from records_dms.accounts import roles
+    from records_dms.accounts.policy import policy
+
+    staff = users[roles.STAFF]
+    assert main(["grant", "add", "staff", "kh-0101", "--as", "auditor"]) == 1
+    assert "may not grant" in capsys.readouterr().err
+    assert not policy.customers(staff).exists()
+    assert main(["grant", "add", "staff", "KH-0101", "--as", "clerk", "--json"]) == 0
+    assert json.loads(capsys.readouterr().out)["customer"] == "KH-0101"
+    policy.forget(staff)
+    assert list(policy.customers(staff)) == [customer]
+    assert AuditEvent.objects.get(action="grant.created").actor_name == "clerk"
+
+
 def test_bad_usage_exits_2():
     with pytest.raises(SystemExit) as exit_info:
         main(["customer", "add", "KH-0303", "丙", "--kind", "alien"])
