@@ -9,6 +9,7 @@ from dataclasses import dataclass
 from typing import IO
 
 from django.conf import settings
+from django.core.exceptions import ValidationError
 from django.core.files import File
 from django.core.files.storage import default_storage
 from django.utils.translation import gettext as _
@@ -16,7 +17,7 @@ from django.utils.translation import gettext as _
 CHUNK = 1024 * 1024
 
 
-class RejectedFile(Exception):
+class RejectedFile(ValidationError):
     """A file that cannot be filed; the message names the file and the reason."""
 
 

@@ -11,6 +11,7 @@ from records_dms.archive.models import Customer, Record
 from records_dms.archive.services import User, record_create
 
 from .originals import original_discard, original_store
+from .tasks import record_extract_text
 
 
 def record_file(
@@ -43,7 +44,5 @@ def record_file(
     except BaseException:
         original_discard(stored)
         raise
-    from .tasks import record_extract_text
-
     transaction.on_commit(lambda: record_extract_text.enqueue(record.pk))
     return record

@@ -81,12 +81,6 @@ class ArchivePolicy:
     def can_see_customer(self, user: AnyUser, customer: Customer) -> bool:
         return self.customers(user).filter(pk=customer.pk).exists()
 
-    def can_on_record(self, user: AnyUser, action: Action, record: Record) -> bool:
-        return self.has(user, action) and self.records(user).filter(pk=record.pk).exists()
-
-    def can_on_customer(self, user: AnyUser, action: Action, customer: Customer) -> bool:
-        return self.has(user, action) and self.can_see_customer(user, customer)
-
     def search_scope(self, user: AnyUser) -> SearchScope:
         actions, archive_wide, levels = self._facts(user)
         if Action.VIEW_RECORD not in actions:

@@ -92,7 +92,7 @@ class RecordViewSet(
                 **data,
             )
         except RejectedFile as error:
-            raise ValidationError({"file": [str(error)]}) from error
+            raise ValidationError({"file": error.messages}) from error
         except DjangoValidationError as error:
             raise ValidationError({"detail": error.messages}) from error
         return Response(RecordSerializer(record).data, status=201)

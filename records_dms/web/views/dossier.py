@@ -12,13 +12,13 @@ from django.utils.translation import gettext as _
 from records_dms.accounts.policy import policy
 from records_dms.accounts.roles import Action
 from records_dms.archive import selectors
-from records_dms.archive.models import ComplaintCase, ComplaintRegister, Customer
+from records_dms.archive.models import ComplaintCase, ComplaintRegister
 from records_dms.archive.services import complaint_open, complaint_update
 from records_dms.audit import events
 from records_dms.audit.services import audit_log
 from records_dms.web.forms import ComplaintEditForm, ComplaintOpenForm
 
-from .base import ArchiveView
+from .base import ArchiveView, visible_customer
 
 
 class DossierView(ArchiveView):
@@ -27,7 +27,7 @@ class DossierView(ArchiveView):
     header_icon = "folder-open-inverse"
 
     def get(self, request: HttpRequest, pk: int) -> HttpResponse:
-        customer = get_object_or_404(policy.customers(request.user), pk=pk)
+        customer = visible_customer(request, pk)
         audit_log(
             action=events.CUSTOMER_VIEWED,
             actor=request.user,
@@ -58,18 +58,14 @@ class ComplaintOpenView(ArchiveView):
     def get_page_title(self) -> str:
         return _("Register a complaint")
 
-    def _customer(self, request: HttpRequest, pk: int) -> Customer:
-        customer: Customer = get_object_or_404(policy.customers(request.user), pk=pk)
-        return customer
-
     def get(self, request: HttpRequest, pk: int) -> HttpResponse:
-        customer = self._customer(request, pk)
+        customer = visible_customer(request, pk)
         return self.render_to_response(
             self.get_context_data(form=ComplaintOpenForm(), customer=customer)
         )
 
     def post(self, request: HttpRequest, pk: int) -> HttpResponse:
-        customer = self._customer(request, pk)
+        customer = visible_customer(request, pk)
         form = ComplaintOpenForm(request.POST)
         if form.is_valid():
             try:

@@ -5,27 +5,19 @@ from __future__ import annotations
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import FileResponse, HttpRequest, HttpResponse
-from django.shortcuts import get_object_or_404, redirect
+from django.shortcuts import redirect
 from django.urls import reverse
 from django.utils.translation import gettext as _
 
-from ingestion.originals import RejectedFile
 from ingestion.services import record_file
 from records_dms.accounts.policy import policy
 from records_dms.accounts.roles import Action
-from records_dms.archive.models import Channel, Customer, Record
+from records_dms.archive.models import Channel, Record
 from records_dms.archive.services import record_access_log, record_update
 from records_dms.downloads import original_response
 from records_dms.web.forms import RecordEditForm, RecordFileForm
 
-from .base import ArchiveView
-
-
-def visible_record(request: HttpRequest, pk: int) -> Record:
-    record: Record = get_object_or_404(
-        policy.records(request.user).select_related("customer", "volume", "complaint"), pk=pk
-    )
-    return record
+from .base import ArchiveView, visible_customer, visible_record
 
 
 class RecordView(ArchiveView):
@@ -68,19 +60,15 @@ class RecordFileView(ArchiveView):
     def get_page_title(self) -> str:
         return _("File a record")
 
-    def _customer(self, request: HttpRequest, pk: int) -> Customer:
-        customer: Customer = get_object_or_404(policy.customers(request.user), pk=pk)
-        return customer
-
     def get(self, request: HttpRequest, pk: int) -> HttpResponse:
-        customer = self._customer(request, pk)
+        customer = visible_customer(request, pk)
         form = RecordFileForm(customer=customer)
         return self.render_to_response(
             self.get_context_data(form=form, customer=customer, multipart=True)
         )
 
     def post(self, request: HttpRequest, pk: int) -> HttpResponse:
-        customer = self._customer(request, pk)
+        customer = visible_customer(request, pk)
         form = RecordFileForm(request.POST, request.FILES, customer=customer)
         if form.is_valid():
             data = dict(form.cleaned_data)
@@ -94,10 +82,8 @@ class RecordFileView(ArchiveView):
                     channel=Channel.UPLOAD,
                     **data,
                 )
-            except (ValidationError, RejectedFile) as error:
-                form.add_error(
-                    None, str(error.messages[0] if isinstance(error, ValidationError) else error)
-                )
+            except ValidationError as error:  # RejectedFile too: it names the file
+                form.add_error(None, error)
             else:
                 messages.success(request, _("Filed as %s.") % record.reference)
                 return redirect(reverse("web:record", args=[record.pk]))
