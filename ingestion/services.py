@@ -1,17 +1,136 @@
-"""Filing a file into a dossier: store the original, create the record, queue extraction."""
+"""Filing files into dossiers: every entry point (web, CLI, API, inbox) calls these."""
 
 from __future__ import annotations
 
 import datetime
+import shutil
+import uuid
+from functools import partial
+from pathlib import Path
 from typing import IO, Any
 
 from django.db import transaction
+from django.utils.translation import gettext as _
 
+from records_dms.accounts.roles import Confidentiality
 from records_dms.archive.models import Customer, Record
-from records_dms.archive.services import User, record_create
+from records_dms.archive.services import User
 
-from .originals import original_discard, original_store
-from .tasks import record_extract_text
+from .models import FINAL, IngestionJob, JobStatus
+from .originals import RejectedFile, spool, spool_dir
+from .pipeline import pipeline_run
+from .preflight import sanitize_filename
+from .tasks import ingest_job
+
+
+def ingest_submit(
+    *,
+    customer: Customer,
+    stream: IO[bytes],
+    filename: str,
+    actor: User,
+    record_type: str,
+    document_date: datetime.date | None = None,
+    title: str = "",
+    confidentiality: str = Confidentiality.INTERNAL,
+    channel: str = "upload",
+    wait: bool = False,
+    batch: uuid.UUID | None = None,
+    parent: Record | None = None,
+    depth: int = 0,
+    **fields: Any,
+) -> IngestionJob:
+    """Spool one file and queue it (``wait``: run it here and return when it is done).
+
+    An empty or oversized file is rejected at once; nothing of it is kept.
+    """
+    name = sanitize_filename(filename)
+    job = IngestionJob(
+        customer=customer,
+        record_type=record_type,
+        title=title.strip(),
+        document_date=document_date,
+        confidentiality=confidentiality,
+        channel=channel,
+        original_name=name,
+        parent=parent,
+        depth=depth,
+        batch=batch or uuid.uuid4(),
+        created_by=actor if actor is not None and actor.is_authenticated else None,
+        fields={
+            k: (v.pk if hasattr(v, "pk") else v) for k, v in fields.items() if v not in (None, "")
+        },
+    )
+    try:
+        spooled = spool(stream)
+    except ValueError as error:
+        job.status = JobStatus.REJECTED
+        job.reason = (
+            _("the file is empty")
+            if str(error) == "empty"
+            else _("larger than the limit of %(limit)d MB") % {"limit": _max_upload_mb()}
+        )
+        job.save()
+        return job
+    job.spool_path, job.size, job.sha256 = str(spooled.path), spooled.size, spooled.sha256
+    job.save()
+    if wait:
+        return ingest_run(str(job.pk))
+    transaction.on_commit(lambda: ingest_job.enqueue(str(job.pk)))
+    return job
+
+
+def _max_upload_mb() -> int:
+    from django.conf import settings
+
+    return int(settings.MAX_UPLOAD_MB)
+
+
+def ingest_path(*, path: Path, filename: str, **kwargs: Any) -> IngestionJob:
+    """File a file already on disk (an attachment, an inbox file), waiting for the result."""
+    with path.open("rb") as stream:
+        return ingest_submit(stream=stream, filename=filename, wait=True, **kwargs)
+
+
+def ingest_run(job_id: str) -> IngestionJob:
+    """Run a queued (or crashed) job to its end; a finished job is returned unchanged."""
+    with transaction.atomic():
+        job = IngestionJob.objects.select_for_update().select_related("customer").get(pk=job_id)
+        if job.status in FINAL:
+            return job
+        job.status = JobStatus.PROCESSING
+        job.attempts += 1
+        job.save(update_fields=["status", "attempts", "updated_at"])
+    return pipeline_run(job)
+
+
+def ingest_retry(job: IngestionJob, *, wait: bool = False) -> IngestionJob:
+    """Queue a failed job again; its spooled bytes were kept for this."""
+    if job.status != JobStatus.FAILED or not Path(job.spool_path).exists():
+        return job
+    job.status, job.reason = JobStatus.QUEUED, ""
+    job.save(update_fields=["status", "reason", "updated_at"])
+    if wait:
+        return ingest_run(str(job.pk))
+    transaction.on_commit(lambda: ingest_job.enqueue(str(job.pk)))
+    return job
+
+
+def ingest_recover() -> int:
+    """Queue again the jobs a killed worker left in processing; returns how many."""
+    stuck = IngestionJob.objects.filter(status=JobStatus.PROCESSING)
+    count = 0
+    for job in stuck:
+        IngestionJob.objects.filter(pk=job.pk).update(status=JobStatus.QUEUED)
+        transaction.on_commit(partial(ingest_job.enqueue, str(job.pk)))
+        count += 1
+    return count
+
+
+def children_of(job: IngestionJob) -> list[IngestionJob]:
+    if job.record_id is None:
+        return []
+    return list(IngestionJob.objects.filter(parent_id=job.record_id, batch=job.batch))
 
 
 def record_file(
@@ -20,29 +139,36 @@ def record_file(
     stream: IO[bytes],
     filename: str,
     type: str,
-    document_date: datetime.date,
+    document_date: datetime.date | None,
     actor: User,
     title: str = "",
     **fields: Any,
 ) -> Record:
-    """File one uploaded file as a new record; its text is extracted in the background.
+    """File one file now and return its record; raise RejectedFile naming file and reason."""
+    job = ingest_submit(
+        customer=customer,
+        stream=stream,
+        filename=filename,
+        actor=actor,
+        record_type=type,
+        document_date=document_date,
+        title=title,
+        wait=True,
+        **fields,
+    )
+    if job.status != JobStatus.FILED or job.record is None:
+        raise RejectedFile(f"{job.original_name}: {job.reason}")
+    return job.record
 
-    The original is stored before the record is created; if creating the record fails, an
-    original this call stored is removed again, so nothing is half filed.
-    """
-    stored = original_store(stream, filename)
-    try:
-        record = record_create(
-            customer=customer,
-            type=type,
-            title=title or filename,
-            document_date=document_date,
-            actor=actor,
-            original=stored.as_metadata(),
-            **fields,
-        )
-    except BaseException:
-        original_discard(stored)
-        raise
-    transaction.on_commit(lambda: record_extract_text.enqueue(record.pk))
-    return record
+
+def spool_cleanup() -> int:
+    """Remove spooled files no job points at any more (left by a crash before saving)."""
+    referenced = set(
+        IngestionJob.objects.exclude(spool_path="").values_list("spool_path", flat=True)
+    )
+    removed = 0
+    for path in spool_dir().iterdir():
+        if str(path) not in referenced:
+            shutil.rmtree(path, ignore_errors=True) if path.is_dir() else path.unlink()
+            removed += 1
+    return removed

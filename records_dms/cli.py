@@ -63,6 +63,7 @@ def cmd_run(args: argparse.Namespace) -> int:
     call_command("migrate", interactive=False, verbosity=0)
     call_command("collectstatic", interactive=False, verbosity=0)
     worker = subprocess.Popen([sys.executable, "-m", "records_dms", "worker"])
+    inbox = subprocess.Popen([sys.executable, "-m", "records_dms", "inbox", "--watch"])
     signal.signal(signal.SIGTERM, lambda *_: sys.exit(0))
     try:
         from waitress import serve
@@ -76,14 +77,19 @@ def cmd_run(args: argparse.Namespace) -> int:
         )
         serve(application, host=args.host, port=args.port, threads=8, ident="records-dms")
     finally:
-        worker.terminate()
-        worker.wait(timeout=30)
+        for child in (worker, inbox):
+            child.terminate()
+            child.wait(timeout=30)
     return EXIT_OK
 
 
 def cmd_worker(args: argparse.Namespace) -> int:
     from django.core.management import call_command
 
+    from ingestion.services import ingest_recover
+
+    # A worker killed mid-task left its job in processing: queue it again (jobs are idempotent).
+    ingest_recover()
     options: dict[str, Any] = {"queue_name": "*", "reload": False}
     if args.batch:
         options["batch"] = True
@@ -137,6 +143,46 @@ def cmd_grant_add(args: argparse.Namespace) -> int:
     grant = grant_create(user=user, customer=customer, actor=actor)
     payload = {"id": grant.pk, "user": user.get_username(), "customer": customer.code}
     _emit(args, payload, f"granted {user.get_username()} access to {customer}")
+    return EXIT_OK
+
+
+def cmd_import(args: argparse.Namespace) -> int:
+    from records_dms.archive.models import RecordType
+
+    from .cli_import import run_import
+
+    if args.type not in RecordType.values:
+        raise CommandError(
+            f"unknown record type {args.type!r}; one of {', '.join(RecordType.values)}"
+        )
+    results, ok = run_import(args, _actor(args))
+    lines = [
+        f"{r['status']:<9} {r['reference'] or '-':<24} {r['file']}"
+        + (f"  ({r['error']})" if r["error"] else "")
+        for r in results
+    ]
+    _emit(args, results, "\n".join(lines) or "nothing to import")
+    return EXIT_OK if ok else EXIT_FAILURE
+
+
+def cmd_inbox(args: argparse.Namespace) -> int:
+    from ingestion.inbox import inbox_scan, inbox_watch
+
+    if args.watch:
+        inbox_watch(args.interval)
+    outcomes = inbox_scan(settle_seconds=args.settle)
+    payload = [
+        {
+            "file": str(o.path),
+            "status": str(o.job.status) if o.job else "rejected",
+            "reference": o.job.record.reference if o.job and o.job.record else None,
+            "error": o.reason or None,
+        }
+        for o in outcomes
+    ]
+    _emit(
+        args, payload, "\n".join(f"{p['status']:<9} {p['file']}" for p in payload) or "inbox empty"
+    )
     return EXIT_OK
 
 
@@ -218,6 +264,21 @@ def build_parser() -> argparse.ArgumentParser:
     )
     grant_add.add_argument("username")
     grant_add.add_argument("code")
+
+    from .cli_import import add_import_arguments
+
+    add_import_arguments(
+        add("import", cmd_import, "file files and folders into a dossier", json_flag=True)
+    )
+    inbox = add("inbox", cmd_inbox, "file what scanners dropped in the inbox", json_flag=True)
+    inbox.add_argument("--watch", action="store_true", help="keep watching")
+    inbox.add_argument("--interval", type=float, default=5.0)
+    inbox.add_argument(
+        "--settle",
+        type=float,
+        default=2.0,
+        help="seconds a file must be unchanged before it is taken",
+    )
 
     add("verify", cmd_verify, "check the audit chain and stored originals", json_flag=True)
     manage = add("manage", cmd_manage, "run a Django management command")

@@ -55,6 +55,7 @@ INSTALLED_APPS = [
     "records_dms.accounts",
     "records_dms.archive",
     "records_dms.web",
+    "ingestion",
     "django_tasks",
     "django_tasks_db",
     "rest_framework",
@@ -154,6 +155,9 @@ FILE_UPLOAD_PERMISSIONS = 0o640
 DATA_UPLOAD_MAX_NUMBER_FIELDS = 5000
 
 MAX_UPLOAD_MB = int(os.environ.get("DMS_MAX_UPLOAD_MB", "200"))
+MAX_PAGES = int(os.environ.get("DMS_MAX_PAGES", "2000"))
+OCR_WORKERS = int(os.environ.get("DMS_OCR_WORKERS", "0")) or (os.cpu_count() or 1)
+MAX_EMAIL_DEPTH = 5  # emails attached to emails are followed this many levels deep
 
 TASKS = {
     "default": {
@@ -209,7 +213,9 @@ if HTTPS:
 if env_bool("DMS_BEHIND_PROXY", False):
     SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
 
-OCR_LANGUAGES = os.environ.get("DMS_OCR_LANGUAGES", "chi_sim+eng")
+OCR_LANGUAGES = os.environ.get("DMS_OCR_LANGS") or os.environ.get(
+    "DMS_OCR_LANGUAGES", "chi_sim+eng"
+)
 TESSERACT_CMD = os.environ.get("DMS_TESSERACT_CMD", "tesseract")
 
 LOGGING = {

@@ -101,3 +101,52 @@ def test_demo_then_verify_on_a_fresh_data_dir(tmp_path: Path):
     broken = dms("verify")
     assert broken.returncode == 1
     assert "does not match its SHA-256" in broken.stdout
+
+
+@pytest.mark.django_db
+def test_import_files_a_folder_recursively_with_email_children(capsys, tmp_path, customer):
+    from tests.factories import make_pdf
+    from tests.ingestion.samples import gbk_email_with_pdf
+
+    (tmp_path / "sub").mkdir()
+    (tmp_path / "a.pdf").write_bytes(make_pdf(["合同一"]))
+    (tmp_path / "sub" / "reply.eml").write_bytes(gbk_email_with_pdf())
+    code = main(
+        [
+            "import",
+            str(tmp_path),
+            "--customer",
+            "KH-0101",
+            "--type",
+            "complaint",
+            "--date",
+            "2024-05-06",
+            "--wait",
+            "--json",
+        ]
+    )
+    assert code == 0
+    rows = json.loads(capsys.readouterr().out)
+    assert [Path(r["file"]).name for r in rows] == ["a.pdf", "reply.eml"]
+    assert rows[0] == {
+        "file": str(tmp_path / "a.pdf"),
+        "status": "filed",
+        "reference": "KH-0101-TS-2024-0001",
+        "pages": 1,
+        "children": [],
+        "error": None,
+    }
+    assert rows[1]["reference"].startswith("KH-0101-YJ-2024-")
+    assert rows[1]["children"] == ["KH-0101-TS-2024-0002"]
+
+
+@pytest.mark.django_db
+def test_import_without_wait_queues_and_bad_date_is_usage_error(capsys, tmp_path, customer):
+    from tests.factories import make_pdf
+
+    (tmp_path / "a.pdf").write_bytes(make_pdf())
+    assert main(["import", str(tmp_path / "a.pdf"), "--customer", "KH-0101", "--json"]) == 0
+    assert json.loads(capsys.readouterr().out)[0]["status"] == "queued"
+    with pytest.raises(SystemExit) as exit_info:
+        main(["import", "x.pdf", "--customer", "KH-0101", "--date", "2024-13-01"])
+    assert exit_info.value.code == 2

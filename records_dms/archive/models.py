@@ -239,6 +239,8 @@ class Record(models.Model):
     size = models.BigIntegerField(_("size in bytes"), default=0)
     sha256 = models.CharField(_("SHA-256"), max_length=64, blank=True, db_index=True)
     page_count = models.PositiveIntegerField(_("pages"), default=0)
+    rendition_key = models.CharField(_("searchable PDF"), max_length=200, blank=True)
+    email_headers = models.JSONField(_("email headers"), default=dict, blank=True)
     created_by = models.ForeignKey(
         settings.AUTH_USER_MODEL,
         null=True,
@@ -254,6 +256,14 @@ class Record(models.Model):
         verbose_name = _("record")
         verbose_name_plural = _("records")
         indexes = [models.Index(fields=["customer", "document_date"])]
+        constraints = [
+            # The same bytes are filed once; a second filing is reported as a duplicate.
+            models.UniqueConstraint(
+                fields=["sha256"],
+                condition=~models.Q(sha256="") & ~models.Q(state="destroyed"),
+                name="one_live_record_per_original",
+            )
+        ]
 
     def __str__(self) -> str:
         return f"{self.reference} {self.title}"

@@ -281,7 +281,9 @@ def record_create(
             state=RecordState.RECEIVED if original else RecordState.FILED,
             created_by=actor if actor is not None and actor.is_authenticated else None,
         )
-        _apply(record, (*RECORD_EDITABLE_FIELDS, "parent"), fields)
+        _apply(
+            record, (*RECORD_EDITABLE_FIELDS, "parent", "rendition_key", "email_headers"), fields
+        )
         if original:
             record.original_key = original["key"]
             record.original_name = original.get("name", "")[:255]

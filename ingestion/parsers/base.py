@@ -1,0 +1,57 @@
+"""The parser protocol and the typed values that travel between pipeline stages."""
+
+from __future__ import annotations
+
+import datetime
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import ClassVar, Protocol
+
+
+class RejectedInput(Exception):
+    """Raised by a parser for a file it refuses; the message gives the reason (no file name)."""
+
+
+@dataclass(frozen=True)
+class ParseContext:
+    """Configuration handed to parsers; they never read global settings themselves."""
+
+    work_dir: Path  # a private scratch folder, removed after the file is done
+    ocr_languages: str = "chi_sim+eng"
+    ocr_workers: int = 2
+    max_pages: int = 2000
+    tesseract_cmd: str = "tesseract"
+    min_text_chars: int = 20  # a PDF page with less text than this is OCR'd
+
+
+@dataclass
+class ParsedPage:
+    text: str
+    source: str  # "text_layer" or "ocr"
+    confidence: float | None = None
+
+
+@dataclass
+class Attachment:
+    name: str
+    path: Path  # written by the parser inside ParseContext.work_dir
+
+
+@dataclass
+class ParseResult:
+    pages: list[ParsedPage] = field(default_factory=list)
+    title: str = ""  # a suggestion, used when the clerk gave none
+    document_date: datetime.date | None = None  # a suggestion (e.g. an email's Date header)
+    metadata: dict[str, str] = field(default_factory=dict)  # e.g. from, to, cc, subject
+    attachments: list[Attachment] = field(default_factory=list)
+    rendition: Path | None = None  # a searchable PDF made from the same OCR pass
+
+
+class Parser(Protocol):
+    mime_types: ClassVar[frozenset[str]]
+
+    def check(self, path: Path, context: ParseContext) -> None:
+        """Cheap deep validation for preflight; raise RejectedInput with the reason."""
+
+    def parse(self, path: Path, context: ParseContext) -> ParseResult:
+        """Per-page text and whatever else the file carries."""

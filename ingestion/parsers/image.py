@@ -1,0 +1,63 @@
+"""Scanned images: PNG, JPEG and (multi-page) TIFF, OCR'd frame by frame."""
+
+from __future__ import annotations
+
+import warnings
+from concurrent.futures import ThreadPoolExecutor
+from pathlib import Path
+from typing import ClassVar
+
+from PIL import Image, ImageSequence, UnidentifiedImageError
+
+from ..ocr import OcrPage, ocr_pil_image
+from ..rendition import merge_pages
+from .base import ParseContext, ParsedPage, ParseResult, RejectedInput
+
+
+def _dpi(image: Image.Image) -> float | None:
+    dpi = image.info.get("dpi")
+    return float(dpi[0]) if dpi else None
+
+
+class ImageParser:
+    mime_types: ClassVar[frozenset[str]] = frozenset({"image/png", "image/jpeg", "image/tiff"})
+
+    def check(self, path: Path, context: ParseContext) -> None:
+        """Decode every frame once: truncation and decompression bombs show up here."""
+        with warnings.catch_warnings():
+            warnings.simplefilter("error", Image.DecompressionBombWarning)
+            try:
+                with Image.open(path) as image:
+                    frames = getattr(image, "n_frames", 1)
+                    if frames > context.max_pages:
+                        raise RejectedInput(
+                            f"the image has {frames} pages, more than {context.max_pages}"
+                        )
+                    for frame in ImageSequence.Iterator(image):
+                        frame.load()
+            except (Image.DecompressionBombError, Image.DecompressionBombWarning) as error:
+                raise RejectedInput(f"the image is a decompression bomb ({error})") from error
+            except UnidentifiedImageError as error:
+                raise RejectedInput("the image cannot be decoded") from error
+            except OSError as error:
+                raise RejectedInput(f"the image is damaged or truncated ({error})") from error
+
+    def parse(self, path: Path, context: ParseContext) -> ParseResult:
+        work = context.work_dir / "ocr"
+        work.mkdir(exist_ok=True)
+        with Image.open(path) as image:
+            count = getattr(image, "n_frames", 1)
+
+        def one(index: int) -> OcrPage:
+            # Each worker opens the file itself: frames are decoded one at a time.
+            with Image.open(path) as image:
+                image.seek(index)
+                return ocr_pil_image(image, _dpi(image), work, context, f"frame-{index + 1:05d}")
+
+        with ThreadPoolExecutor(max_workers=max(1, context.ocr_workers)) as pool:
+            results = list(pool.map(one, range(count)))
+        pages = [ParsedPage(r.text, "ocr", r.confidence) for r in results]
+        rendition = merge_pages(
+            None, dict(enumerate(results)), count, context.work_dir / "rendition.pdf"
+        )
+        return ParseResult(pages=pages, rendition=rendition)

@@ -1,0 +1,275 @@
+"""The ingestion pipeline: an ordered list of small stages over one spooled file.
+
+preflight → duplicate check → store original → parse (text layer / OCR) → normalise → file
+→ hand to search → attachments. A stage stops the chain by raising ``Stop`` with the job's
+final status; anything else it raises marks the job failed (retryable). What a stopped or
+failed run stored is removed again, so nothing is half filed.
+"""
+
+from __future__ import annotations
+
+import shutil
+import tempfile
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any, Protocol
+
+from django.conf import settings
+from django.core.exceptions import ValidationError
+from django.core.files import File
+from django.core.files.storage import default_storage
+from django.db import IntegrityError, transaction
+from django.utils import timezone
+
+from records_dms.archive.models import ComplaintCase, Record, RecordState, Volume
+from records_dms.archive.services import record_create, record_pages_set
+
+from . import indexing
+from .models import IngestionJob, JobStatus
+from .ocr import normalise_text
+from .originals import StoredOriginal, original_discard, original_store
+from .parsers.base import ParseContext, Parser, ParseResult, RejectedInput
+from .parsers.registry import parser_for
+from .preflight import sniff
+
+
+class Stop(Exception):
+    """Ends the chain with a final status (rejected or duplicate) and a reason."""
+
+    def __init__(self, status: str, reason: str = "", record: Record | None = None) -> None:
+        super().__init__(reason)
+        self.status, self.reason, self.record = status, reason, record
+
+
+@dataclass
+class FileState:
+    job: IngestionJob
+    path: Path
+    context: ParseContext
+    mime_type: str = ""
+    parser: Parser | None = None
+    stored: StoredOriginal | None = None
+    rendition_key: str = ""
+    rendition_created: bool = False
+    result: ParseResult = field(default_factory=ParseResult)
+    record: Record | None = None
+
+
+class Stage(Protocol):
+    def run(self, state: FileState) -> None: ...
+
+
+class Preflight:
+    def run(self, state: FileState) -> None:
+        with state.path.open("rb") as handle:
+            head = handle.read(4096)
+        try:
+            state.mime_type = sniff(head)
+            state.parser = parser_for(state.mime_type)
+            state.parser.check(state.path, state.context)
+        except RejectedInput as error:
+            raise Stop(JobStatus.REJECTED, str(error)) from error
+        state.job.mime_type = state.mime_type
+
+
+class DuplicateCheck:
+    def run(self, state: FileState) -> None:
+        existing = _live_record_with(state.job.sha256)
+        if existing is not None:
+            raise Stop(JobStatus.DUPLICATE, f"already filed as {existing.reference}", existing)
+
+
+class StoreOriginal:
+    def run(self, state: FileState) -> None:
+        state.stored = original_store(state.path, state.job.sha256)
+
+
+class Parse:
+    def run(self, state: FileState) -> None:
+        assert state.parser is not None
+        try:
+            state.result = state.parser.parse(state.path, state.context)
+        except RejectedInput as error:
+            raise Stop(JobStatus.REJECTED, str(error)) from error
+
+
+class Normalise:
+    def run(self, state: FileState) -> None:
+        for page in state.result.pages:
+            page.text = normalise_text(page.text.replace("\x00", ""))
+
+
+class FileRecord:
+    """Create the record with its pages (and the searchable PDF) in one transaction."""
+
+    def run(self, state: FileState) -> None:
+        job, result, stored = state.job, state.result, state.stored
+        assert stored is not None
+        if result.rendition is not None:
+            key = f"renditions/{job.sha256[:2]}/{job.sha256}.pdf"
+            if not default_storage.exists(key):
+                with result.rendition.open("rb") as handle:
+                    default_storage.save(key, File(handle, name=key))
+                state.rendition_created = True
+            state.rendition_key = key
+        metadata = {
+            "key": stored.key,
+            "name": job.original_name,
+            "mime_type": state.mime_type,
+            "size": stored.size,
+            "sha256": stored.sha256,
+        }
+        try:
+            with transaction.atomic():
+                record = record_create(
+                    customer=job.customer,
+                    type=_record_type(state),
+                    title=job.title or result.title or job.original_name,
+                    document_date=job.document_date or result.document_date or timezone.localdate(),
+                    actor=job.created_by,
+                    original=metadata,
+                    channel=job.channel,
+                    confidentiality=job.confidentiality,
+                    parent=job.parent,
+                    rendition_key=state.rendition_key,
+                    email_headers=result.metadata,
+                    **_resolved_fields(job),
+                )
+                record = record_pages_set(
+                    record=record,
+                    actor=job.created_by,
+                    pages=[(p.text, p.source, p.confidence) for p in result.pages],
+                )
+                job.record = record
+                job.status = JobStatus.FILED
+                job.reason = ""
+                job.save(update_fields=["record", "status", "reason", "mime_type", "updated_at"])
+        except IntegrityError as error:
+            existing = _live_record_with(job.sha256)
+            if existing is None:
+                raise
+            if existing.ingestion_jobs.filter(pk=job.pk).exists():
+                # Two runs of this same job raced (a recovered job): the other one filed it.
+                job.status, job.record, state.record = JobStatus.FILED, existing, existing
+                return
+            raise Stop(
+                JobStatus.DUPLICATE, f"already filed as {existing.reference}", existing
+            ) from error
+        except ValidationError as error:
+            raise Stop(JobStatus.REJECTED, "; ".join(error.messages)) from error
+        state.record = record
+
+
+class HandToSearch:
+    def run(self, state: FileState) -> None:
+        assert state.record is not None
+        indexing.index_record(state.record)
+
+
+class Attachments:
+    """Each attachment of an email becomes a child record, through this same pipeline."""
+
+    def run(self, state: FileState) -> None:
+        from .services import ingest_path
+
+        assert state.record is not None
+        if not state.result.attachments:
+            return
+        if state.job.depth >= settings.MAX_EMAIL_DEPTH:
+            return
+        # Attachments take the type the clerk gave the import, unless that was "email".
+        child_type = state.job.record_type if state.job.record_type != "email" else "other"
+        for attachment in state.result.attachments:
+            ingest_path(
+                path=attachment.path,
+                filename=attachment.name,
+                customer=state.job.customer,
+                actor=state.job.created_by,
+                record_type=child_type,
+                document_date=state.record.document_date,
+                confidentiality=state.job.confidentiality,
+                channel=state.job.channel,
+                parent=state.record,
+                depth=state.job.depth + 1,
+                batch=state.job.batch,
+            )
+
+
+STAGES: tuple[Stage, ...] = (
+    Preflight(),
+    DuplicateCheck(),
+    StoreOriginal(),
+    Parse(),
+    Normalise(),
+    FileRecord(),
+    HandToSearch(),
+    Attachments(),
+)
+
+
+EMAIL_TYPES = frozenset({"message/rfc822", "application/vnd.ms-outlook"})
+
+
+def _record_type(state: FileState) -> str:
+    """An email is always an email record, whatever type the import was given."""
+    return "email" if state.mime_type in EMAIL_TYPES else state.job.record_type
+
+
+def _live_record_with(sha256: str) -> Record | None:
+    return Record.objects.filter(sha256=sha256).exclude(state=RecordState.DESTROYED).first()
+
+
+def parse_context(work_dir: Path) -> ParseContext:
+    return ParseContext(
+        work_dir=work_dir,
+        ocr_languages=settings.OCR_LANGUAGES,
+        ocr_workers=settings.OCR_WORKERS,
+        max_pages=settings.MAX_PAGES,
+        tesseract_cmd=settings.TESSERACT_CMD,
+    )
+
+
+def pipeline_run(job: IngestionJob) -> IngestionJob:
+    """Run every stage for one job and record its final state on it."""
+    tmp_root = Path(settings.DATA_DIR) / "tmp"
+    tmp_root.mkdir(parents=True, exist_ok=True)
+    work_dir = Path(tempfile.mkdtemp(dir=tmp_root, prefix="ingest-"))
+    state = FileState(job=job, path=Path(job.spool_path), context=parse_context(work_dir))
+    try:
+        for stage in STAGES:
+            stage.run(state)
+    except Stop as stop:
+        _undo(state)
+        job.status, job.reason = stop.status, stop.reason
+        job.record = stop.record
+    except Exception as error:
+        _undo(state)
+        job.status, job.reason = JobStatus.FAILED, f"{type(error).__name__}: {error}"[:2000]
+    finally:
+        shutil.rmtree(work_dir, ignore_errors=True)
+    job.save()
+    if job.status != JobStatus.FAILED:
+        Path(job.spool_path).unlink(missing_ok=True)  # kept only to retry a failure
+    return job
+
+
+def _undo(state: FileState) -> None:
+    if state.record is not None:
+        return  # filed; a later stage's failure does not unfile it
+    if state.stored is not None:
+        original_discard(state.stored)
+    if (
+        state.rendition_created
+        and not Record.objects.filter(rendition_key=state.rendition_key).exists()
+    ):
+        default_storage.delete(state.rendition_key)
+
+
+def _resolved_fields(job: IngestionJob) -> dict[str, Any]:
+    """The job keeps links as ids (JSON); the record wants the objects."""
+    fields: dict[str, Any] = dict(job.fields)
+    if fields.get("volume"):
+        fields["volume"] = Volume.objects.get(pk=fields["volume"])
+    if fields.get("complaint"):
+        fields["complaint"] = ComplaintCase.objects.get(pk=fields["complaint"])
+    return fields
