@@ -42,3 +42,18 @@ def render_text_pdf(title: str, pages: list[list[str]]) -> bytes:
         story += [Paragraph(escape(text), body) for text in paragraphs]
     document.build(story)
     return buffer.getvalue()
+
+
+def render_scan_png(lines: list[str], dpi: int = 300) -> bytes:
+    """A page image as a scanner would make it: black Chinese text on white, at ``dpi``."""
+    from PIL import Image, ImageDraw, ImageFont
+
+    scale = dpi / 300
+    font = ImageFont.truetype(str(WQY_ZENHEI), round(44 * scale))
+    image = Image.new("L", (round(2480 * scale), round((240 + 110 * len(lines)) * scale)), 255)
+    draw = ImageDraw.Draw(image)
+    for number, line in enumerate(lines):
+        draw.text((180 * scale, (120 + number * 110) * scale), line, font=font, fill=0)
+    buffer = io.BytesIO()
+    image.save(buffer, format="PNG", dpi=(dpi, dpi))
+    return buffer.getvalue()
