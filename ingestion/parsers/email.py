@@ -10,6 +10,7 @@ import base64
 import binascii
 import codecs
 import datetime
+import html
 import logging
 import mimetypes
 import os
@@ -21,7 +22,6 @@ from email import policy
 from email.message import Message
 from email.parser import BytesParser
 from email.utils import parsedate_to_datetime
-from html.parser import HTMLParser
 from pathlib import Path
 from typing import Any, ClassVar
 
@@ -136,7 +136,7 @@ def _filename(part: Message) -> str | None:
         probe = Message()  # get_param mangles 8-bit values, so it is handed decoded text
         for key, raw in part.raw_items():
             if key.lower() == header:
-                probe[header] = re.sub(r"\r?\n(?=[ \t])", "", _unraw(str(raw)))
+                probe[header] = re.sub(r"[\r\n]", "", _unraw(str(raw)))
         try:
             value = probe.get_param(param, header=header)
         except (TypeError, ValueError, IndexError):  # broken RFC 2231 continuations
@@ -158,34 +158,32 @@ def _date(raw: str) -> datetime.datetime | None:
         return None
 
 
-class _HtmlText(HTMLParser):
-    BLOCK = re.compile(r"p|div|br|li|tr|table|ul|ol|h[1-6]|blockquote|pre|hr")
-    HIDDEN = ("script", "style", "title")
-
-    def __init__(self) -> None:
-        super().__init__(convert_charrefs=True)
-        self.parts: list[str] = []
-        self.hidden = 0
-
-    def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
-        self.hidden += tag in self.HIDDEN
-        if tag == "body":  # an unclosed <title> or <style> must not swallow the body
-            self.hidden = 0
-        self.parts.append("\n" if self.BLOCK.fullmatch(tag) else " " if tag in ("td", "th") else "")
-
-    def handle_endtag(self, tag: str) -> None:
-        self.hidden = max(0, self.hidden - (tag in self.HIDDEN))
-        self.parts.append("\n" if self.BLOCK.fullmatch(tag) else "")
-
-    def handle_data(self, data: str) -> None:
-        self.parts.append("" if self.hidden else data)
+_TAG = re.compile(r"<(/?)([a-zA-Z][a-zA-Z0-9]*)[^<>]*>?")
+_BLOCK_TAG = re.compile(r"p|div|br|li|tr|table|ul|ol|h[1-6]|blockquote|pre|hr")
 
 
 def html_to_text(markup: str) -> str:
-    parser = _HtmlText()
-    parser.feed(markup[: MAX_BODY_CHARS * 4])
-    parser.close()
-    lines = (" ".join(line.split()) for line in "".join(parser.parts).splitlines())
+    """A linear scan: html.parser is quadratic on input like "<a<a<a…" in Python 3.11."""
+    source = markup[: MAX_BODY_CHARS * 2]
+    lower, out, pos = source.lower(), [], 0
+    while (lt := source.find("<", pos)) != -1:
+        out.append(source[pos:lt])
+        tag = _TAG.match(source, lt)
+        if tag is None and source.startswith(("<!", "<?"), lt):  # comment, doctype, PI
+            close = "-->" if source.startswith("<!--", lt) else ">"
+            end = source.find(close, lt + 2)
+            pos = len(source) if end == -1 else end + len(close)
+        elif tag is None:  # a bare "<" in text
+            out.append("<")
+            pos = lt + 1
+        else:
+            name, pos = tag.group(2).lower(), tag.end()
+            if not tag.group(1) and name in ("script", "style", "title"):
+                end = lower.find(f"</{name}", pos)
+                pos = len(source) if end == -1 else end
+            out.append("\n" if _BLOCK_TAG.fullmatch(name) else " " if name in ("td", "th") else "")
+    out.append(source[pos:])
+    lines = (" ".join(line.split()) for line in html.unescape("".join(out)).splitlines())
     return "\n".join(filter(None, lines))
 
 
@@ -297,9 +295,9 @@ class EmlParser:
             except UnicodeError:  # 8-bit bytes in a boundary; the text generator copes
                 data = inner.as_string().encode("utf-8", "surrogateescape")
             return name if name.lower().endswith(".eml") else f"{name}.eml", data
-        data = part.get_payload(decode=True)
+        decoded = part.get_payload(decode=True)
         ext = mimetypes.guess_extension(part.get_content_type()) or ".bin"
-        return name or f"attachment{ext}", data if isinstance(data, bytes) else b""
+        return name or f"attachment{ext}", decoded if isinstance(decoded, bytes) else b""
 
 
 @contextmanager

@@ -3,10 +3,14 @@ from django.urls import path
 from .views.audit import AuditTrailView
 from .views.dossier import ComplaintEditView, ComplaintOpenView, DossierView
 from .views.records import RecordEditView, RecordFileView, RecordView, record_download
+from .views.upload import UploadView, job_retry, upload_status
 
 urlpatterns = [
     path("dossiers/<int:pk>/", DossierView.as_view(), name="dossier"),
     path("dossiers/<int:pk>/file/", RecordFileView.as_view(), name="record_file"),
+    path("dossiers/<int:pk>/upload/", UploadView.as_view(), name="upload"),
+    path("uploads/<uuid:batch>/", upload_status, name="upload_status"),
+    path("jobs/<uuid:pk>/retry/", job_retry, name="job_retry"),
     path("dossiers/<int:pk>/complaints/new/", ComplaintOpenView.as_view(), name="complaint_open"),
     path("complaints/<int:pk>/edit/", ComplaintEditView.as_view(), name="complaint_edit"),
     path("records/<int:pk>/", RecordView.as_view(), name="record"),

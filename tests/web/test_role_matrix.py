@@ -9,8 +9,10 @@ import datetime
 from typing import Any
 
 import pytest
+from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import URLPattern, URLResolver, get_resolver, reverse
 
+from ingestion.models import IngestionJob
 from records_dms.accounts import roles
 from records_dms.accounts.services import grant_create
 from records_dms.archive.services import complaint_open
@@ -34,6 +36,9 @@ READERS = {CLERK, AUDITOR, COMPLIANCE, STAFF}
 EXPECTED_GET: dict[str, tuple[set[str], str]] = {
     "web:dossier": (EVERYONE, "customer"),
     "web:record_file": ({CLERK}, "customer"),
+    "web:upload": ({CLERK}, "customer"),
+    "web:upload_status": ({CLERK}, "batch"),
+    "web:job_retry": ({CLERK}, "job"),  # POST only: the clerk's GET is 405
     "web:complaint_open": ({CLERK}, "customer"),
     "web:complaint_edit": ({CLERK}, "complaint"),
     "web:record": (READERS, "record"),
@@ -53,6 +58,8 @@ EXPECTED_GET: dict[str, tuple[set[str], str]] = {
     "api:record-download": (READERS, "record"),
     "api:token": (set(), ""),  # POST only
 }
+# Allowed roles get 405 for a GET of these; the rest are refused before the method matters.
+POST_ONLY = {"web:job_retry"}
 ROLES = [CLERK, AUDITOR, COMPLIANCE, STAFF, ADMIN, "anonymous"]
 
 
@@ -88,18 +95,21 @@ def world(users, customer, clerk):
         actor=clerk,
     )
     record = file_pdf(customer, actor=clerk, complaint=case)
+    job = IngestionJob.objects.get(record=record)
     return {
         "customer": customer.pk,
         "record": record.pk,
         "complaint": case.pk,
         "code": customer.code,
+        "batch": job.batch,
+        "job": job.pk,
     }
 
 
 def url_for(name: str, key: str, world: dict[str, Any]) -> str:
     if not key:
         return reverse(name)
-    kwarg = "code" if key == "code" else "pk"
+    kwarg = key if key in ("code", "batch") else "pk"
     return reverse(name, kwargs={kwarg: world[key]})
 
 
@@ -121,7 +131,8 @@ def test_get_matrix(role, users, world):
     for name, (allowed, key) in EXPECTED_GET.items():
         response = client.get(url_for(name, key, world))
         if role in allowed:
-            assert response.status_code == 200, (name, role, response.status_code)
+            expected = 405 if name in POST_ONLY else 200
+            assert response.status_code == expected, (name, role, response.status_code)
         elif name == "api:token":
             assert response.status_code == 405, (name, role)
         else:
@@ -138,6 +149,16 @@ WRITES = {
             "confidentiality": "internal",
         },
     ),
+    "web:upload": (
+        "customer",
+        {
+            "record_type": "minutes",
+            "confidentiality": "internal",
+            "batch": "6f1c1c3e-3b1a-4d2e-9c7a-0b7e2f1d9a11",
+            "file": b"%PDF-1.4 not filed",  # posted as a file named upload.pdf
+        },
+    ),
+    "web:job_retry": ("job", {}),
     "web:complaint_open": (
         "customer",
         {"subject": "x", "channel": "direct", "severity": "normal", "opened_on": "2024-01-01"},
@@ -168,9 +189,12 @@ WRITES = {
 def test_refused_writes_change_nothing(role, users, world):
     client = client_for(None if role == "anonymous" else users[role])
     before = AuditEvent.objects.count()
+    jobs_before = IngestionJob.objects.count()
     for name, (key, data) in WRITES.items():
-        response = client.post(url_for(name, key, world), data)
+        files = {k: SimpleUploadedFile("upload.pdf", v) for k, v in data.items() if k == "file"}
+        response = client.post(url_for(name, key, world), {**data, **files})
         assert refused(response, role), (name, role, response.status_code)
+    assert IngestionJob.objects.count() == jobs_before
     response = client.post(reverse("api:record-list"), {"customer": "KH-0101", "type": "minutes"})
     assert response.status_code in (401, 403), role
     # Nothing was written, not even an audit event.
