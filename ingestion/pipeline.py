@@ -20,6 +20,7 @@ from django.core.files import File
 from django.core.files.storage import default_storage
 from django.db import IntegrityError, transaction
 from django.utils import timezone
+from django.utils.translation import gettext as _
 
 from records_dms.archive.models import ComplaintCase, Record, RecordState, Volume
 from records_dms.archive.services import record_create, record_pages_set
@@ -76,7 +77,7 @@ class DuplicateCheck:
     def run(self, state: FileState) -> None:
         existing = _live_record_with(state.job.sha256)
         if existing is not None:
-            raise Stop(JobStatus.DUPLICATE, f"already filed as {existing.reference}", existing)
+            raise Stop(JobStatus.DUPLICATE, _duplicate_reason(existing), existing)
 
 
 class StoreOriginal:
@@ -152,9 +153,7 @@ class FileRecord:
                 # Two runs of this same job raced (a recovered job): the other one filed it.
                 job.status, job.record, state.record = JobStatus.FILED, existing, existing
                 return
-            raise Stop(
-                JobStatus.DUPLICATE, f"already filed as {existing.reference}", existing
-            ) from error
+            raise Stop(JobStatus.DUPLICATE, _duplicate_reason(existing), existing) from error
         except ValidationError as error:
             raise Stop(JobStatus.REJECTED, "; ".join(error.messages)) from error
         state.record = record
@@ -215,6 +214,10 @@ def _record_type(state: FileState) -> str:
     return "email" if state.mime_type in EMAIL_TYPES else state.job.record_type
 
 
+def _duplicate_reason(existing: Record) -> str:
+    return _("already filed as %(reference)s") % {"reference": existing.reference}
+
+
 def _live_record_with(sha256: str) -> Record | None:
     return Record.objects.filter(sha256=sha256).exclude(state=RecordState.DESTROYED).first()
 
@@ -242,9 +245,14 @@ def pipeline_run(job: IngestionJob) -> IngestionJob:
         _undo(state)
         job.status, job.reason = stop.status, stop.reason
         job.record = stop.record
-    except Exception as error:
+    except Exception as error:  # any failure is shown on the job, which can be retried
         _undo(state)
-        job.status, job.reason = JobStatus.FAILED, f"{type(error).__name__}: {error}"[:2000]
+        message = f"{type(error).__name__}: {error}"[:2000]
+        if state.record is not None:
+            # Filed already: a later stage (search, attachments) failing does not unfile it.
+            job.status, job.record, job.reason = JobStatus.FILED, state.record, message
+        else:
+            job.status, job.reason = JobStatus.FAILED, message
     finally:
         shutil.rmtree(work_dir, ignore_errors=True)
     job.save()

@@ -5,6 +5,10 @@ from __future__ import annotations
 import re
 import unicodedata
 from pathlib import PurePosixPath, PureWindowsPath
+from typing import Any
+
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
 from .parsers.base import RejectedInput
 from .parsers.email import looks_like_email
@@ -20,12 +24,12 @@ _SIGNATURES: tuple[tuple[bytes, str], ...] = (
     (b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1", "application/vnd.ms-outlook"),
 )
 # Kinds we recognise only to refuse them by name.
-_REFUSED: tuple[tuple[bytes, str], ...] = (
-    (b"\x7fELF", "an executable program (ELF)"),
-    (b"MZ", "an executable program (Windows)"),
-    (b"#!", "a script"),
-    (b"PK\x03\x04", "a ZIP archive or Office document, which is not supported yet"),
-    (b"GIF8", "a GIF image, which is not supported"),
+_REFUSED: tuple[tuple[bytes, Any], ...] = (
+    (b"\x7fELF", gettext_lazy("an executable program (ELF)")),
+    (b"MZ", gettext_lazy("an executable program (Windows)")),
+    (b"#!", gettext_lazy("a script")),
+    (b"PK\x03\x04", gettext_lazy("a ZIP archive or Office document, which is not supported yet")),
+    (b"GIF8", gettext_lazy("a GIF image, which is not supported")),
 )
 
 
@@ -39,15 +43,15 @@ def sniff(head: bytes) -> str:
         return "application/pdf"
     lowered = stripped[:512].lower()
     if lowered.startswith((b"<!doctype html", b"<html")) or b"<html" in lowered[:256]:
-        raise RejectedInput("an HTML page, not a document that can be filed")
+        raise RejectedInput(_("an HTML page, not a document that can be filed"))
     for signature, description in _REFUSED:
         if head.startswith(signature):
-            raise RejectedInput(description)
+            raise RejectedInput(str(description))
     if looks_like_email(head):
         return "message/rfc822"
     if _is_text(head):
         return "text/plain"
-    raise RejectedInput("unrecognised binary data (not a PDF, image, email or text)")
+    raise RejectedInput(_("unrecognised binary data (not a PDF, image, email or text)"))
 
 
 def _is_text(head: bytes) -> bool:

@@ -16,7 +16,7 @@ from records_dms.accounts.roles import Confidentiality
 from records_dms.archive.models import Customer, Record
 from records_dms.archive.services import User
 
-from .models import FINAL, IngestionJob, JobStatus
+from .models import IngestionJob, JobStatus
 from .originals import RejectedFile, spool, spool_dir
 from .pipeline import pipeline_run
 from .preflight import sanitize_filename
@@ -96,8 +96,8 @@ def ingest_run(job_id: str) -> IngestionJob:
     """Run a queued (or crashed) job to its end; a finished job is returned unchanged."""
     with transaction.atomic():
         job = IngestionJob.objects.select_for_update().select_related("customer").get(pk=job_id)
-        if job.status in FINAL:
-            return job
+        if job.status != JobStatus.QUEUED:
+            return job  # finished, failed (retry queues it again) or already being run
         job.status = JobStatus.PROCESSING
         job.attempts += 1
         job.save(update_fields=["status", "attempts", "updated_at"])
@@ -106,10 +106,17 @@ def ingest_run(job_id: str) -> IngestionJob:
 
 def ingest_retry(job: IngestionJob, *, wait: bool = False) -> IngestionJob:
     """Queue a failed job again; its spooled bytes were kept for this."""
-    if job.status != JobStatus.FAILED or not Path(job.spool_path).exists():
+    if job.status == JobStatus.FAILED and not Path(job.spool_path).exists():
+        job.reason = _("the file's bytes are gone; upload it again")
+        job.save(update_fields=["reason", "updated_at"])
         return job
-    job.status, job.reason = JobStatus.QUEUED, ""
-    job.save(update_fields=["status", "reason", "updated_at"])
+    # Only one retry wins, however often the button is pressed.
+    if not IngestionJob.objects.filter(pk=job.pk, status=JobStatus.FAILED).update(
+        status=JobStatus.QUEUED, reason=""
+    ):
+        job.refresh_from_db()
+        return job
+    job.refresh_from_db()
     if wait:
         return ingest_run(str(job.pk))
     transaction.on_commit(lambda: ingest_job.enqueue(str(job.pk)))

@@ -8,7 +8,6 @@ from __future__ import annotations
 
 import base64
 import binascii
-import codecs
 import datetime
 import html
 import logging
@@ -18,9 +17,9 @@ import re
 import unicodedata
 from collections.abc import Iterable, Iterator
 from contextlib import contextmanager
-from email import policy
 from email.message import Message
 from email.parser import BytesParser
+from email.policy import Compat32
 from email.utils import parsedate_to_datetime
 from pathlib import Path
 from typing import Any, ClassVar
@@ -47,6 +46,17 @@ _HEADER_LINE = re.compile(rb"([!-9;-~]+):")
 _ENCODED_WORD = re.compile(r"=\?([^?\s]+)\?([qQbB])\?([^?]*)\?=")
 
 
+class _Message(Message):
+    """Leaves nested messages unparsed: re-generating them is lossy and can fail on 8-bit."""
+
+    def get_content_maintype(self) -> str:
+        maintype = super().get_content_maintype()
+        return "application" if maintype == "message" else maintype
+
+
+_POLICY = Compat32(message_factory=_Message)
+
+
 def looks_like_email(head: bytes) -> bool:
     """Sniffs an RFC 5322 header block: two known header names before the first blank line."""
     lines = head[:4096].removeprefix(b"\xef\xbb\xbf").split(b"\n")
@@ -69,26 +79,30 @@ def looks_like_email(head: bytes) -> bool:
     return known >= 2
 
 
-def _codec(charset: str | None) -> str | None:
-    name = (charset or "").strip().strip("\"'").split("*")[0].lower()
-    if name in _GB_ALIASES:
-        return "gb18030"
-    try:
-        info = codecs.lookup(name) if name else None
-    except LookupError:
-        return None
-    # Names such as "base64" or "rot13" resolve to codecs that are not text encodings.
-    return info.name if info is not None and getattr(info, "_is_text_encoding", True) else None
+def _plausible(text: str) -> float:
+    sample = text[:10000]
+    good = sum(c < "\x80" or "\u3000" <= c <= "\u9fff" or "\uff00" <= c <= "\uffef" for c in sample)
+    return good / len(sample) if sample else 1.0
 
 
 def _decode(data: bytes, charset: str | None = None) -> str:
-    """Declared charset, then strict UTF-8 (GB18030 would accept UTF-8 bytes as mojibake)."""
-    for codec in filter(None, dict.fromkeys((_codec(charset), "utf-8", "gb18030"))):
+    """Declared charset first; otherwise whichever of UTF-8 and GB18030 reads as CJK or ASCII.
+
+    Short GBK strings are often valid UTF-8 too ("原始" reads as "ԭʼ"), so validity alone
+    cannot choose; on a tie UTF-8 wins, since GB18030 accepts almost any byte string.
+    """
+    declared = (charset or "").strip().strip("\"'").split("*")[0].lower()
+    try:
+        return data.decode("gb18030" if declared in _GB_ALIASES else declared or "-")
+    except (LookupError, ValueError):  # none, unknown or non-text codec, bad bytes
+        pass
+    candidates = []
+    for codec in ("utf-8", "gb18030"):
         try:
-            return data.decode(codec)
-        except (UnicodeDecodeError, LookupError):
+            candidates.append(data.decode(codec))
+        except ValueError:
             continue
-    return data.decode("utf-8", errors="replace")
+    return max(candidates, key=_plausible) if candidates else data.decode("utf-8", "replace")
 
 
 def _unraw(value: str) -> str:
@@ -236,10 +250,13 @@ class EmlParser:
     def parse(self, path: Path, context: ParseContext) -> ParseResult:
         msg = self._load(path)
         bodies, parts = self._scan(msg)
-        plain = [self._text(p) for p in bodies if p.get_content_subtype() == "plain"]
-        html = [html_to_text(self._text(p)) for p in bodies if p.get_content_subtype() == "html"]
+        texts = [t for p in bodies if p.get_content_subtype() == "plain" and (t := self._text(p))]
+        if not "".join(texts).strip():  # no plain part, or an empty one beside the HTML
+            texts = [
+                html_to_text(self._text(p)) for p in bodies if p.get_content_subtype() == "html"
+            ]
         meta = {key: _get(msg, key) for key in LABELS}
-        result = _result(meta, "\n\n".join(plain or html), _date(meta["date"]))
+        result = _result(meta, "\n\n".join(texts), _date(meta["date"]))
         result.attachments = _save(context, map(self._attachment, parts))
         return result
 
@@ -250,7 +267,7 @@ class EmlParser:
                 raise RejectedInput("malformed email: no RFC 5322 header block")
             handle.seek(0)
             try:
-                msg = BytesParser(policy=policy.compat32).parse(handle)
+                msg = BytesParser(policy=_POLICY).parse(handle)
             except (RecursionError, ValueError, LookupError) as exc:
                 raise RejectedInput(f"malformed email: undecodable structure ({exc})") from exc
         if not (_get(msg, "from") or _get(msg, "subject")):
@@ -286,18 +303,14 @@ class EmlParser:
 
     @staticmethod
     def _attachment(part: Message) -> tuple[str, bytes]:
-        name, payload = _filename(part), part.get_payload()
-        inner = payload[0] if isinstance(payload, list) and payload else None
-        if part.get_content_type() == "message/rfc822" and isinstance(inner, Message):
+        name, data = _filename(part), part.get_payload(decode=True)
+        data = data if isinstance(data, bytes) else b""
+        if part.get_content_type() == "message/rfc822":
+            inner = BytesParser(policy=_POLICY).parsebytes(data[:65536], headersonly=True)
             name = name or f"{_get(inner, 'subject') or 'message'}.eml"
-            try:
-                data = inner.as_bytes()
-            except UnicodeError:  # 8-bit bytes in a boundary; the text generator copes
-                data = inner.as_string().encode("utf-8", "surrogateescape")
             return name if name.lower().endswith(".eml") else f"{name}.eml", data
-        decoded = part.get_payload(decode=True)
         ext = mimetypes.guess_extension(part.get_content_type()) or ".bin"
-        return name or f"attachment{ext}", decoded if isinstance(decoded, bytes) else b""
+        return name or f"attachment{ext}", data
 
 
 @contextmanager
@@ -313,6 +326,10 @@ def _open_msg(path: Path) -> Iterator[Any]:
         if not isinstance(msg, MessageBase):
             raise RejectedInput("malformed email: the Outlook item is not a message")
         yield msg
+    except RejectedInput:
+        raise
+    except Exception as exc:  # corrupt streams only surface when first read
+        raise RejectedInput(f"malformed email: unreadable Outlook message ({exc})") from exc
     finally:
         msg.close()
 
@@ -322,23 +339,29 @@ class MsgParser:
 
     def check(self, path: Path, context: ParseContext) -> None:
         with _open_msg(path) as msg:
-            _limit_attachments(len(msg.attachments))
+            self._read(msg)
 
     def parse(self, path: Path, context: ParseContext) -> ParseResult:
-        with _open_msg(path) as msg:
-            _limit_attachments(len(msg.attachments))
-            # Transport headers, when kept, hold the sender's time zone; MAPI dates are UTC.
-            header = msg.header if msg.headerText else Message()
-            meta = {
-                key: _header_text(str(header.get(key) or "")) or " ".join((prop or "").split())
-                for key, prop in (("from", msg.sender), ("to", msg.to), ("cc", msg.cc))
-            }
-            meta["subject"] = " ".join((msg.subject or "").split()) or _get(header, "subject")
-            dt = _date(str(header.get("date") or "")) or msg.date  # local time if from MAPI
-            dt = dt if dt is None or dt.year < 4500 else None  # 4500 is MAPI's "no date"
-            result = _result(meta, self._body(msg), dt)
-            result.attachments = _save(context, self._attachments(msg))
+        with _open_msg(path) as msg:  # read everything first: files are written outside
+            meta, body, dt, attachments = self._read(msg)
+        result = _result(meta, body, dt)
+        result.attachments = _save(context, attachments)
         return result
+
+    def _read(
+        self, msg: Any
+    ) -> tuple[dict[str, str], str, datetime.datetime | None, list[tuple[str, bytes]]]:
+        _limit_attachments(len(msg.attachments))
+        # Transport headers, when kept, hold the sender's time zone; MAPI dates are UTC.
+        header = msg.header if msg.headerText else Message()
+        meta = {
+            key: _header_text(str(header.get(key) or "")) or " ".join((prop or "").split())
+            for key, prop in (("from", msg.sender), ("to", msg.to), ("cc", msg.cc))
+        }
+        meta["subject"] = " ".join((msg.subject or "").split()) or _get(header, "subject")
+        dt = _date(str(header.get("date") or "")) or msg.date  # local time if from MAPI
+        dt = dt if dt is None or dt.year < 4500 else None  # 4500 is MAPI's "no date"
+        return meta, self._body(msg), dt, list(self._attachments(msg))
 
     @staticmethod
     def _body(msg: Any) -> str:

@@ -7,6 +7,7 @@ from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 from typing import ClassVar
 
+from django.utils.translation import gettext as _
 from PIL import Image, ImageSequence, UnidentifiedImageError
 
 from ..ocr import OcrPage, ocr_pil_image
@@ -31,16 +32,21 @@ class ImageParser:
                     frames = getattr(image, "n_frames", 1)
                     if frames > context.max_pages:
                         raise RejectedInput(
-                            f"the image has {frames} pages, more than {context.max_pages}"
+                            _("the image has %(pages)d pages, more than %(limit)d")
+                            % {"pages": frames, "limit": context.max_pages}
                         )
                     for frame in ImageSequence.Iterator(image):
                         frame.load()
             except (Image.DecompressionBombError, Image.DecompressionBombWarning) as error:
-                raise RejectedInput(f"the image is a decompression bomb ({error})") from error
+                raise RejectedInput(
+                    _("the image is a decompression bomb (%(error)s)") % {"error": error}
+                ) from error
             except UnidentifiedImageError as error:
-                raise RejectedInput("the image cannot be decoded") from error
+                raise RejectedInput(_("the image cannot be decoded")) from error
             except OSError as error:
-                raise RejectedInput(f"the image is damaged or truncated ({error})") from error
+                raise RejectedInput(
+                    _("the image is damaged or truncated (%(error)s)") % {"error": error}
+                ) from error
 
     def parse(self, path: Path, context: ParseContext) -> ParseResult:
         work = context.work_dir / "ocr"

@@ -9,6 +9,7 @@ from typing import ClassVar
 
 import pdfplumber
 import pypdfium2 as pdfium
+from django.utils.translation import gettext as _
 from pdfminer.pdfdocument import PDFEncryptionError, PDFPasswordIncorrect
 from PIL import Image
 
@@ -44,25 +45,30 @@ class PdfParser:
         with path.open("rb") as handle:
             handle.seek(max(0, path.stat().st_size - 2048))
             if b"%%EOF" not in handle.read():
-                raise RejectedInput("the PDF is truncated (no end-of-file marker)")
+                raise RejectedInput(_("the PDF is truncated (no end-of-file marker)"))
         try:
             document = pdfium.PdfDocument(str(path))
         except pdfium.PdfiumError as error:
             # PDFium's error code can be stale across documents: look at the file itself.
             pages = _pages_by_pdfminer(path)
             if pages == -1 or _has_encrypt_dictionary(path):
-                raise RejectedInput("the PDF is password protected") from error
+                raise RejectedInput(_("the PDF is password protected")) from error
             if pages == 0:
-                raise RejectedInput("the PDF has no pages") from error
-            raise RejectedInput(f"the PDF cannot be read ({error})") from error
+                raise RejectedInput(_("the PDF has no pages")) from error
+            raise RejectedInput(
+                _("the PDF cannot be read (%(error)s)") % {"error": error}
+            ) from error
         try:
             pages = len(document)
         finally:
             document.close()
         if pages == 0:
-            raise RejectedInput("the PDF has no pages")
+            raise RejectedInput(_("the PDF has no pages"))
         if pages > context.max_pages:
-            raise RejectedInput(f"the PDF has {pages} pages, more than {context.max_pages}")
+            raise RejectedInput(
+                _("the PDF has %(pages)d pages, more than %(limit)d")
+                % {"pages": pages, "limit": context.max_pages}
+            )
 
     def parse(self, path: Path, context: ParseContext) -> ParseResult:
         pages: list[ParsedPage] = []

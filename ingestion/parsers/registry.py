@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from django.utils.translation import gettext as _
+
 from .base import Parser, RejectedInput
 from .email import EmlParser, MsgParser
 from .image import ImageParser
@@ -15,4 +17,4 @@ def parser_for(mime_type: str) -> Parser:
     for parser in PARSERS:
         if mime_type in parser.mime_types:
             return parser
-    raise RejectedInput(f"files of type {mime_type} cannot be filed")
+    raise RejectedInput(_("files of type %(type)s cannot be filed") % {"type": mime_type})

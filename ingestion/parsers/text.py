@@ -5,6 +5,8 @@ from __future__ import annotations
 from pathlib import Path
 from typing import ClassVar
 
+from django.utils.translation import gettext as _
+
 from ..ocr import normalise_text
 from .base import ParseContext, ParsedPage, ParseResult, RejectedInput
 
@@ -17,7 +19,7 @@ def decode_text(data: bytes) -> str:
             return data.decode(encoding)
         except UnicodeDecodeError:
             continue
-    raise RejectedInput("the text is in an unknown encoding")
+    raise RejectedInput(_("the text is in an unknown encoding"))
 
 
 class TextParser:
@@ -25,7 +27,7 @@ class TextParser:
 
     def check(self, path: Path, context: ParseContext) -> None:
         if path.stat().st_size > MAX_TEXT_BYTES:
-            raise RejectedInput("the text file is larger than 20 MB")
+            raise RejectedInput(_("the text file is larger than 20 MB"))
         decode_text(path.read_bytes())
 
     def parse(self, path: Path, context: ParseContext) -> ParseResult:

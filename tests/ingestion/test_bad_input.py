@@ -88,6 +88,7 @@ def test_cli_reports_each_bad_file_and_exits_1(tmp_path, customer):
         "DMS_DATABASE_URL": database_url_of(connection.settings_dict),
         "DMS_DATA_DIR": str(tmp_path / "data"),
         "PATH": "/usr/bin:/bin",
+        "DMS_LANGUAGE": "en",
     }
     result = subprocess.run(
         [

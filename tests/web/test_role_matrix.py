@@ -139,7 +139,7 @@ def test_get_matrix(role, users, world):
             assert refused(response, role), (name, role, response.status_code)
 
 
-WRITES = {
+WRITES: dict[str, tuple[str, dict[str, Any]]] = {
     "web:record_file": (
         "customer",
         {
