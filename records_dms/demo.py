@@ -300,10 +300,17 @@ def _dossier(index: int, customer: Customer, clerk: Any) -> int:
 def _scan_and_email(customer: Customer, clerk: Any, volume: Any) -> int:
     """A scanned phone record (OCR'd) and a GB2312 email with a PDF attachment."""
     scan = render_scan_png(["电话记录:客户来电投诉维修响应不及时。", *PHONE])
-    record_file(customer=customer, stream=io.BytesIO(scan), filename="电话记录扫描件.png",
-                type=RecordType.PHONE_RECORD, title="电话记录(扫描件)",
-                document_date=datetime.date(2024, 5, 6), actor=clerk, volume=volume,
-                channel=Channel.SCAN)
+    record_file(
+        customer=customer,
+        stream=io.BytesIO(scan),
+        filename="电话记录扫描件.png",
+        type=RecordType.PHONE_RECORD,
+        title="电话记录(扫描件)",
+        document_date=datetime.date(2024, 5, 6),
+        actor=clerk,
+        volume=volume,
+        channel=Channel.SCAN,
+    )
     message = MIMEMultipart()
     message["From"] = f"{Header('王经理', 'gb2312').encode()} <wang@example.cn>"
     message["To"] = "archive@example.cn"
@@ -311,12 +318,20 @@ def _scan_and_email(customer: Customer, clerk: Any, volume: Any) -> int:
     message["Date"] = "Tue, 14 May 2024 09:30:00 +0800"
     message.attach(MIMEText("\n".join(COMPLAINT_HANDLING), "plain", "gb2312"))
     attachment = MIMEApplication(render_text_pdf("投诉处理意见书", [COMPLAINT_HANDLING]), "pdf")
-    attachment.add_header("Content-Disposition", "attachment",
-                          filename=("utf-8", "", "投诉处理意见书.pdf"))
+    attachment.add_header(
+        "Content-Disposition", "attachment", filename=("utf-8", "", "投诉处理意见书.pdf")
+    )
     message.attach(attachment)
-    record_file(customer=customer, stream=io.BytesIO(message.as_bytes()),
-                filename="关于维修投诉的处理意见.eml", type=RecordType.COMPLAINT_HANDLING,
-                document_date=None, actor=clerk, volume=volume, channel=Channel.EMAIL)
+    record_file(
+        customer=customer,
+        stream=io.BytesIO(message.as_bytes()),
+        filename="关于维修投诉的处理意见.eml",
+        type=RecordType.COMPLAINT_HANDLING,
+        document_date=None,
+        actor=clerk,
+        volume=volume,
+        channel=Channel.EMAIL,
+    )
     return 3
 
 

@@ -11,17 +11,30 @@ from records_dms.archive.services import User, record_access_log
 from records_dms.audit import events
 
 
-def original_response(record: Record, *, user: User, purpose: str = "") -> FileResponse:
-    """Stream the original after writing who downloaded it and why to the audit trail.
+def original_response(
+    record: Record, *, user: User, purpose: str = "", rendition: bool = False
+) -> FileResponse:
+    """Stream the original (or its searchable PDF) after logging who took it and why.
 
     The caller has already checked that ``user`` may read ``record``.
     """
-    if not record.original_key or not default_storage.exists(record.original_key):
-        raise Http404(_("This record has no stored original."))
-    record_access_log(record=record, actor=user, action=events.RECORD_DOWNLOADED, purpose=purpose)
+    key = record.rendition_key if rendition else record.original_key
+    if not key or not default_storage.exists(key):
+        raise Http404(_("This record has no such file."))
+    record_access_log(
+        record=record,
+        actor=user,
+        action=events.RECORD_DOWNLOADED,
+        purpose=purpose,
+        what="searchable_pdf" if rendition else "original",
+    )
     return FileResponse(
-        default_storage.open(record.original_key, "rb"),
+        default_storage.open(key, "rb"),
         as_attachment=True,
-        filename=record.original_name or record.reference,
-        content_type=record.mime_type or "application/octet-stream",
+        filename=f"{record.reference}.pdf"
+        if rendition
+        else record.original_name or record.reference,
+        content_type="application/pdf"
+        if rendition
+        else record.mime_type or "application/octet-stream",
     )

@@ -376,7 +376,12 @@ def record_pages_set(
 
 
 def record_access_log(
-    *, record: Record, actor: User, action: str = events.RECORD_VIEWED, purpose: str = ""
+    *,
+    record: Record,
+    actor: User,
+    action: str = events.RECORD_VIEWED,
+    purpose: str = "",
+    what: str = "",
 ) -> None:
     """Register that someone read a record (查阅登记)."""
     audit_log(
@@ -385,5 +390,5 @@ def record_access_log(
         obj=record,
         customer_code=record.customer.code,
         purpose=purpose,
-        data={"reference": record.reference},
+        data={"reference": record.reference, **({"what": what} if what else {})},
     )

@@ -27,6 +27,18 @@ def register_archive_urls() -> list[Any]:
     return [path("archive/", include((admin_urls.urlpatterns, "web"), namespace="web"))]
 
 
+class IngestionMenuItem(MenuItem):
+    def is_shown(self, request: Any) -> bool:
+        return policy.has(request.user, Action.ADD_RECORD)
+
+
+@hooks.register("register_admin_menu_item")
+def register_ingestion_menu_item() -> MenuItem:
+    return IngestionMenuItem(
+        _("Ingestion queue"), reverse("web:jobs"), icon_name="upload", order=200
+    )
+
+
 class AuditMenuItem(MenuItem):
     def is_shown(self, request: Any) -> bool:
         return policy.has(request.user, Action.VIEW_AUDIT)

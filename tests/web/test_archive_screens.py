@@ -190,3 +190,28 @@ def test_clerk_creates_a_customer_and_it_is_audited(clerk):
     assert response.status_code == 302
     event = AuditEvent.objects.get(action="customer.created")
     assert event.customer_code == "KH-0777"
+
+
+def test_searchable_pdf_of_a_scan_is_downloadable_and_logged(customer, clerk, users):
+    import io
+
+    from ingestion.services import ingest_submit
+    from tests.ingestion.samples import image_bytes, scan_image
+
+    job = ingest_submit(
+        customer=customer,
+        stream=io.BytesIO(image_bytes(scan_image(), "PNG")),
+        filename="scan.png",
+        actor=clerk,
+        record_type="minutes",
+        wait=True,
+    )
+    assert job.record is not None
+    auditor = users[roles.AUDITOR]
+    response = client_for(auditor).get(reverse("web:record_rendition", args=[job.record.pk]))
+    body = b"".join(response.streaming_content)  # type: ignore[attr-defined]
+    assert body.startswith(b"%PDF-")
+    event = AuditEvent.objects.get(action="record.downloaded", actor=auditor)
+    assert event.data["what"] == "searchable_pdf"
+    html = client_for(auditor).get(reverse("web:record", args=[job.record.pk])).content.decode()
+    assert reverse("web:record_rendition", args=[job.record.pk]) in html

@@ -9,17 +9,20 @@ import datetime
 from typing import Any
 
 import pytest
+from django.core.files.base import ContentFile
+from django.core.files.storage import default_storage
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import URLPattern, URLResolver, get_resolver, reverse
 
 from ingestion.models import IngestionJob
 from records_dms.accounts import roles
 from records_dms.accounts.services import grant_create
+from records_dms.archive.models import Record
 from records_dms.archive.services import complaint_open
 from records_dms.audit.models import AuditEvent
 
 from ..conftest import client_for
-from ..factories import file_pdf
+from ..factories import file_pdf, make_pdf
 
 OURS = ("web:", "customers:", "api:")
 CLERK, AUDITOR, COMPLIANCE, STAFF, ADMIN = (
@@ -44,6 +47,8 @@ EXPECTED_GET: dict[str, tuple[set[str], str]] = {
     "web:record": (READERS, "record"),
     "web:record_edit": ({CLERK}, "record"),
     "web:record_download": (READERS, "record"),
+    "web:record_rendition": (READERS, "record"),
+    "web:jobs": ({CLERK}, ""),
     "web:audit": ({AUDITOR, COMPLIANCE}, ""),
     "customers:index": (EVERYONE, ""),
     "customers:index_results": (EVERYONE, ""),
@@ -96,6 +101,9 @@ def world(users, customer, clerk):
     )
     record = file_pdf(customer, actor=clerk, complaint=case)
     job = IngestionJob.objects.get(record=record)
+    # A searchable PDF as a scan's OCR pass leaves one (OCR itself is tested elsewhere).
+    key = default_storage.save(f"renditions/{record.sha256}.pdf", ContentFile(make_pdf()))
+    Record.objects.filter(pk=record.pk).update(rendition_key=key)
     return {
         "customer": customer.pk,
         "record": record.pk,

@@ -175,3 +175,32 @@ def test_jobs_of_invisible_customers_are_404_and_not_listed(
     assert client.get(reverse("web:upload_status", args=[job.batch])).json() == []
     response = post_file(client, sealed, uuid.uuid4(), "a.pdf", make_pdf())
     assert response.status_code == 404
+
+
+@pytest.mark.django_db
+def test_ingestion_queue_lists_failures_and_retries_them(
+    customer, clerk, settings, django_capture_on_commit_callbacks
+):
+    from tests.ingestion.samples import image_bytes, scan_image
+
+    settings.TESSERACT_CMD = "/nonexistent/tesseract"
+    job = ingest_submit(
+        customer=customer,
+        stream=io.BytesIO(image_bytes(scan_image(), "PNG")),
+        filename="扫描.png",
+        actor=clerk,
+        record_type="minutes",
+        wait=True,
+    )
+    assert job.status == "failed"
+    client = client_for(clerk)
+    html = client.get(reverse("web:jobs"), {"status": "failed"}).content.decode()
+    assert "扫描.png" in html and 'data-status="failed"' in html
+    settings.TESSERACT_CMD = "tesseract"
+    with django_capture_on_commit_callbacks(execute=True):
+        response = client.post(
+            reverse("web:job_retry", args=[job.pk]), {"next": reverse("web:jobs")}
+        )
+    assert response.status_code == 302 and response["Location"] == reverse("web:jobs")
+    job.refresh_from_db()
+    assert job.status == "filed"

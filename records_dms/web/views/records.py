@@ -52,6 +52,16 @@ def record_download(request: HttpRequest, pk: int) -> FileResponse:
     return original_response(record, user=request.user, purpose=request.GET.get("purpose", ""))
 
 
+def record_rendition(request: HttpRequest, pk: int) -> FileResponse:
+    """The searchable PDF made from a scan's OCR pass; logged like the original."""
+    if not policy.has(request.user, Action.READ_RECORD):
+        raise PermissionDenied
+    record = visible_record(request, pk)
+    return original_response(
+        record, user=request.user, purpose=request.GET.get("purpose", ""), rendition=True
+    )
+
+
 class RecordFileView(ArchiveView):
     template_name = "web/form.html"
     required_action = Action.ADD_RECORD

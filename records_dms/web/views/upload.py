@@ -9,8 +9,9 @@ from typing import Any
 from django import forms
 from django.core.exceptions import PermissionDenied
 from django.http import HttpRequest, HttpResponse, HttpResponseNotAllowed, JsonResponse
-from django.shortcuts import get_object_or_404
+from django.shortcuts import get_object_or_404, redirect
 from django.urls import reverse
+from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
@@ -149,4 +150,7 @@ def job_retry(request: HttpRequest, pk: uuid.UUID) -> HttpResponse:
         IngestionJob.objects.filter(customer__in=policy.customers(request.user)), pk=pk
     )
     job = ingest_retry(job)
+    target = request.POST.get("next", "")
+    if target and url_has_allowed_host_and_scheme(target, allowed_hosts={request.get_host()}):
+        return redirect(target)  # the plain form on the ingestion queue page
     return JsonResponse(jobs_json([job], request.user)[0])
