@@ -24,6 +24,8 @@ from email.utils import parsedate_to_datetime
 from pathlib import Path
 from typing import Any, ClassVar
 
+from django.utils.translation import gettext as _
+
 from .base import Attachment, ParseContext, ParsedPage, ParseResult, RejectedInput
 
 logger = logging.getLogger(__name__)
@@ -58,7 +60,7 @@ _POLICY = Compat32(message_factory=_Message)
 
 
 def looks_like_email(head: bytes) -> bool:
-    """Sniffs an RFC 5322 header block: two known header names before the first blank line."""
+    """Needs two known header names, so prose opening with "Note: …" is not taken for mail."""
     lines = head[:4096].removeprefix(b"\xef\xbb\xbf").split(b"\n")
     if lines[0].startswith(b"From "):  # an mbox separator line
         lines = lines[1:]
@@ -93,8 +95,9 @@ def _decode(data: bytes, charset: str | None = None) -> str:
     """
     declared = (charset or "").strip().strip("\"'").split("*")[0].lower()
     try:
-        return data.decode("gb18030" if declared in _GB_ALIASES else declared or "-")
-    except (LookupError, ValueError):  # none, unknown or non-text codec, bad bytes
+        if declared:
+            return data.decode("gb18030" if declared in _GB_ALIASES else declared)
+    except (LookupError, ValueError):  # unknown or non-text codec, bad bytes, NUL in name
         pass
     candidates = []
     for codec in ("utf-8", "gb18030"):
@@ -202,7 +205,7 @@ def html_to_text(markup: str) -> str:
 
 
 def _result(meta: dict[str, str], body: str, dt: datetime.datetime | None) -> ParseResult:
-    meta = {key: meta.get(key) or "" for key in LABELS}
+    meta = {key: (meta.get(key) or "").replace("\x00", "") for key in LABELS}
     if dt is not None:
         meta["date"] = dt.isoformat()
     head = "\n".join(f"{label}: {meta[key]}" for key, label in LABELS.items() if meta[key])
@@ -228,7 +231,8 @@ def _safe_name(name: str) -> str:
 
 def _save(context: ParseContext, items: Iterable[tuple[str, bytes]]) -> list[Attachment]:
     saved, folder = [], context.work_dir / "attachments"
-    for number, (name, data) in enumerate(items, 1):
+    for number, (raw_name, data) in enumerate(items, 1):
+        name = raw_name.replace("\x00", "")  # PostgreSQL text cannot hold NUL
         folder.mkdir(parents=True, exist_ok=True)
         path = folder / f"{number}-{_safe_name(name)}"
         path.write_bytes(data)
@@ -238,7 +242,7 @@ def _save(context: ParseContext, items: Iterable[tuple[str, bytes]]) -> list[Att
 
 def _limit_attachments(count: int) -> None:
     if count > MAX_ATTACHMENTS:
-        raise RejectedInput(f"too many attachments (more than {MAX_ATTACHMENTS})")
+        raise RejectedInput(_("too many attachments (more than %(n)d)") % {"n": MAX_ATTACHMENTS})
 
 
 class EmlParser:
@@ -264,14 +268,16 @@ class EmlParser:
     def _load(path: Path) -> Message:
         with path.open("rb") as handle:
             if not looks_like_email(handle.read(4096)):
-                raise RejectedInput("malformed email: no RFC 5322 header block")
+                raise RejectedInput(_("malformed email: no RFC 5322 header block"))
             handle.seek(0)
             try:
                 msg = BytesParser(policy=_POLICY).parse(handle)
             except (RecursionError, ValueError, LookupError) as exc:
-                raise RejectedInput(f"malformed email: undecodable structure ({exc})") from exc
+                raise RejectedInput(
+                    _("malformed email: undecodable structure (%(e)s)") % {"e": exc}
+                ) from exc
         if not (_get(msg, "from") or _get(msg, "subject")):
-            raise RejectedInput("malformed email: neither From nor Subject")
+            raise RejectedInput(_("malformed email: neither From nor Subject"))
         return msg
 
     @staticmethod
@@ -283,7 +289,9 @@ class EmlParser:
         while stack:
             part, seen = stack.pop(), seen + 1
             if seen > MAX_PARTS:
-                raise RejectedInput(f"malformed email: more than {MAX_PARTS} MIME parts")
+                raise RejectedInput(
+                    _("malformed email: more than %(n)d MIME parts") % {"n": MAX_PARTS}
+                )
             ctype, payload = part.get_content_type(), part.get_payload()
             if ctype.startswith("multipart/") and isinstance(payload, list):
                 stack.extend(p for p in reversed(payload) if isinstance(p, Message))
@@ -321,15 +329,19 @@ def _open_msg(path: Path) -> Iterator[Any]:
     try:
         msg = extract_msg.openMsg(str(path))
     except Exception as exc:  # extract_msg raises many unrelated types for corrupt input
-        raise RejectedInput(f"malformed email: not a readable Outlook message ({exc})") from exc
+        raise RejectedInput(
+            _("malformed email: not a readable Outlook message (%(e)s)") % {"e": exc}
+        ) from exc
     try:
         if not isinstance(msg, MessageBase):
-            raise RejectedInput("malformed email: the Outlook item is not a message")
+            raise RejectedInput(_("malformed email: the Outlook item is not a message"))
         yield msg
     except RejectedInput:
         raise
     except Exception as exc:  # corrupt streams only surface when first read
-        raise RejectedInput(f"malformed email: unreadable Outlook message ({exc})") from exc
+        raise RejectedInput(
+            _("malformed email: unreadable Outlook message (%(e)s)") % {"e": exc}
+        ) from exc
     finally:
         msg.close()
 

@@ -19,8 +19,7 @@ from .samples import scanned_pdf
 
 
 @pytest.mark.django_db(transaction=True)
-def test_killed_worker_leaves_a_job_the_next_worker_completes(customer, clerk, settings,
-                                                               tmp_path):
+def test_killed_worker_leaves_a_job_the_next_worker_completes(customer, clerk, settings, tmp_path):
     settings.TASKS = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend"}}
     env = {
         **os.environ,
@@ -28,10 +27,19 @@ def test_killed_worker_leaves_a_job_the_next_worker_completes(customer, clerk, s
         "DMS_DATA_DIR": str(settings.DATA_DIR),
         "DMS_OCR_WORKERS": "1",
     }
-    job = ingest_submit(customer=customer, stream=io.BytesIO(scanned_pdf(pages=4)),
-                        filename="scan.pdf", actor=clerk, record_type="minutes")
-    worker = subprocess.Popen([sys.executable, "-m", "records_dms", "worker"], env=env,
-                              stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    job = ingest_submit(
+        customer=customer,
+        stream=io.BytesIO(scanned_pdf(pages=4)),
+        filename="scan.pdf",
+        actor=clerk,
+        record_type="minutes",
+    )
+    worker = subprocess.Popen(
+        [sys.executable, "-m", "records_dms", "worker"],
+        env=env,
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.DEVNULL,
+    )
     try:
         deadline = time.monotonic() + 60
         while time.monotonic() < deadline:
@@ -47,8 +55,13 @@ def test_killed_worker_leaves_a_job_the_next_worker_completes(customer, clerk, s
     job.refresh_from_db()
     assert job.status == JobStatus.PROCESSING and not Record.objects.exists()
 
-    restarted = subprocess.run([sys.executable, "-m", "records_dms", "worker", "--batch"],
-                               env=env, capture_output=True, timeout=180, check=False)
+    restarted = subprocess.run(
+        [sys.executable, "-m", "records_dms", "worker", "--batch"],
+        env=env,
+        capture_output=True,
+        timeout=180,
+        check=False,
+    )
     assert restarted.returncode == 0, restarted.stderr[-2000:]
     job.refresh_from_db()
     assert job.status == JobStatus.FILED, job.reason

@@ -4,6 +4,7 @@ import random
 import struct
 from email.header import Header
 from email.mime.application import MIMEApplication
+from email.mime.image import MIMEImage
 from email.mime.message import MIMEMessage
 from email.mime.multipart import MIMEMultipart
 from email.mime.nonmultipart import MIMENonMultipart
@@ -95,7 +96,7 @@ def test_gbk_subject_split_across_encoded_words_and_raw_8bit_headers(tmp_path, c
         b"Date: not a date\r\n"
         b"Content-Type: multipart/mixed; boundary=XX\r\n\r\n"
         b"--XX\r\nContent-Type: text/plain; charset=x-no-such-charset\r\n\r\n"
-        + "正文".encode()
+        + "正\x00文".encode()  # NUL cannot be stored in PostgreSQL text
         + b"\r\n--XX\r\nContent-Type: application/octet-stream;\r\n"
         b' name="=?GB2312?B?' + base64.b64encode("报告鎔.doc".encode("gbk")) + b'?="\r\n'
         b"Content-Transfer-Encoding: base64\r\n\r\n" + base64.b64encode(b"doc") + b"\r\n--XX--\r\n"
@@ -143,19 +144,37 @@ def test_nested_message_is_saved_not_recursed(tmp_path, context):
     inner = MIMEText("内层正文", "plain", "utf-8")
     inner["Subject"] = Header("内层邮件", "utf-8")
     inner["From"] = "inner@example.com"
-    outer = MIMEMultipart()
+    outer = MIMEMultipart(boundary="OUTER")
     outer["Subject"] = "Fwd"
     outer["From"] = "outer@example.com"
     outer.attach(MIMEText("外层", "plain", "utf-8"))
     outer.attach(MIMEMessage(inner))
-    result = EmlParser().parse(write(tmp_path, outer), context)
+    # A second nested message with raw 8-bit headers and an 8-bit body: saved byte for byte.
+    raw_inner = "From: 王五 <w@example.com>\nSubject: 原始\n\n八位正文\n".encode("gb18030")
+    outer_bytes = outer.as_bytes().replace(
+        b"\n--OUTER--",
+        b"\n--OUTER\nContent-Type: message/rfc822\n\n" + raw_inner.rstrip(b"\n") + b"\n--OUTER--",
+    )
+    result = EmlParser().parse(write(tmp_path, outer_bytes), context)
     assert "内层正文" not in result.pages[0].text
-    [attachment] = result.attachments
-    assert attachment.name == "内层邮件.eml"
-    assert attachment.path.suffix == ".eml"
-    nested = EmlParser().parse(attachment.path, context)
-    assert nested.title == "内层邮件"
-    assert nested.pages[0].text.endswith("内层正文")
+    assert "八位正文" not in result.pages[0].text
+    first, second = result.attachments
+    assert first.name == "内层邮件.eml"
+    assert first.path.read_bytes() == inner.as_bytes()
+    first_parsed = EmlParser().parse(first.path, context)
+    assert first_parsed.title == "内层邮件"
+    assert first_parsed.pages[0].text.endswith("内层正文")
+    assert second.name == "原始.eml"
+    assert second.path.read_bytes() == raw_inner.rstrip(b"\n")
+    assert EmlParser().parse(second.path, context).metadata["from"] == "王五 <w@example.com>"
+
+
+def test_empty_plain_part_falls_back_to_html(tmp_path, context):
+    msg = MIMEMultipart("alternative")
+    msg["Subject"] = "alt"
+    msg.attach(MIMEText(" \n", "plain", "utf-8"))
+    msg.attach(MIMEText("<p>超文本</p>", "html", "utf-8"))
+    assert EmlParser().parse(write(tmp_path, msg), context).pages[0].text.endswith("\n\n超文本")
 
 
 def test_attachment_names_are_sanitised(tmp_path, context):
@@ -167,9 +186,8 @@ def test_attachment_names_are_sanitised(tmp_path, context):
         part = MIMEApplication(PDF, "pdf")
         part.add_header("Content-Disposition", "attachment", filename=("utf-8", "", name))
         msg.attach(part)
-    image = MIMEApplication(b"\x89PNG", "png")  # named, inline, not text: an attachment
+    image = MIMEImage(b"\x89PNG\r\n", "png")  # named, not text, no disposition: an attachment
     image.set_param("name", "logo.png")
-    image.replace_header("Content-Type", "image/png; name=logo.png")
     msg.attach(image)
     first, second, third = EmlParser().parse(write(tmp_path, msg), context).attachments
     folder = context.work_dir / "attachments"
@@ -215,7 +233,7 @@ def test_too_many_attachments_are_refused(tmp_path, context):
 )
 def test_malformed_input_is_refused(tmp_path, context, data):
     path = write(tmp_path, data)
-    with pytest.raises(RejectedInput, match="^malformed email: "):
+    with pytest.raises(RejectedInput, match=r"^malformed email: "):
         EmlParser().check(path, context)
     with pytest.raises(RejectedInput):
         EmlParser().parse(path, context)
@@ -351,7 +369,7 @@ def test_msg_parser_refuses_other_files(tmp_path, context):
     garbage = write(tmp_path, random.Random(2).randbytes(4096), "garbage.msg")
     eml = write(tmp_path, chinese_message(), "mail.msg")
     for path in (tmp_path / "doc.msg", garbage, eml):
-        with pytest.raises(RejectedInput, match="^malformed email: "):
+        with pytest.raises(RejectedInput, match=r"^malformed email: "):
             MsgParser().check(path, context)
         with pytest.raises(RejectedInput):
             MsgParser().parse(path, context)
