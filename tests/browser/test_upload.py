@@ -160,17 +160,16 @@ def test_the_page_follows_queued_jobs_and_retries_a_failed_one(
                 good_row = rows.filter(has_text=first.name)
                 flaky_row = rows.filter(has_text=flaky.name)
                 # The POSTs answer "queued"; only polling brings what the worker did later.
-                wait = {"timeout": WORKER_TIMEOUT_MS}
                 status = flaky_row.locator("td[data-status]")
-                expect(status).to_have_attribute("data-status", "failed", **wait)
+                expect(status).to_have_attribute("data-status", "failed", timeout=WORKER_TIMEOUT_MS)
                 expect(flaky_row.locator("td.upload-reason")).to_have_text("OSError: disk full")
                 expect(good_row.locator("td[data-status]")).to_have_attribute(
-                    "data-status", "filed", **wait
+                    "data-status", "filed", timeout=WORKER_TIMEOUT_MS
                 )
                 expect(good_row.locator("a")).to_have_count(1)
 
                 flaky_row.get_by_role("button").click()
-                expect(status).to_have_attribute("data-status", "filed", **wait)
+                expect(status).to_have_attribute("data-status", "filed", timeout=WORKER_TIMEOUT_MS)
                 expect(flaky_row.locator("td.upload-reason")).to_have_text("")
                 expect(flaky_row.locator("a")).to_have_count(1)
                 expect(flaky_row.get_by_role("button")).to_have_count(0)

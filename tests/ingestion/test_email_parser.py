@@ -41,7 +41,7 @@ def chinese_message():
     msg["From"] = formataddr(("张三", "zhang@example.com"), charset="gb2312")
     msg["To"] = formataddr(("李四", "li@example.com"), charset="utf-8")
     msg["Cc"] = "wang@example.com"
-    msg["Subject"] = Header(SUBJECT, "gb2312")
+    msg["Subject"] = Header(SUBJECT, "gb2312").encode()
     msg["Date"] = "Wed, 06 Mar 2024 07:30:00 +0800"  # still 5 March in UTC
     # Declared gb2312 but encoded with GB18030, as real Chinese mailers do.
     text = MIMENonMultipart("text", "plain", charset="gb2312")
@@ -142,7 +142,7 @@ def test_plain_text_is_preferred_over_html(tmp_path, context):
 
 def test_nested_message_is_saved_not_recursed(tmp_path, context):
     inner = MIMEText("内层正文", "plain", "utf-8")
-    inner["Subject"] = Header("内层邮件", "utf-8")
+    inner["Subject"] = Header("内层邮件", "utf-8").encode()
     inner["From"] = "inner@example.com"
     outer = MIMEMultipart(boundary="OUTER")
     outer["Subject"] = "Fwd"
