@@ -2,7 +2,7 @@
 PORT ?= 8000
 VENV := .venv/bin
 
-.PHONY: run test setup setup-test lint typecheck pytest messages clean
+.PHONY: run test setup setup-test lint typecheck pytest bench messages clean
 
 run: setup
 	$(VENV)/dms manage migrate --noinput -v0
@@ -26,6 +26,9 @@ typecheck:
 
 pytest:
 	$(VENV)/pytest -n 2 --dist loadgroup
+
+bench: setup
+	$(VENV)/python benchmarks/run.py
 
 messages:
 	cd records_dms && ../$(VENV)/python -m django makemessages -l zh_Hans --settings=records_dms.settings

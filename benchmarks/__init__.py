@@ -1,0 +1,1 @@
+"""Ingestion benchmarks: `make bench` runs ``benchmarks/run.py``."""

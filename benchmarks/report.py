@@ -1,0 +1,195 @@
+"""The benchmark's results as a Markdown page, with the issue's goals checked."""
+
+from __future__ import annotations
+
+import datetime
+import platform
+import subprocess
+import sys
+from typing import Any
+
+WAYS = ("bare", "bare_outputs", "ocr", "pipeline")
+RATIO_GOAL = 0.9
+RSS_GOAL_MB = 500.0
+
+
+def progress(stage: str, values: dict[str, Any]) -> None:
+    print(f"[bench] {stage}: {values}", file=sys.stderr, flush=True)
+
+
+def _per_minute(row: dict[str, Any]) -> float:
+    return float(row["pages"] * 60 / row["seconds"])
+
+
+def _cer(row: dict[str, Any]) -> float:
+    return float(row["edits"] / max(1, row["characters"]))
+
+
+def scan_totals(scans: dict[str, Any]) -> dict[str, dict[str, float]]:
+    """All conditions together, for each way of reading them."""
+    totals: dict[str, dict[str, float]] = {}
+    for way in WAYS:
+        keys = ("pages", "seconds", "cpu", "edits", "characters")
+        totals[way] = {key: sum(row[way][key] for row in scans.values()) for key in keys}
+    return totals
+
+
+def ratios(scans: dict[str, Any]) -> dict[str, float]:
+    """Pages/min of each way over bare Tesseract's, all conditions together."""
+    totals = scan_totals(scans)
+    bare = _per_minute(totals["bare"])
+    return {way: _per_minute(totals[way]) / bare for way in WAYS}
+
+
+def goals(results: dict[str, Any]) -> list[tuple[bool, str]]:
+    digital, scans, memory = results["digital"], results["scans"], results["memory"]
+    ratio = ratios(scans)
+    clean, poor = scans["clean"], scans["poor"]
+    return [
+        (
+            digital["tesseract_runs"] == 0 and digital["ocr_pages"] == 0,
+            f"born-digital PDFs never reach OCR: {digital['tesseract_runs']} Tesseract runs, "
+            f"{digital['ocr_pages']} pages OCR'd of {digital['pages']}",
+        ),
+        (
+            ratio["pipeline"] >= RATIO_GOAL,
+            f"scanned pages filed end to end ≥ {RATIO_GOAL}× bare Tesseract's pages/min: "
+            f"{ratio['pipeline']:.2f}×",
+        ),
+        (
+            ratio["ocr"] >= RATIO_GOAL,
+            f"our OCR step (preprocessing + Tesseract writing TSV and PDF) ≥ {RATIO_GOAL}× bare "
+            f"Tesseract: {ratio['ocr']:.2f}× (bare Tesseract writing TSV and PDF: "
+            f"{ratio['bare_outputs']:.2f}×)",
+        ),
+        (
+            _cer(clean["ocr"]) <= _cer(clean["bare"]),
+            f"preprocessing: CER on clean pages no worse than bare on the same pixels: "
+            f"{_cer(clean['ocr']):.2%} against {_cer(clean['bare']):.2%}",
+        ),
+        (
+            _cer(poor["ocr"]) <= _cer(poor["bare"]) / 2,
+            f"preprocessing: CER on poor pages clearly better (at most half of bare): "
+            f"{_cer(poor['ocr']):.2%} against {_cer(poor['bare']):.2%}",
+        ),
+        (
+            memory["tree_peak_mb"] <= RSS_GOAL_MB,
+            f"peak RSS filing a {memory['pages']}-page scan ≤ {RSS_GOAL_MB:.0f} MB: "
+            f"{memory['tree_peak_mb']:.0f} MB (all processes together)",
+        ),
+    ]
+
+
+def goals_met(results: dict[str, Any]) -> bool:
+    return all(met for met, _text in goals(results))
+
+
+def _tesseract_version() -> str:
+    try:
+        done = subprocess.run(["tesseract", "--version"], capture_output=True, text=True)
+    except OSError:
+        return "?"
+    return (done.stdout or done.stderr).splitlines()[0] if (done.stdout or done.stderr) else "?"
+
+
+def _scan_tables(scans: dict[str, Any]) -> list[str]:
+    rows = {**scans, "all": scan_totals(scans)}
+    quality = [
+        "| condition | pages | dpi | CER bare | CER ours: OCR step | CER ours: pipeline |",
+        "|---|---|---|---|---|---|",
+    ]
+    speed = [
+        "| condition | pages/min: bare | bare, TSV+PDF | OCR step | pipeline "
+        "| × bare: OCR step | pipeline | CPU s/page: bare | bare, TSV+PDF | OCR step "
+        "| pipeline | of which prepare_image |",
+        "|---|---|---|---|---|---|---|---|---|---|---|---|",
+    ]
+    for name, row in rows.items():
+        bare = _per_minute(row["bare"])
+        quality.append(
+            f"| {name} | {int(row['bare']['pages'])} | {row.get('dpi', '–')} "
+            + "".join(f"| {_cer(row[way]):.2%} " for way in ("bare", "ocr", "pipeline"))
+            + "|"
+        )
+        prepare = row.get("prepare")
+        speed.append(
+            f"| {name} "
+            + "".join(f"| {_per_minute(row[way]):.1f} " for way in WAYS)
+            + "".join(f"| {_per_minute(row[way]) / bare:.2f} " for way in ("ocr", "pipeline"))
+            + "".join(f"| {row[way]['cpu'] / row[way]['pages']:.2f} " for way in WAYS)
+            + (f"| {prepare:.2f} |" if prepare is not None else "| – |")
+        )
+    return [*quality, "", *speed]
+
+
+def markdown(results: dict[str, Any]) -> str:
+    plan, digital, memory = results["plan"], results["digital"], results["memory"]
+    before, after = results["load"]
+    by_name = ", ".join(f"{name} {mb:.0f} MB" for name, mb in memory["by_name_mb"].items())
+    lines = [
+        "# Ingestion benchmarks",
+        "",
+        f"`make bench` ({plan['name']} run) on {datetime.date.today().isoformat()}: "
+        f"{results['workers']} cores, {platform.processor() or platform.machine()}, "
+        f"{_tesseract_version()}, chi_sim+eng, Python {platform.python_version()}; "
+        f"took {results['minutes']:.1f} min; load average {before[0]:.1f} before, "
+        f"{after[0]:.1f} after (other work on the machine slows every column alike).",
+        "",
+        "Inputs are made by `benchmarks/render.py` from the seed texts: A4 pages of "
+        f"{plan['scan_lines']} lines of 12 pt Chinese (WenQuanYi Zen Hei) rendered at 300 dpi; "
+        "*clean* as rendered, *noisy* with gaussian grain (σ 40) and 0.4 % dark speckles, "
+        "*poor* faded to a third of the contrast, skewed 1.5–2°, softened and scanned at "
+        "200 dpi. Every page is a JPEG (quality 80) as a scanner delivers it.",
+        "",
+        "## Born-digital PDFs, end to end",
+        "",
+        "| files | pages | seconds | pages/s | pages OCR'd | Tesseract runs | CER of the text |",
+        "|---|---|---|---|---|---|---|",
+        f"| {digital['files']} | {digital['pages']} | {digital['seconds']:.1f} "
+        f"| {digital['pages_per_second']:.1f} | {digital['ocr_pages']} "
+        f"| {digital['tesseract_runs']} | {digital['cer']:.2%} |",
+        "",
+        "Filed with `ingest_submit(..., wait=True)`: spooling, SHA-256, storing the original, "
+        "pdfplumber, the database. Tesseract runs are counted by a wrapper put in "
+        "`TESSERACT_CMD` for this part.",
+        "",
+        "## Scanned pages: ours against bare Tesseract",
+        "",
+        "The same JPEG files, the same languages, "
+        f"{results['workers']} single-threaded Tesseracts at a time each way "
+        "(`OMP_THREAD_LIMIT=1`). *bare*: `tesseract page.jpg out -l chi_sim+eng txt`; "
+        "*bare, TSV+PDF*: the same writing `tsv pdf`, the outputs the pipeline needs. "
+        "*OCR step*: `ingestion.ocr.ocr_pil_image` on the same file (`prepare_image`, then one "
+        "Tesseract pass writing TSV and a PDF page). *pipeline*: a scanned PDF embedding "
+        "those JPEG bytes, filed end to end with `ingest_submit(..., wait=True)` (pdftoppm "
+        "at 300 dpi, the OCR step, the searchable rendition, the database). CER: Levenshtein "
+        "distance over the printed characters, whitespace removed, NFKC. CPU s/page: this "
+        "process and its children, the load-independent view; *prepare_image* is its CPU "
+        "alone, measured separately.",
+        "",
+        *_scan_tables(results["scans"]),
+        "",
+        f"## Peak memory filing a {memory['pages']}-page scanned PDF",
+        "",
+        "| pages | file MB | status | seconds | pages/min | peak RSS, all processes "
+        "| processes then | largest single process, by name |",
+        "|---|---|---|---|---|---|---|---|",
+        f"| {memory['pages']} | {memory['size_mb']:.0f} | {memory['status']} "
+        f"| {memory['seconds']:.0f} | {memory['pages'] * 60 / memory['seconds']:.1f} "
+        f"| {memory['tree_peak_mb']:.0f} MB | {memory['tree_peak_processes']} "
+        f"| {by_name} |",
+        "",
+        "A child process (`run.py --file`) files the PDF; its process tree (Python, pdftoppm, "
+        f"Tesseract) is sampled from /proc every 50 ms ({memory['samples']} samples) and the "
+        "resident sizes summed (shared pages counted in each process, so this errs high). "
+        "Not `ru_maxrss`: Linux carries a parent's high-water mark into every child it "
+        "execs, so it would report the benchmark's own size. Pages: "
+        f"{memory['lines']} lines of text on off-white paper with sensor grain, 300 dpi, "
+        "JPEG quality 60, 20 distinct pages repeated.",
+        "",
+        "## Goals",
+        "",
+        *(f"- [{'x' if met else ' '}] {text}" for met, text in goals(results)),
+        "",
+    ]
+    return "\n".join(lines)
