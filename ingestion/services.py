@@ -74,9 +74,14 @@ def ingest_submit(
         return job
     job.spool_path, job.size, job.sha256 = str(spooled.path), spooled.size, spooled.sha256
     job.save()
+    return _start(job, wait=wait)
+
+
+def _start(job: IngestionJob, *, wait: bool) -> IngestionJob:
+    """Run a queued job here and now, or hand it to the worker once the caller commits."""
     if wait:
         return ingest_run(str(job.pk))
-    transaction.on_commit(lambda: ingest_job.enqueue(str(job.pk)))
+    transaction.on_commit(partial(ingest_job.enqueue, str(job.pk)))
     return job
 
 
@@ -117,10 +122,7 @@ def ingest_retry(job: IngestionJob, *, wait: bool = False) -> IngestionJob:
         job.refresh_from_db()
         return job
     job.refresh_from_db()
-    if wait:
-        return ingest_run(str(job.pk))
-    transaction.on_commit(lambda: ingest_job.enqueue(str(job.pk)))
-    return job
+    return _start(job, wait=wait)
 
 
 def ingest_recover() -> int:
