@@ -22,10 +22,10 @@ from django.db import IntegrityError, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from records_dms.archive.indexing import record_index
 from records_dms.archive.models import ComplaintCase, Record, RecordState, Volume
 from records_dms.archive.services import record_create, record_pages_set
 
-from . import indexing
 from .models import IngestionJob, JobStatus
 from .ocr import normalise_text
 from .originals import StoredOriginal, original_discard, original_store
@@ -162,7 +162,7 @@ class FileRecord:
 class HandToSearch:
     def run(self, state: FileState) -> None:
         assert state.record is not None
-        indexing.index_record(state.record)
+        record_index(state.record)
 
 
 class Attachments:
