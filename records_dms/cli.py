@@ -202,6 +202,29 @@ def cmd_verify(args: argparse.Namespace) -> int:
     return EXIT_FAILURE if findings else EXIT_OK
 
 
+def cmd_search(args: argparse.Namespace) -> int:
+    import re
+
+    from .cli_search import run_search
+
+    hits = run_search(args, _actor(args))
+    lines = [
+        f"{h['reference']:<24} p.{h['page']:<4} {h['customer']:<10} "
+        + re.sub(r"</?mark>", "*", h["snippet"]).replace("\n", " ")
+        for h in hits
+    ]
+    _emit(args, hits, "\n".join(lines) or "no hits")
+    return EXIT_OK
+
+
+def cmd_reindex(args: argparse.Namespace) -> int:
+    from .cli_search import run_reindex
+
+    counts = run_reindex(args, _actor(args))
+    _emit(args, counts, f"reindexed {counts['pages']} pages")
+    return EXIT_OK
+
+
 def cmd_manage(args: argparse.Namespace) -> int:
     from django.core.management import execute_from_command_line
 
@@ -280,6 +303,10 @@ def build_parser() -> argparse.ArgumentParser:
         help="seconds a file must be unchanged before it is taken",
     )
 
+    from .cli_search import add_search_arguments
+
+    add_search_arguments(add("search", cmd_search, "full-text search", json_flag=True))
+    add("reindex", cmd_reindex, "rebuild the search index without downtime", json_flag=True)
     add("verify", cmd_verify, "check the audit chain and stored originals", json_flag=True)
     manage = add("manage", cmd_manage, "run a Django management command")
     manage.add_argument("rest", nargs=argparse.REMAINDER)

@@ -9,11 +9,15 @@ repairs the index.
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Iterator
+from collections.abc import Callable, Iterable, Iterator
 from functools import partial
+from typing import Any
 
 from django.db import transaction
+from django.utils import timezone
 
+from records_dms.audit import events
+from records_dms.audit.services import audit_log
 from search import PageDoc, get_backend
 
 from .models import Record, RecordState
@@ -94,11 +98,29 @@ def indexable_docs(batch_size: int = 200) -> Iterator[PageDoc]:
 
 def indexable_count() -> int:
     """Pages a rebuild will index (records without pages count as one)."""
-    from django.db.models import Count, Q
+    from .models import Page
 
     live = Record.objects.exclude(state=RecordState.DESTROYED)
-    counts = live.aggregate(pages=Count("pages"), empty=Count("pk", filter=Q(pages=None)))
-    return int(counts["pages"] or 0) + int(counts["empty"] or 0)
+    pages = Page.objects.filter(record__in=live).count()
+    return pages + live.filter(pages=None).count()
+
+
+def search_rebuild(*, actor: Any = None, progress: Callable[[int], None] | None = None) -> int:
+    """Rebuild the whole index from the database without downtime (``dms reindex``), audited.
+
+    Records filed or destroyed while it runs are re-applied after the swap, so none is lost.
+    """
+    started = timezone.now()
+    pages = get_backend().rebuild(indexable_docs(), progress)
+    changed = Record.objects.filter(created_at__gte=started).select_related("customer")
+    records_reindex(changed.exclude(state=RecordState.DESTROYED))
+    gone = set(get_backend().indexed_records()) - set(
+        Record.objects.exclude(state=RecordState.DESTROYED).values_list("pk", flat=True)
+    )
+    get_backend().remove(gone)
+    with transaction.atomic():
+        audit_log(action=events.SEARCH_REBUILT, actor=actor, data={"pages": pages})
+    return pages
 
 
 def records_reindex(records: Iterable[Record]) -> int:

@@ -66,7 +66,7 @@ _COLUMNS = (
 _HITS_SQL = (
     "SELECT p.record_id, p.page, p.reference, p.customer, p.record_type, p.title,"
     " p.document_date, bm25(fts, 1.0, 0.6, 0.0) AS rank,"  # text, meta; tags never rank
-    " snippet(fts, -1, char(2), char(3), '…', 24)"
+    " snippet(fts, 0, char(2), char(3), '…', 24), snippet(fts, 1, char(2), char(3), '…', 24)"
     " FROM fts JOIN pages p ON p.id = fts.rowid WHERE {where} ORDER BY rank LIMIT ? OFFSET ?"
 )
 _FACETS_SQL = (
@@ -314,7 +314,9 @@ def _row(doc: PageDoc) -> tuple[Any, ...]:
 
 
 def _hit(row: Sequence[Any]) -> Hit:
-    record_id, page, reference, customer, record_type, title, date, rank, snippet = row
+    record_id, page, reference, customer, record_type, title, date, rank, text, meta = row
+    # The page's text where the match is; else the reference or title that matched.
+    snippet = text if _MARK_OPEN in (text or "") or _MARK_OPEN not in (meta or "") else meta
     return Hit(
         record_id=record_id,
         page=page,
