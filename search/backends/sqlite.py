@@ -25,6 +25,7 @@ import apsw
 import apsw.fts5
 
 from .. import analysis
+from ..highlight import highlight
 from ..types import Hit, PageDoc, Results, Scope, SearchQuery, SearchUnavailable
 from .base import Progress
 
@@ -65,8 +66,7 @@ _COLUMNS = (
 )
 _HITS_SQL = (
     "SELECT p.record_id, p.page, p.reference, p.customer, p.record_type, p.title,"
-    " p.document_date, bm25(fts, 1.0, 0.6, 0.0) AS rank,"  # text, meta; tags never rank
-    " snippet(fts, 0, char(2), char(3), '…', 24), snippet(fts, 1, char(2), char(3), '…', 24)"
+    " p.document_date, bm25(fts, 1.0, 0.6, 0.0) AS rank, p.text, p.meta"  # tags never rank
     " FROM fts JOIN pages p ON p.id = fts.rowid WHERE {where} ORDER BY rank LIMIT ? OFFSET ?"
 )
 _FACETS_SQL = (
@@ -74,7 +74,6 @@ _FACETS_SQL = (
     " FROM fts JOIN pages p ON p.id = fts.rowid WHERE {where} GROUP BY 1, 2, 3"
 )
 _NOT_TAG = re.compile(r"[^0-9a-z]")
-_MARK_OPEN, _MARK_CLOSE = "\x02", "\x03"
 _CJK_CHAR = re.compile(r"[\u3400-\u9fff\uf900-\ufaff]")
 
 
@@ -143,12 +142,6 @@ def _phrase(words: list[str]) -> str:
 
 def _any(kind: str, values: Iterable[object]) -> str:
     return "tags : (" + " OR ".join(sorted(tag(kind, value) for value in values)) + ")"
-
-
-def snippet_html(raw: str | None) -> str:
-    """FTS5's snippet, escaped, with the matches in <mark>."""
-    escaped = html.escape(raw or "")
-    return escaped.replace(_MARK_OPEN, "<mark>").replace(_MARK_CLOSE, "</mark>")
 
 
 class SqliteBackend:
@@ -270,7 +263,8 @@ class SqliteBackend:
             for name, value in (("customer", customer), ("type", record_type), ("year", year)):
                 key = value or "–"
                 facets[name][key] = facets[name].get(key, 0) + count
-        return Results(hits=[_hit(row) for row in rows], total=total, facets=facets)
+        terms = analysis.query_terms(query.text)
+        return Results(hits=[_hit(row, terms) for row in rows], total=total, facets=facets)
 
     def count(self, query: SearchQuery, scope: Scope) -> int:
         expression = match_expression(query, scope)
@@ -313,10 +307,10 @@ def _row(doc: PageDoc) -> tuple[Any, ...]:
     )  # fmt: skip
 
 
-def _hit(row: Sequence[Any]) -> Hit:
+def _hit(row: Sequence[Any], terms: list[list[str]]) -> Hit:
     record_id, page, reference, customer, record_type, title, date, rank, text, meta = row
     # The page's text where the match is; else the reference or title that matched.
-    snippet = text if _MARK_OPEN in (text or "") or _MARK_OPEN not in (meta or "") else meta
+    snippet = highlight(text, terms) or highlight(meta, terms) or html.escape(text[:64])
     return Hit(
         record_id=record_id,
         page=page,
@@ -326,5 +320,5 @@ def _hit(row: Sequence[Any]) -> Hit:
         title=title,
         document_date=datetime.date.fromisoformat(date) if date else None,
         score=-rank,
-        snippet=snippet_html(snippet),
+        snippet=snippet,
     )
