@@ -74,13 +74,27 @@ def _fold_char(char: str) -> str:
     return folded.translate(_traditional_to_simplified())
 
 
+class _FoldTable(dict[int, str]):
+    """``str.translate`` table filled on first sight of a character: folding runs in C."""
+
+    def __missing__(self, key: int) -> str:
+        value = self[key] = _fold_char(chr(key))
+        return value
+
+
+_FOLD_TABLE = _FoldTable()
+
+
 def fold(text: str) -> str:
     """The form both documents and queries are compared in."""
-    return "".join(_fold_char(char) for char in text)
+    return text.translate(_FOLD_TABLE)
 
 
 def _fold_with_origins(text: str) -> tuple[str, list[int]]:
     """The folded text and, for each of its characters, where it came from in ``text``."""
+    folded = fold(text)
+    if len(folded) == len(text):  # no character folds to nothing, so each folded to one
+        return folded, list(range(len(text) + 1))
     parts: list[str] = []
     origins: list[int] = []
     for index, char in enumerate(text):
