@@ -62,6 +62,7 @@ def cmd_run(args: argparse.Namespace) -> int:
 
     call_command("migrate", interactive=False, verbosity=0)
     call_command("collectstatic", interactive=False, verbosity=0)
+    _index_if_empty()
     worker = subprocess.Popen([sys.executable, "-m", "records_dms", "worker"])
     inbox = subprocess.Popen([sys.executable, "-m", "records_dms", "inbox", "--watch"])
     signal.signal(signal.SIGTERM, lambda *_: sys.exit(0))
@@ -81,6 +82,17 @@ def cmd_run(args: argparse.Namespace) -> int:
             child.terminate()
             child.wait(timeout=30)
     return EXIT_OK
+
+
+def _index_if_empty() -> None:
+    """Records filed before this data dir had a search index (an upgrade): index them now."""
+    from records_dms.archive.indexing import search_rebuild
+    from records_dms.archive.models import Record
+    from search import get_backend
+
+    if Record.objects.exists() and not get_backend().indexed_records():
+        print("building the search index…", flush=True)
+        search_rebuild()
 
 
 def cmd_worker(args: argparse.Namespace) -> int:

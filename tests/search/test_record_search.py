@@ -153,3 +153,18 @@ def test_rebuild_indexes_every_live_record_again(
     assert pages == sum(max(1, r.pages.count()) for r in Record.objects.all())
     assert record_search(user=users[roles.AUDITOR], text="投诉").results.total == 3
     assert AuditEvent.objects.filter(action=events.SEARCH_REBUILT).count() == 1
+
+
+def test_verify_names_records_missing_from_the_index_until_a_reindex(
+    archive: dict[str, Any], users: dict[str, Any]
+) -> None:
+    from records_dms.verify import verify_all
+
+    assert not [f for f in verify_all()[0] if f.check == "search"]
+    get_backend().remove([archive["complaint"].pk])
+    findings = [f for f in verify_all()[0] if f.check == "search"]
+    assert [(f.subject, f.problem) for f in findings] == [
+        (archive["complaint"].reference, "not in the search index; run dms reindex")
+    ]
+    search_rebuild(actor=users[roles.ADMINISTRATOR])
+    assert not [f for f in verify_all()[0] if f.check == "search"]
