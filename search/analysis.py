@@ -166,3 +166,19 @@ def query_terms(query: str) -> list[list[str]]:
 
 def _segment(folded: str) -> list[str]:
     return [word for word in _jieba().cut(folded, HMM=False) if _WORDLIKE.search(word)]
+
+
+_CJK_WORD = re.compile(rf"[{_CJK}]+")
+
+
+def dictionary_word(words: list[str]) -> str | None:
+    """The words of a query term joined, when that is itself a dictionary word.
+
+    jieba cuts a short query differently from the same characters in a sentence: 右上 alone
+    becomes 右 + 上, while 右上角 in the text is indexed as 右上角 with 右上 inside it. A
+    query then asks for either form.
+    """
+    joined = "".join(words)
+    if len(words) > 1 and _CJK_WORD.fullmatch(joined) and _jieba().FREQ.get(joined):
+        return joined
+    return None

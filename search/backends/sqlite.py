@@ -137,7 +137,13 @@ def match_expression(query: SearchQuery, scope: Scope) -> str | None:
 def _phrase(words: list[str]) -> str:
     if len(words) == 1 and len(words[0]) == 1 and _CJK_CHAR.match(words[0]):
         return f'"{words[0]}" *'  # one character: any word starting with it
-    return " + ".join('"' + word.replace('"', '""') + '"' for word in words)
+    phrase = " + ".join(_quoted(word) for word in words)
+    whole = analysis.dictionary_word(words)
+    return f"({phrase} OR {_quoted(whole)})" if whole else phrase
+
+
+def _quoted(word: str) -> str:
+    return '"' + word.replace('"', '""') + '"'
 
 
 def _any(kind: str, values: Iterable[object]) -> str:
