@@ -19,6 +19,7 @@ import os
 import re
 import threading
 from collections.abc import Iterable, Iterator, Sequence
+from contextlib import contextmanager
 from pathlib import Path
 from typing import Any, cast
 
@@ -31,8 +32,8 @@ from ..types import Hit, PageDoc, Results, Scope, SearchQuery, SearchUnavailable
 from .base import Progress
 
 TOKENIZER = "dms_zh"
-# Only constants and "?" placeholders are ever formatted into SQL here (hence the noqa S608).
 MMAP_BYTES = 4 << 30  # address space only; the OS pages in what queries touch
+# Only constants and "?" placeholders are ever formatted into SQL here (hence the noqa S608).
 _SCHEMA = """
 CREATE TABLE IF NOT EXISTS pages(
     id INTEGER PRIMARY KEY,
@@ -165,10 +166,10 @@ class SqliteBackend:
         con.register_fts5_tokenizer(TOKENIZER, cast(Any, _tokenizer))
         con.set_busy_timeout(30_000)
         con.execute("PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL")
-        con.execute(_SCHEMA)
         # Reading pages through the OS cache rather than SQLite's 2 MB default: joining the
         # matches to their rows (facets, filters) is ~6× faster (benchmarks/search.py).
         con.execute(f"PRAGMA mmap_size={MMAP_BYTES}; PRAGMA cache_size=-65536")
+        con.execute(_SCHEMA)
         return con
 
     @property
@@ -188,14 +189,31 @@ class SqliteBackend:
 
     # Writing ----------------------------------------------------------------------------
 
+    @contextmanager
+    def _writing(self) -> Iterator[apsw.Connection]:
+        """A write transaction taking the write lock first (BEGIN IMMEDIATE).
+
+        Several workers index at once; a deferred transaction that read before writing would
+        fail at once with "database is locked" when another wrote meanwhile (WAL snapshots),
+        where taking the lock up front waits its turn (busy timeout).
+        """
+        con = self.con
+        con.execute("BEGIN IMMEDIATE")
+        try:
+            yield con
+        except BaseException:
+            con.execute("ROLLBACK")
+            raise
+        con.execute("COMMIT")
+
     def index(self, docs: Sequence[PageDoc]) -> None:
         record_ids = sorted({doc.record_id for doc in docs})
-        with self.con as con:
+        with self._writing() as con:
             self._delete(con, record_ids)
             self._insert(con, docs)
 
     def remove(self, record_ids: Iterable[int]) -> None:
-        with self.con as con:
+        with self._writing() as con:
             self._delete(con, sorted(set(record_ids)))
 
     @staticmethod
@@ -250,7 +268,7 @@ class SqliteBackend:
         return count
 
     def clear(self) -> None:
-        with self.con as con:
+        with self._writing() as con:
             con.execute("DELETE FROM pages")
 
     # Reading ----------------------------------------------------------------------------
