@@ -55,6 +55,7 @@ CREATE TABLE IF NOT EXISTS pages(
 CREATE VIRTUAL TABLE IF NOT EXISTS fts USING fts5(
     text, meta, tags, content='pages', content_rowid='id', tokenize='dms_zh'
 );
+CREATE INDEX IF NOT EXISTS pages_level ON pages(confidentiality);
 CREATE TRIGGER IF NOT EXISTS pages_ai AFTER INSERT ON pages BEGIN
     INSERT INTO fts(rowid, text, meta, tags) VALUES (new.id, new.text, new.meta, new.tags);
 END;
@@ -72,10 +73,26 @@ _HITS_SQL = (
     " p.document_date, bm25(fts, 1.0, 0.6, 0.0) AS rank, p.text, p.meta"  # tags never rank
     " FROM fts JOIN pages p ON p.id = fts.rowid WHERE {where} ORDER BY rank LIMIT ? OFFSET ?"
 )
+# When nothing but the text narrows the search (every level present is allowed, no dates),
+# FTS5 ranks alone and only the page of hits is read from ``pages``.
+_TOP_SQL = (
+    "WITH top AS (SELECT rowid AS id, bm25(fts, 1.0, 0.6, 0.0) AS rank FROM fts"
+    " WHERE fts MATCH ? ORDER BY rank LIMIT ? OFFSET ?)"
+    " SELECT p.record_id, p.page, p.reference, p.customer, p.record_type, p.title,"
+    " p.document_date, top.rank, p.text, p.meta FROM top JOIN pages p ON p.id = top.id"
+    " ORDER BY top.rank"
+)
+# The levels present in the index, one seek in pages_level each.
+_LEVELS_SQL = (
+    "WITH RECURSIVE level(v) AS (SELECT min(confidentiality) FROM pages UNION ALL"
+    " SELECT (SELECT min(confidentiality) FROM pages WHERE confidentiality > v) FROM level"
+    " WHERE v IS NOT NULL) SELECT v FROM level WHERE v IS NOT NULL"
+)
 _FACETS_SQL = (
     "SELECT p.customer, p.record_type, substr(p.document_date, 1, 4), count(*)"
     " FROM fts JOIN pages p ON p.id = fts.rowid WHERE {where} GROUP BY 1, 2, 3"
 )
+_MATCH_ONLY = "fts MATCH ?"
 _NOT_TAG = re.compile(r"[^0-9a-z]")
 _CJK_CHAR = re.compile(r"[\u3400-\u9fff\uf900-\ufaff]")
 
@@ -277,11 +294,15 @@ class SqliteBackend:
         expression = match_expression(query, scope)
         if expression is None:
             return Results(hits=[], total=0, facets={"customer": {}, "type": {}, "year": {}})
-        where, params = self._where(expression, query, scope)
         try:
-            hits_sql, facets_sql = _HITS_SQL.format(where=where), _FACETS_SQL.format(where=where)
-            with self.con as con:  # one snapshot: the hits and the facets agree
-                rows = con.execute(hits_sql, [*params, query.limit, query.offset]).fetchall()
+            with self.con as con:  # one snapshot: the hits, the facets and the levels agree
+                where, params = self._where(con, expression, query, scope)
+                if where == _MATCH_ONLY:
+                    rows = con.execute(_TOP_SQL, [*params, query.limit, query.offset]).fetchall()
+                else:
+                    hits_sql = _HITS_SQL.format(where=where)
+                    rows = con.execute(hits_sql, [*params, query.limit, query.offset]).fetchall()
+                facets_sql = _FACETS_SQL.format(where=where)
                 facet_rows: list[Any] = con.execute(facets_sql, params).fetchall()
         except apsw.SQLError as error:
             raise SearchUnavailable(str(error)) from error
@@ -299,18 +320,28 @@ class SqliteBackend:
         expression = match_expression(query, scope)
         if expression is None:
             return 0
-        where, params = self._where(expression, query, scope)
-        sql = f"SELECT count(*) FROM fts JOIN pages p ON p.id = fts.rowid WHERE {where}"  # noqa: S608
-        row = self.con.execute(sql, params).fetchone()
+        with self.con as con:
+            where, params = self._where(con, expression, query, scope)
+            if where == _MATCH_ONLY:
+                sql = "SELECT count(*) FROM fts WHERE fts MATCH ?"
+            else:
+                sql = f"SELECT count(*) FROM fts JOIN pages p ON p.id = fts.rowid WHERE {where}"  # noqa: S608
+            row = con.execute(sql, params).fetchone()
         return int(row[0]) if row else 0
 
     @staticmethod
-    def _where(expression: str, query: SearchQuery, scope: Scope) -> tuple[str, list[Any]]:
+    def _where(
+        con: apsw.Connection, expression: str, query: SearchQuery, scope: Scope
+    ) -> tuple[str, list[Any]]:
+        where, params = [_MATCH_ONLY], [expression]
         # Levels are few and most pages share one: as tags they made FTS5 merge posting lists
-        # of nearly every page (and bm25 weigh them); on the joined row they cost nothing.
-        levels = sorted(scope.levels)
-        where = ["fts MATCH ?", f"p.confidentiality IN ({','.join('?' * len(levels))})"]
-        params: list[Any] = [expression, *levels]
+        # of nearly every page (and bm25 weigh them); on the joined row they cost nothing, and
+        # nothing at all when the user may see every level the index holds (an auditor).
+        present = {row[0] for row in con.execute(_LEVELS_SQL)}
+        if not present <= scope.levels:
+            levels = sorted(scope.levels)
+            where.append(f"p.confidentiality IN ({','.join('?' * len(levels))})")
+            params.extend(levels)
         if query.date_from is not None:
             where.append("p.document_date >= ?")
             params.append(query.date_from.isoformat())
