@@ -1,4 +1,4 @@
-"""`dms verify`: the audit chain and the checksums of every stored original."""
+"""`dms verify`: the audit chain, the checksums of every stored original, and certificates."""
 
 from __future__ import annotations
 
@@ -10,6 +10,8 @@ from django.core.files.storage import default_storage
 from records_dms.archive.models import Record, RecordState
 from records_dms.audit.models import AuditEvent
 from records_dms.audit.services import audit_chain_verify
+from retention.certificates import certificates_verify
+from retention.models import DestructionCertificate
 
 
 @dataclass(frozen=True)
@@ -49,8 +51,10 @@ def verify_all() -> tuple[list[Finding], dict[str, int]]:
         Finding("audit", str(f.sequence or "head"), f.problem) for f in audit_chain_verify()
     ]
     findings += originals_verify()
+    findings += [Finding("certificates", p.number, p.problem) for p in certificates_verify()]
     counts = {
         "audit_events": AuditEvent.objects.count(),
         "originals": Record.objects.exclude(original_key="").count(),
+        "certificates": DestructionCertificate.objects.count(),
     }
     return findings, counts
