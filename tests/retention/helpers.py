@@ -1,0 +1,40 @@
+"""Records that have reached their due date, made through the real services."""
+
+from __future__ import annotations
+
+import datetime
+from typing import Any
+
+from records_dms.archive.models import Record
+from records_dms.archive.services import complaint_open, complaint_update
+
+from ..factories import file_pdf
+
+
+def closed_complaint_record(
+    customer: Any,
+    clerk: Any,
+    *,
+    closed_on: datetime.date = datetime.date(2020, 6, 30),
+    severity: str = "normal",
+    lines: list[str] | None = None,
+) -> Record:
+    """A filed complaint PDF whose case closed long enough ago that it is due."""
+    case = complaint_open(
+        customer=customer,
+        channel="direct",
+        subject="维修不及时",
+        opened_on=closed_on - datetime.timedelta(days=30),
+        actor=clerk,
+        severity=severity,
+    )
+    record = file_pdf(
+        customer,
+        actor=clerk,
+        complaint=case,
+        document_date=closed_on - datetime.timedelta(days=20),
+        lines=lines,
+    )
+    complaint_update(complaint=case, actor=clerk, closed_on=closed_on)
+    record.refresh_from_db()
+    return record
