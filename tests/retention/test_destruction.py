@@ -183,7 +183,8 @@ def test_a_one_byte_change_to_a_certificate_fails_verification(users, customer, 
     request = destruction_request_execute(request=request, actor=clerk)
     certificate = request.certificate
     path = default_storage.path(certificate.pdf_key)
-    data = bytearray(open(path, "rb").read())
+    with open(path, "rb") as handle:
+        data = bytearray(handle.read())
     data[len(data) // 2] ^= 0x01
     with open(path, "wb") as handle:
         handle.write(bytes(data))
