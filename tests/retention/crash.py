@@ -27,7 +27,7 @@ def destruction_killed_after_first_delete(
         real_delete(self, name)
         os.kill(os.getpid(), signal.SIGKILL)
 
-    FileSystemStorage.delete = delete_then_die  # type: ignore[method-assign]
+    FileSystemStorage.delete = delete_then_die  # type: ignore[method-assign,assignment]
     clerk = get_user_model().objects.get(username="clerk")
     destruction_request_execute(request=DestructionRequest.objects.get(pk=request_id), actor=clerk)
 

@@ -78,7 +78,7 @@ def test_complaint_waits_for_its_case_then_is_due_three_years_after_closing(cust
     )
     record = make_record(customer, type="complaint", complaint=case, actor=clerk)
     state = retention_state(record)
-    assert state.schedule.code == "complaint"
+    assert state.schedule is not None and state.schedule.code == "complaint"
     assert state.due_date is None
     assert state.waiting == Waiting.CASE_OPEN
     assert state.get_waiting_display() == "waiting for the case to close"
@@ -89,6 +89,7 @@ def test_complaint_waits_for_its_case_then_is_due_three_years_after_closing(cust
     assert state.due_date == datetime.date(2027, 2, 28)
     assert state.waiting == ""
     recomputed = AuditEvent.objects.filter(action=events.DUE_DATES_RECOMPUTED).last()
+    assert recomputed is not None
     assert recomputed.actor_name == "clerk"
     assert recomputed.data["reason"] == "complaint.updated"
     assert recomputed.data["records"][0]["due_date"] == "2027-02-28"
@@ -117,7 +118,7 @@ def test_a_major_complaint_follows_its_own_schedule(customer, clerk):
     complaint_update(complaint=case, actor=clerk, severity="major")
     for record in records:
         state = RecordRetention.objects.get(record=record)
-        assert state.schedule.code == "complaint-major"
+        assert state.schedule is not None and state.schedule.code == "complaint-major"
         assert state.due_date == datetime.date(2033, 6, 1)
 
 
@@ -131,6 +132,7 @@ def test_document_date_schedules_and_record_changes(customer, clerk):
     assert retention_state(record).due_date == datetime.date(2023, 2, 28)
     record_update(record=record, actor=clerk, type="minutes", reason="wrong type")
     state = RecordRetention.objects.get(record=record)
+    assert state.schedule is not None
     assert (state.schedule.code, state.due_date) == ("minutes", datetime.date(2030, 2, 28))
 
 
@@ -174,6 +176,7 @@ def test_editing_a_schedule_recomputes_every_record_in_bulk(customer, users, cle
     assert changed.actor_name == "admin"
     assert changed.data["changes"] == {"period_years": [3, 5]}
     bulk = AuditEvent.objects.filter(action=events.DUE_DATES_RECOMPUTED).last()
+    assert bulk is not None
     assert bulk.data["count"] == 3
 
 
