@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import datetime
 import json
+from typing import Any
 
 import pytest
 from django.core.files.storage import default_storage
@@ -16,7 +17,7 @@ from .helpers import closed_complaint_record
 pytestmark = pytest.mark.django_db
 
 
-def run_json(capsys, *argv: str) -> object:
+def run_json(capsys, *argv: str) -> Any:
     assert main([*argv, "--json"]) == 0, capsys.readouterr().err
     return json.loads(capsys.readouterr().out)
 

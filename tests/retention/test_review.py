@@ -39,6 +39,7 @@ def test_the_queue_filters_by_date_customer_type_and_schedule(users, customer, c
     assert [r.record for r in due_records(on)] == [email, complaint]
     assert [r.record for r in due_records(on, record_type="email")] == [email]
     schedule = RecordRetention.objects.get(record=complaint).schedule
+    assert schedule is not None
     assert [r.record for r in due_records(on, schedule=schedule.pk)] == [complaint]
     assert [r.record for r in due_records(on, customer=customer.pk + 1)] == []
     # Staff see only what the policy lets them see (here: nothing).
