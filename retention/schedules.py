@@ -294,3 +294,21 @@ def contract_end_set(
         )
         retention_recompute(ids, actor=actor, reason="contract end date set")
     return len(ids)
+
+
+def record_retention_panel(record: Record) -> dict[str, Any]:
+    """What the record page shows about retention: schedule, due date or why none, holds."""
+    from .holds import holds_on
+    from .models import DestructionItem, ItemState
+
+    if record.state == RecordState.DESTROYED:
+        item = (
+            DestructionItem.objects.filter(record=record, state=ItemState.DESTROYED)
+            .select_related("request")
+            .first()
+        )
+        return {"destroyed": item}
+    return {
+        "state": retention_state(record),
+        "holds": holds_on([record]).get(record.pk, []),
+    }
