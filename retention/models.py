@@ -272,6 +272,9 @@ class DestructionItem(models.Model):
     def __str__(self) -> str:
         return f"{self.request_id}: {self.reference}"
 
+    def type_label(self) -> str:
+        return str(dict(RecordType.choices).get(self.record_type, self.record_type))
+
 
 class DestructionCertificate(models.Model):
     """销毁记录: the signed PDF of an executed request, kept permanently."""

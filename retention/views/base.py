@@ -19,6 +19,10 @@ class RetentionView(ArchiveView):
 
     any_of: tuple[Action, ...] = ()
 
+    def get_breadcrumbs_items(self) -> list[dict[str, Any]]:
+        # Wagtail's header shows the last breadcrumb: name this screen, not "Home".
+        return [*self.breadcrumbs_items, {"url": "", "label": self.get_page_title()}]
+
     def dispatch(self, request: HttpRequest, *args: Any, **kwargs: Any) -> Any:
         if self.any_of and not any(policy.has(request.user, a) for a in self.any_of):
             raise PermissionDenied

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import io
 from functools import partial
 
 from django.contrib import messages
@@ -127,7 +128,7 @@ def certificate_download(request: HttpRequest, pk: int) -> FileResponse:
     certificate = get_object_or_404(DestructionCertificate, request_id=pk)
     audit_log(action=events.CERTIFICATE_DOWNLOADED, actor=request.user, obj=certificate, data={})
     return FileResponse(
-        iter([certificate_bytes(certificate)]),
+        io.BytesIO(certificate_bytes(certificate)),
         content_type="application/pdf",
         as_attachment=True,
         filename=f"{certificate.number}.pdf",

@@ -201,6 +201,7 @@ def test_clerk_proposes_compliance_approves_clerk_executes(
     assert not default_storage.exists(key)
     pdf = compliance_client.get(reverse("retention:certificate", args=[request.pk]))
     assert pdf.status_code == 200 and pdf["Content-Type"] == "application/pdf"
+    assert pdf["Content-Disposition"].startswith("attachment; filename=")
     assert b"".join(pdf.streaming_content).startswith(b"%PDF")  # type: ignore[attr-defined]
     assert AuditEvent.objects.filter(action="destruction.certificate_downloaded").exists()
 
