@@ -20,6 +20,7 @@ from reportlab.platypus import Paragraph, SimpleDocTemplate, Spacer, Table, Tabl
 from records_dms.archive.models import Page, Record, RecordState, RecordType
 from records_dms.archive.services import counter_next
 from records_dms.pdfrender import chinese_font
+from search import get_backend
 
 from .models import DestructionCertificate, DestructionRequest, ItemState
 from .signing import pdf_sign, pdf_signature_problem
@@ -188,7 +189,10 @@ def certificate_verify(certificate: DestructionCertificate) -> list[CertificateP
         signature = pdf_signature_problem(data)
         if signature:
             problem(signature)
+    indexed = get_backend().indexed_records()
     for item in certificate.request.items.filter(state=ItemState.DESTROYED):
+        if item.record_id in indexed:
+            problem(f"{item.reference}: still in the search index")
         record = Record.objects.get(pk=item.record_id)
         if record.state != RecordState.DESTROYED:
             problem(f"{item.reference} is listed as destroyed but is {record.state}")

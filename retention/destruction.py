@@ -26,6 +26,7 @@ from records_dms.archive.indexing import record_unindex
 from records_dms.archive.models import Channel, Page, Record, RecordState
 from records_dms.archive.services import User, counter_next
 from records_dms.audit.services import audit_log
+from search import get_backend
 
 from . import events
 from .models import (
@@ -299,6 +300,9 @@ def _item_execute(item_id: int, request: DestructionRequest) -> None:
             item.save(update_fields=["state"])
     # From here on the record goes, whatever happens: a crash is finished by the next run.
     _files_delete(item)
+    # Out of the index now, not only after the commit below: a kill between that commit and
+    # its on-commit hook would otherwise leave the destroyed text findable.
+    get_backend().remove([item.record_id])
     with transaction.atomic():
         record = Record.objects.select_for_update().get(pk=item.record_id)
         Page.objects.filter(record=record).delete()

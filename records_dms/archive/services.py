@@ -17,6 +17,7 @@ from django.utils.translation import gettext as _
 from records_dms.audit import events
 from records_dms.audit.services import audit_log
 
+from .indexing import record_index
 from .models import (
     TYPE_CODES,
     ComplaintCase,
@@ -322,6 +323,7 @@ def record_create(
             },
         )
         record_triggers_changed([record.pk], actor=actor, reason="record.created")
+    record_index(record)
     return record
 
 
@@ -362,6 +364,7 @@ def record_update(*, record: Record, actor: User, reason: str = "", **fields: An
         )
         if {"type", "document_date", "complaint"} & changes.keys():
             record_triggers_changed([record.pk], actor=actor, reason="record.updated")
+    record_index(record)
     return record
 
 
@@ -388,6 +391,7 @@ def record_pages_set(
             customer_code=record.customer.code,
             data={"pages": len(rows), "sources": sorted({row.source for row in rows})},
         )
+    record_index(record)
     return record
 
 

@@ -13,7 +13,9 @@ from django.db import IntegrityError, transaction
 
 from records_dms.accounts import roles
 from records_dms.archive.blockers import _blockers, destruction_blocker_register
+from records_dms.archive.indexing import record_docs, records_reindex
 from records_dms.archive.models import Page, Record, RecordState
+from records_dms.archive.searching import record_search
 from records_dms.audit.models import AuditEvent
 from records_dms.audit.services import audit_chain_verify
 from records_dms.verify import verify_all
@@ -25,7 +27,9 @@ from retention.destruction import (
     destruction_request_propose,
     destruction_request_reject,
 )
+from retention.holds import query_records
 from retention.models import DestructionApproval, ItemState, RequestState
+from search import get_backend
 
 from ..factories import UserFactory, make_pdf, make_record
 from .helpers import closed_complaint_record
@@ -140,6 +144,11 @@ def test_execution_purges_everything_and_leaves_tombstones_and_a_certificate(
     kept = closed_complaint_record(customer, clerk, lines=["这份投诉不在销毁清单上。"])
     original_key, rendition_key, sha256 = doomed.original_key, doomed.rendition_key, doomed.sha256
     assert Page.objects.filter(record=doomed).exists()
+    # Filing indexes at commit, which a test's rolled-back transaction never reaches.
+    records_reindex([doomed, kept])
+    auditor = users[roles.AUDITOR]
+    hits = record_search(user=auditor, text="重大投诉应单独立卷").results.hits
+    assert [h.reference for h in hits] == [doomed.reference]
 
     request = destruction_request_propose(records=[doomed], actor=clerk, reason="保管期满")
     destruction_request_approve(request=request, actor=users[roles.COMPLIANCE])
@@ -162,6 +171,13 @@ def test_execution_purges_everything_and_leaves_tombstones_and_a_certificate(
     kept.refresh_from_db()
     assert kept.state == RecordState.FILED and default_storage.exists(kept.original_key)
     assert kept.pages.exists()
+
+    # Search finds the kept record's text and no longer the destroyed one's.
+    assert [h.reference for h in record_search(user=auditor, text="不在销毁清单").results.hits] == [
+        kept.reference
+    ]
+    assert record_search(user=auditor, text="重大投诉应单独立卷").results.hits == []
+    assert query_records("单独立卷").count() == 0
 
     certificate = request.certificate
     assert certificate_verify(certificate) == []
@@ -229,3 +245,15 @@ def test_unapproved_lists_cannot_be_executed(customer, clerk):
         destruction_request_execute(request=request, actor=clerk)
     due.refresh_from_db()
     assert due.state == RecordState.FILED
+
+
+def test_verify_notices_a_destroyed_record_back_in_the_index(users, customer, clerk):
+    record = closed_complaint_record(customer, clerk)
+    request = destruction_request_propose(records=[record], actor=clerk)
+    destruction_request_approve(request=request, actor=users[roles.COMPLIANCE])
+    request = destruction_request_execute(request=request, actor=clerk)
+    assert record.pk not in get_backend().indexed_records()
+    # As if a stale backup of the index were restored.
+    get_backend().index(record_docs(record))
+    problems = [p.problem for p in certificate_verify(request.certificate)]
+    assert problems == [f"{record.reference}: still in the search index"]
