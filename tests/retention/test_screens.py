@@ -288,3 +288,15 @@ def test_the_record_page_shows_due_date_or_why_none_and_holds(users, customer, c
     complaint_update(complaint=case, actor=clerk, closed_on=None)
     page = client.get(reverse("web:record", args=[record.pk])).content.decode()
     assert "waiting for the case to close" in page
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize("role", ROLES)
+def test_nothing_but_destruction_deletes_a_record(role, users, customer, clerk):
+    """The API has no delete for records, for any role; the record stays whole."""
+    record = closed_complaint_record(customer, clerk, pdf=False)
+    client = client_for(None if role == "anonymous" else users[role])
+    response = client.delete(reverse("api:record-detail", args=[record.pk]))
+    assert response.status_code in (401, 403, 404, 405), (role, response.status_code)
+    record.refresh_from_db()
+    assert record.state == RecordState.FILED
