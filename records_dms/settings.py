@@ -57,6 +57,7 @@ INSTALLED_APPS = [
     "records_dms.archive",
     "records_dms.web",
     "ingestion",
+    "retention",
     "django_tasks",
     "django_tasks_db",
     "rest_framework",
@@ -245,6 +246,14 @@ if HTTPS:
     CSRF_TRUSTED_ORIGINS = [f"https://{host}" for host in ALLOWED_HOSTS if host != "*"]
 if env_bool("DMS_BEHIND_PROXY", False):
     SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
+
+# The key and certificate that sign certificates of destruction (PEM files). Empty: a
+# self-signed pair is generated in DATA_DIR/signing on first use.
+SIGNING_KEY_FILE = os.environ.get("DMS_SIGNING_KEY", "")
+SIGNING_CERT_FILE = os.environ.get("DMS_SIGNING_CERT", "")
+SIGNING_ORGANISATION = os.environ.get("DMS_ORGANISATION", "records-dms")
+# How many compliance officers (none of them the proposer) must approve a destruction list.
+DESTRUCTION_APPROVERS = int(os.environ.get("DMS_DESTRUCTION_APPROVERS", "1"))
 
 OCR_LANGUAGES = os.environ.get("DMS_OCR_LANGS") or os.environ.get(
     "DMS_OCR_LANGUAGES", "chi_sim+eng"

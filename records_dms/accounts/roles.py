@@ -43,6 +43,12 @@ class Action(StrEnum):
     VIEW_AUDIT = "view_audit"
     EXPORT = "export"
     SEAL = "seal"
+    VIEW_RETENTION = "view_retention"  # due dates, holds, destruction requests, certificates
+    REVIEW_RETENTION = "review_retention"  # extend, keep permanently, transfer, propose
+    APPROVE_DESTRUCTION = "approve_destruction"
+    EXECUTE_DESTRUCTION = "execute_destruction"
+    MANAGE_HOLDS = "manage_holds"
+    MANAGE_SCHEDULES = "manage_schedules"
 
 
 READ = {Action.VIEW_CUSTOMER, Action.VIEW_RECORD, Action.READ_RECORD}
@@ -57,12 +63,25 @@ ROLE_ACTIONS: dict[str, frozenset[Action]] = {
             Action.CHANGE_RECORD,
             Action.MANAGE_COMPLAINTS,
             Action.MANAGE_GRANTS,
+            Action.VIEW_RETENTION,
+            Action.REVIEW_RETENTION,
+            Action.EXECUTE_DESTRUCTION,
         }
     ),
-    AUDITOR: frozenset(READ | {Action.VIEW_AUDIT, Action.EXPORT}),
-    COMPLIANCE: frozenset(READ | {Action.VIEW_AUDIT, Action.SEAL}),
+    AUDITOR: frozenset(READ | {Action.VIEW_AUDIT, Action.EXPORT, Action.VIEW_RETENTION}),
+    COMPLIANCE: frozenset(
+        READ
+        | {
+            Action.VIEW_AUDIT,
+            Action.SEAL,
+            Action.VIEW_RETENTION,
+            Action.APPROVE_DESTRUCTION,
+            Action.EXECUTE_DESTRUCTION,
+            Action.MANAGE_HOLDS,
+        }
+    ),
     STAFF: frozenset(READ),
-    ADMINISTRATOR: frozenset({Action.VIEW_CUSTOMER, Action.MANAGE_GRANTS}),
+    ADMINISTRATOR: frozenset({Action.VIEW_CUSTOMER, Action.MANAGE_GRANTS, Action.MANAGE_SCHEDULES}),
 }
 
 # Roles that work across the whole archive; Staff see only owned or granted customers.
