@@ -280,6 +280,10 @@ def build_parser() -> argparse.ArgumentParser:
         help="seconds a file must be unchanged before it is taken",
     )
 
+    from .cli_loan import add_loan_commands
+
+    add_loan_commands(commands, add)
+
     add("verify", cmd_verify, "check the audit chain and stored originals", json_flag=True)
     manage = add("manage", cmd_manage, "run a Django management command")
     manage.add_argument("rest", nargs=argparse.REMAINDER)

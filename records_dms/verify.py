@@ -1,4 +1,4 @@
-"""`dms verify`: the audit chain and the checksums of every stored original."""
+"""`dms verify`: the audit chain, the checkout register and every stored original's checksum."""
 
 from __future__ import annotations
 
@@ -10,6 +10,8 @@ from django.core.files.storage import default_storage
 from records_dms.archive.models import Record, RecordState
 from records_dms.audit.models import AuditEvent
 from records_dms.audit.services import audit_chain_verify
+from records_dms.lending.models import RegisterEntry
+from records_dms.lending.register import register_verify
 
 
 @dataclass(frozen=True)
@@ -49,8 +51,12 @@ def verify_all() -> tuple[list[Finding], dict[str, int]]:
         Finding("audit", str(f.sequence or "head"), f.problem) for f in audit_chain_verify()
     ]
     findings += originals_verify()
+    findings += [
+        Finding("register", str(f.sequence or "head"), f.problem) for f in register_verify()
+    ]
     counts = {
         "audit_events": AuditEvent.objects.count(),
+        "register_entries": RegisterEntry.objects.count(),
         "originals": Record.objects.exclude(original_key="").count(),
     }
     return findings, counts
