@@ -61,12 +61,11 @@ def entry_details(entry: RegisterEntry) -> str:
             parts.append(f"{label}: {data[field]}")
     items = data.get("items") or []
     if items:
-        parts.append(
-            "; ".join(
-                f"{i['reference']} ({i['kind']}{', ' + i['condition'] if i.get('condition') else ''})"
-                for i in items
-            )
-        )
+        described = []
+        for item in items:
+            condition = f", {item['condition']}" if item.get("condition") else ""
+            described.append(f"{item['reference']} ({item['kind']}{condition})")
+        parts.append("; ".join(described))
     for field in ("reference", "references"):
         if data.get(field):
             value = data[field]
