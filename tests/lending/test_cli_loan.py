@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+from typing import Any
 
 import pdfplumber
 import pytest
@@ -22,7 +23,7 @@ def record(users, customer, clerk):
     return make_record(customer, type="complaint", title="投诉登记表")
 
 
-def run_json(capsys, *argv: str) -> tuple[int, object]:
+def run_json(capsys, *argv: str) -> tuple[int, Any]:
     code = main([*argv, "--json"])
     out = capsys.readouterr().out
     return code, (json.loads(out) if out.strip() else None)
