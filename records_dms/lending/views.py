@@ -44,6 +44,13 @@ from .services import (
 from .signatures import png_from_data_url, signature_bytes
 
 
+class LendingView(ArchiveView):
+    """A lending screen: its title follows "Home" in the breadcrumbs."""
+
+    def get_breadcrumbs_items(self) -> list[dict[str, Any]]:
+        return [*self.breadcrumbs_items, {"url": "", "label": self.get_page_title()}]
+
+
 def _errors(error: ValidationError | PermissionDenied) -> list[str]:
     return error.messages if isinstance(error, ValidationError) else [str(error)]
 
@@ -53,7 +60,7 @@ def _visible_loan(request: HttpRequest, pk: int) -> Loan:
     return loan
 
 
-class MyLoansView(ArchiveView):
+class MyLoansView(LendingView):
     template_name = "lending/mine.html"
     required_action = Action.REQUEST_LOAN
     header_icon = "folder-open-inverse"
@@ -78,7 +85,7 @@ class MyLoansView(ArchiveView):
         )
 
 
-class LoanRequestView(ArchiveView):
+class LoanRequestView(LendingView):
     template_name = "lending/form.html"
     required_action = Action.REQUEST_LOAN
     header_icon = "folder-open-inverse"
@@ -119,7 +126,7 @@ class LoanRequestView(ArchiveView):
         return self.render_to_response(self.get_context_data(form=form))
 
 
-class ApprovalQueueView(ArchiveView):
+class ApprovalQueueView(LendingView):
     template_name = "lending/queue.html"
     required_action = Action.APPROVE_LOAN
     header_icon = "tasks"
@@ -154,7 +161,7 @@ def loan_decide(request: HttpRequest, pk: int) -> HttpResponse:
     return redirect("lending:queue")
 
 
-class LoanListView(ArchiveView):
+class LoanListView(LendingView):
     """Every loan, by state: the clerk's desk and the overdue dashboard."""
 
     template_name = "lending/loans.html"
@@ -184,7 +191,7 @@ class LoanListView(ArchiveView):
         )
 
 
-class LoanView(ArchiveView):
+class LoanView(LendingView):
     template_name = "lending/loan.html"
     header_icon = "folder-open-inverse"
 
@@ -210,7 +217,7 @@ def _may_see_signatures(user: Any) -> bool:
     return policy.has(user, Action.VIEW_REGISTER) or policy.has(user, Action.LEND)
 
 
-class _DeskView(ArchiveView):
+class _DeskView(LendingView):
     """Checkout and return: the clerk's screen on which the other party or the clerk signs."""
 
     template_name = "lending/desk.html"
@@ -316,7 +323,7 @@ def _period(request: HttpRequest) -> tuple[datetime.date | None, datetime.date |
     return parse("from"), parse("to")
 
 
-class RegisterView(ArchiveView):
+class RegisterView(LendingView):
     template_name = "lending/register.html"
     required_action = Action.VIEW_REGISTER
     header_icon = "history"
@@ -381,7 +388,7 @@ def copy_view(request: HttpRequest, pk: int) -> FileResponse:
     )
 
 
-class LocationView(ArchiveView):
+class LocationView(LendingView):
     template_name = "lending/form.html"
     required_action = Action.LEND
     header_icon = "site"
@@ -415,7 +422,7 @@ class LocationView(ArchiveView):
         return self.render_to_response(self.get_context_data(form=form, record=record))
 
 
-class ReadingView(ArchiveView):
+class ReadingView(LendingView):
     """Register reading in the room (查阅): the item stays in the archive."""
 
     template_name = "lending/form.html"
