@@ -91,7 +91,8 @@ def test_a_lent_image_is_stamped_visibly(staff, customer, clerk):
     item = LoanItem.objects.get(loan=loan)
     response = client_for(staff).get(reverse("lending:copy", args=[item.pk]))
     assert response.status_code == 200 and response["Content-Type"] == "image/png"
-    stamped = Image.open(io.BytesIO(b"".join(response.streaming_content)  # type: ignore[attr-defined])).convert("L")
+    body = b"".join(response.streaming_content)  # type: ignore[attr-defined]
+    stamped = Image.open(io.BytesIO(body)).convert("L")
     original = Image.open(io.BytesIO(scan)).convert("L")
     assert stamped.size == original.size
     assert ImageChops.difference(stamped, original).getbbox() is not None
