@@ -223,6 +223,46 @@ def cmd_loan_register(args: argparse.Namespace) -> int:
     return EXIT_OK
 
 
+def cmd_loan_handover(args: argparse.Namespace) -> int:
+    from django.contrib.auth import get_user_model
+    from django.core.exceptions import PermissionDenied, ValidationError
+
+    from records_dms.archive.models import Record
+    from records_dms.lending.custody import custody_hand_over
+
+    from .cli import EXIT_OK, CommandError, _emit
+
+    actor = _who(args)
+    records = list(Record.objects.filter(reference__in=[r.upper() for r in args.references]))
+    if len(records) != len(set(args.references)):
+        raise CommandError("no such record among: " + ", ".join(args.references))
+    to_user = get_user_model().objects.filter(username=args.to, is_active=True).first()
+    if to_user is None:
+        raise CommandError(f"no active user {args.to!r}")
+    from_png, to_png = _png(args.signature), _png(args.to_signature)
+    if from_png is None or to_png is None:
+        raise CommandError("both sign: give --signature PNG and --to-signature PNG")
+    try:
+        custody_hand_over(
+            records=records,
+            to_user=to_user,
+            actor=actor,
+            from_signature=from_png,
+            to_signature=to_png,
+            department=args.department or "",
+        )
+    except (ValidationError, PermissionDenied) as error:
+        messages = error.messages if isinstance(error, ValidationError) else [str(error)]
+        raise CommandError("; ".join(messages)) from error
+    payload = {
+        "from": actor.get_username(),
+        "to": to_user.get_username(),
+        "references": [r.reference for r in records],
+    }
+    _emit(args, payload, f"handed {len(records)} originals over to {to_user.get_username()}")
+    return EXIT_OK
+
+
 def add_loan_commands(commands: Any, add: Callable[..., argparse.ArgumentParser]) -> None:
     loan = commands.add_parser("loan", help="the checkout register (loans)")
     sub = loan.add_subparsers(dest="subcommand", required=True)
@@ -255,6 +295,14 @@ def add_loan_commands(commands: Any, add: Callable[..., argparse.ArgumentParser]
     show.add_argument("id", metavar="ID")
     overdue = add("overdue", cmd_loan_overdue, "mark loans past due (daily)", sub, json_flag=True)
     overdue.add_argument("--on", type=iso_date, default=None, help="as if today were DATE")
+    handover = add(
+        "handover", cmd_loan_handover, "hand paper originals over (移交)", sub, json_flag=True
+    )
+    handover.add_argument("references", nargs="+", metavar="REFERENCE")
+    handover.add_argument("--to", required=True, metavar="USERNAME")
+    handover.add_argument("--signature", metavar="PNG", help="the signature of who hands over")
+    handover.add_argument("--to-signature", metavar="PNG", help="the signature of who takes over")
+    handover.add_argument("--department")
     register = add(
         "register", cmd_loan_register, "export the register (.pdf or .csv)", sub, json_flag=True
     )

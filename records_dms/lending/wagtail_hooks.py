@@ -64,3 +64,36 @@ def register_lending_menu() -> MenuItem:
     return LendingMenuItem(
         _("Lending"), Menu(register_hook_name=MENU_HOOK), icon_name="folder-open-inverse", order=300
     )
+
+
+def _refuse_offboarding(request: Any, user: Any) -> Any:
+    from django.contrib import messages
+    from django.shortcuts import redirect
+
+    from .custody import offboarding_blockers
+
+    blockers = offboarding_blockers(user)
+    if not blockers:
+        return None
+    messages.error(
+        request,
+        _("%(user)s still has to hand back or hand over: %(reasons)s.")
+        % {"user": user.get_username(), "reasons": "; ".join(blockers)},
+    )
+    return redirect(request.path)
+
+
+@hooks.register("before_edit_user")
+def refuse_deactivating_a_user_with_loans(request: Any, user: Any) -> Any:
+    """Staff hand back every dossier before leaving: no deactivation while anything is out."""
+    deactivating = request.method == "POST" and user.is_active and "is_active" not in request.POST
+    if deactivating and user.pk != request.user.pk:
+        return _refuse_offboarding(request, user)
+    return None
+
+
+@hooks.register("before_delete_user")
+def refuse_deleting_a_user_with_loans(request: Any, user: Any) -> Any:
+    if request.method == "POST":
+        return _refuse_offboarding(request, user)
+    return None
