@@ -1,4 +1,5 @@
-"""`dms verify`: the audit chain, the checkout register and every stored original's checksum."""
+"""`dms verify`: the audit chain, the checkout register, every stored original's checksum
+and the search index."""
 
 from __future__ import annotations
 
@@ -46,6 +47,28 @@ def originals_verify() -> list[Finding]:
     return findings
 
 
+def search_index_verify() -> list[Finding]:
+    """Every live record is in the search index and nothing destroyed or unknown is."""
+    from search import get_backend
+
+    live = set(Record.objects.exclude(state=RecordState.DESTROYED).values_list("pk", flat=True))
+    indexed = get_backend().indexed_records()
+    references = dict(Record.objects.filter(pk__in=live ^ indexed).values_list("pk", "reference"))
+    findings = [
+        Finding("search", references.get(pk, str(pk)), "not in the search index; run dms reindex")
+        for pk in sorted(live - indexed)
+    ]
+    findings += [
+        Finding(
+            "search",
+            references.get(pk, f"record id {pk}"),
+            "in the search index but destroyed or unknown; run dms reindex",
+        )
+        for pk in sorted(indexed - live)
+    ]
+    return findings
+
+
 def verify_all() -> tuple[list[Finding], dict[str, int]]:
     findings = [
         Finding("audit", str(f.sequence or "head"), f.problem) for f in audit_chain_verify()
@@ -54,6 +77,7 @@ def verify_all() -> tuple[list[Finding], dict[str, int]]:
     findings += [
         Finding("register", str(f.sequence or "head"), f.problem) for f in register_verify()
     ]
+    findings += search_index_verify()
     counts = {
         "audit_events": AuditEvent.objects.count(),
         "register_entries": RegisterEntry.objects.count(),
