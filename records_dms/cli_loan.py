@@ -45,34 +45,10 @@ def _png(path: str | None) -> bytes | None:
         raise CommandError(f"{path}: {error.strerror}") from error
 
 
-def loan_payload(loan: Any) -> dict[str, Any]:
-    """The loan with its newest register entry, as --json prints it."""
-    from records_dms.lending.services import items_data
+def loan_as_dict(loan: Any) -> dict[str, Any]:
+    from records_dms.lending.selectors import loan_summary
 
-    loan.refresh_from_db()
-    entry = loan.entries.order_by("-sequence").first()
-    return {
-        "id": loan.pk,
-        "number": loan.number,
-        "state": loan.state,
-        "borrower": loan.borrower.get_username(),
-        "purpose": loan.purpose,
-        "due_on": loan.due_on.isoformat(),
-        "level": loan.level,
-        "items": items_data(loan),
-        "entry": None
-        if entry is None
-        else {
-            "sequence": entry.sequence,
-            "event": entry.event,
-            "occurred_at": entry.occurred_at.isoformat(),
-            "actor": entry.actor_name,
-            "hash": entry.hash,
-            "key_id": entry.key_id,
-            "signature": entry.signature,
-            "signatures": entry.data.get("signatures", []),
-        },
-    }
+    return loan_summary(loan)
 
 
 def _run(args: argparse.Namespace, work: Callable[[], Any]) -> int:
@@ -85,7 +61,7 @@ def _run(args: argparse.Namespace, work: Callable[[], Any]) -> int:
     except (ValidationError, PermissionDenied) as error:
         messages = error.messages if isinstance(error, ValidationError) else [str(error)]
         raise CommandError("; ".join(messages)) from error
-    payload = loan_payload(loan)
+    payload = loan_as_dict(loan)
     _emit(args, payload, f"{payload['number']} {payload['state']} (id {payload['id']})")
     return EXIT_OK
 
@@ -182,7 +158,7 @@ def cmd_loan_show(args: argparse.Namespace) -> int:
     actor, loan = _who(args), _loan(args.id)
     if not loans_visible(actor).filter(pk=loan.pk).exists():
         raise CommandError(f"no loan {args.id!r}")
-    payload = loan_payload(loan)
+    payload = loan_as_dict(loan)
     _emit(args, payload, f"{payload['number']} {payload['state']} (id {payload['id']})")
     return EXIT_OK
 
@@ -193,7 +169,7 @@ def cmd_loan_overdue(args: argparse.Namespace) -> int:
     from .cli import EXIT_OK, _emit
 
     marked = loans_mark_overdue(today=args.on)
-    payload = [loan_payload(loan) for loan in marked]
+    payload = [loan_as_dict(loan) for loan in marked]
     lines = [f"{p['number']} {p['state']} due {p['due_on']} {p['borrower']}" for p in payload]
     _emit(args, payload, "\n".join(lines) or "no loan newly overdue")
     return EXIT_OK
