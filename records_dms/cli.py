@@ -342,6 +342,10 @@ def build_parser() -> argparse.ArgumentParser:
         help="seconds a file must be unchanged before it is taken",
     )
 
+    from .cli_loan import add_loan_commands
+
+    add_loan_commands(commands, add)
+
     from .cli_search import add_search_arguments
 
     add_search_arguments(add("search", cmd_search, "full-text search", json_flag=True))

@@ -55,6 +55,7 @@ INSTALLED_APPS = [
     "records_dms.audit",
     "records_dms.accounts",
     "records_dms.archive",
+    "records_dms.lending",
     "records_dms.web",
     "ingestion",
     "retention",
@@ -195,6 +196,19 @@ else:
 EMAIL_BACKEND = os.environ.get(
     "DMS_EMAIL_BACKEND", "django.core.mail.backends.console.EmailBackend"
 )
+
+DEFAULT_FROM_EMAIL = os.environ.get("DMS_EMAIL_FROM", "records-dms@localhost")
+
+# Lending: the longest loan per confidentiality level, in days.
+LOAN_MAX_DAYS = {
+    "internal": int(os.environ.get("DMS_LOAN_DAYS_INTERNAL", "30")),
+    "confidential": int(os.environ.get("DMS_LOAN_DAYS_CONFIDENTIAL", "14")),
+    "secret": int(os.environ.get("DMS_LOAN_DAYS_SECRET", "7")),
+}
+# The register's Ed25519 signing key (PEM); empty: one generated into the data dir.
+REGISTER_KEY = os.environ.get("DMS_REGISTER_KEY", "")
+# Public keys (hex) of earlier signing keys whose entries still verify after a key change.
+REGISTER_TRUSTED_KEYS = env_list("DMS_REGISTER_TRUSTED_KEYS", "")
 
 WAGTAIL_SITE_NAME = "records-dms"
 WAGTAILADMIN_BASE_URL = os.environ.get("DMS_BASE_URL", "http://127.0.0.1:8000")

@@ -49,9 +49,16 @@ class Action(StrEnum):
     EXECUTE_DESTRUCTION = "execute_destruction"
     MANAGE_HOLDS = "manage_holds"
     MANAGE_SCHEDULES = "manage_schedules"
+    # Lending (借阅): staff ask, clerks approve internal records and hand items over,
+    # compliance officers approve confidential and secret ones.
+    REQUEST_LOAN = "request_loan"
+    APPROVE_LOAN = "approve_loan"
+    APPROVE_CLASSIFIED_LOAN = "approve_classified_loan"
+    LEND = "lend"
+    VIEW_REGISTER = "view_register"
 
 
-READ = {Action.VIEW_CUSTOMER, Action.VIEW_RECORD, Action.READ_RECORD}
+READ = {Action.VIEW_CUSTOMER, Action.VIEW_RECORD, Action.READ_RECORD, Action.REQUEST_LOAN}
 
 ROLE_ACTIONS: dict[str, frozenset[Action]] = {
     CLERK: frozenset(
@@ -66,9 +73,14 @@ ROLE_ACTIONS: dict[str, frozenset[Action]] = {
             Action.VIEW_RETENTION,
             Action.REVIEW_RETENTION,
             Action.EXECUTE_DESTRUCTION,
+            Action.APPROVE_LOAN,
+            Action.LEND,
+            Action.VIEW_REGISTER,
         }
     ),
-    AUDITOR: frozenset(READ | {Action.VIEW_AUDIT, Action.EXPORT, Action.VIEW_RETENTION}),
+    AUDITOR: frozenset(
+        READ | {Action.VIEW_AUDIT, Action.EXPORT, Action.VIEW_RETENTION, Action.VIEW_REGISTER}
+    ),
     COMPLIANCE: frozenset(
         READ
         | {
@@ -78,6 +90,9 @@ ROLE_ACTIONS: dict[str, frozenset[Action]] = {
             Action.APPROVE_DESTRUCTION,
             Action.EXECUTE_DESTRUCTION,
             Action.MANAGE_HOLDS,
+            Action.APPROVE_LOAN,
+            Action.APPROVE_CLASSIFIED_LOAN,
+            Action.VIEW_REGISTER,
         }
     ),
     STAFF: frozenset(READ),
