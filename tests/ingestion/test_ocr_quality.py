@@ -8,7 +8,7 @@ from PIL import Image
 
 from benchmarks.cer import cer
 from benchmarks.render import DPI, MARGIN_INCHES, font, poor, render_page
-from ingestion.ocr import normalise_text, ocr_pil_image, prepare_image
+from ingestion.ocr import normalise_text, ocr_pil_image, prepare, prepare_image
 from ingestion.parsers.base import ParseContext
 
 from ..factories import SEED_LINES
@@ -90,3 +90,14 @@ def test_normalise_text_drops_the_spaces_tesseract_puts_in_chinese():
         "合同 No. 12 号": "合同 No. 12号",
     }
     assert {text: normalise_text(text) for text in cases} == cases
+
+
+def test_large_text_is_read_from_a_reduced_copy_and_small_text_is_left():
+    page = render_page(SEED_LINES)  # 12 pt at 300 dpi: lines ~46 px
+    reduced = prepare(page, DPI)
+    assert reduced.changed and reduced.dpi == DPI // 2
+    assert reduced.image.size == page.reduce(2).size
+    copy = poor(page, seed=1, angle=0.0)  # 12 pt at 200 dpi: ~31 px, faded
+    kept = prepare(copy, 200)
+    assert kept.dpi == 200 and kept.image.size == copy.size
+    assert kept.changed  # the contrast was stretched
