@@ -62,6 +62,7 @@ def cmd_run(args: argparse.Namespace) -> int:
 
     call_command("migrate", interactive=False, verbosity=0)
     call_command("collectstatic", interactive=False, verbosity=0)
+    _index_if_empty()
     worker = subprocess.Popen([sys.executable, "-m", "records_dms", "worker"])
     inbox = subprocess.Popen([sys.executable, "-m", "records_dms", "inbox", "--watch"])
     signal.signal(signal.SIGTERM, lambda *_: sys.exit(0))
@@ -81,6 +82,17 @@ def cmd_run(args: argparse.Namespace) -> int:
             child.terminate()
             child.wait(timeout=30)
     return EXIT_OK
+
+
+def _index_if_empty() -> None:
+    """Records filed before this data dir had a search index (an upgrade): index them now."""
+    from records_dms.archive.indexing import search_rebuild
+    from records_dms.archive.models import Record
+    from search import get_backend
+
+    if Record.objects.exists() and not get_backend().indexed_records():
+        print("building the search index…", flush=True)
+        search_rebuild()
 
 
 def cmd_worker(args: argparse.Namespace) -> int:
@@ -202,6 +214,29 @@ def cmd_verify(args: argparse.Namespace) -> int:
     return EXIT_FAILURE if findings else EXIT_OK
 
 
+def cmd_search(args: argparse.Namespace) -> int:
+    import re
+
+    from .cli_search import run_search
+
+    hits = run_search(args, _actor(args))
+    lines = [
+        f"{h['reference']:<24} p.{h['page']:<4} {h['customer']:<10} "
+        + re.sub(r"</?mark>", "*", h["snippet"]).replace("\n", " ")
+        for h in hits
+    ]
+    _emit(args, hits, "\n".join(lines) or "no hits")
+    return EXIT_OK
+
+
+def cmd_reindex(args: argparse.Namespace) -> int:
+    from .cli_search import run_reindex
+
+    counts = run_reindex(args, _actor(args))
+    _emit(args, counts, f"reindexed {counts['pages']} pages")
+    return EXIT_OK
+
+
 def cmd_manage(args: argparse.Namespace) -> int:
     from django.core.management import execute_from_command_line
 
@@ -280,6 +315,10 @@ def build_parser() -> argparse.ArgumentParser:
         help="seconds a file must be unchanged before it is taken",
     )
 
+    from .cli_search import add_search_arguments
+
+    add_search_arguments(add("search", cmd_search, "full-text search", json_flag=True))
+    add("reindex", cmd_reindex, "rebuild the search index without downtime", json_flag=True)
     add("verify", cmd_verify, "check the audit chain and stored originals", json_flag=True)
     manage = add("manage", cmd_manage, "run a Django management command")
     manage.add_argument("rest", nargs=argparse.REMAINDER)

@@ -47,8 +47,8 @@ class Progress:
     def __init__(self, total: int, enabled: bool) -> None:
         self.total, self.done, self.enabled = total, 0, enabled and sys.stderr.isatty()
 
-    def step(self, label: str) -> None:
-        self.done += 1
+    def step(self, label: str, count: int = 1) -> None:
+        self.done += count
         if self.enabled:
             filled = int(30 * self.done / max(1, self.total))
             sys.stderr.write(

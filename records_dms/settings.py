@@ -11,6 +11,7 @@ import secrets
 from pathlib import Path
 
 import dj_database_url
+from django.core.exceptions import ImproperlyConfigured
 
 BASE_DIR = Path(__file__).resolve().parent
 
@@ -164,6 +165,30 @@ TASKS = {
         "BACKEND": os.environ.get("DMS_TASKS_BACKEND", "django_tasks_db.DatabaseBackend"),
     }
 }
+
+# Full-text search: SQLite FTS5 in the data dir (embedded) or Elasticsearch (scale-out).
+SEARCH_BACKEND = os.environ.get("DMS_SEARCH_BACKEND", "sqlite")
+if SEARCH_BACKEND == "elasticsearch":
+    SEARCH_BACKENDS: dict[str, dict[str, object]] = {
+        "default": {
+            "BACKEND": "search.backends.elasticsearch.ElasticsearchBackend",
+            "URL": os.environ.get("DMS_ELASTICSEARCH_URL", "http://127.0.0.1:9200"),
+            "INDEX": os.environ.get("DMS_ELASTICSEARCH_INDEX", "dms-pages"),
+            "CACHE_DIR": DATA_DIR / "cache",
+        }
+    }
+elif SEARCH_BACKEND == "sqlite":
+    SEARCH_BACKENDS = {
+        "default": {
+            "BACKEND": "search.backends.sqlite.SqliteBackend",
+            "PATH": DATA_DIR / "search.sqlite3",
+            "CACHE_DIR": DATA_DIR / "cache",
+        }
+    }
+else:
+    raise ImproperlyConfigured(
+        f"DMS_SEARCH_BACKEND must be sqlite or elasticsearch, not {SEARCH_BACKEND!r}"
+    )
 
 EMAIL_BACKEND = os.environ.get(
     "DMS_EMAIL_BACKEND", "django.core.mail.backends.console.EmailBackend"

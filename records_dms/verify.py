@@ -1,4 +1,4 @@
-"""`dms verify`: the audit chain and the checksums of every stored original."""
+"""`dms verify`: the audit chain, the checksums of every stored original, the search index."""
 
 from __future__ import annotations
 
@@ -44,11 +44,34 @@ def originals_verify() -> list[Finding]:
     return findings
 
 
+def search_index_verify() -> list[Finding]:
+    """Every live record is in the search index and nothing destroyed or unknown is."""
+    from search import get_backend
+
+    live = set(Record.objects.exclude(state=RecordState.DESTROYED).values_list("pk", flat=True))
+    indexed = get_backend().indexed_records()
+    references = dict(Record.objects.filter(pk__in=live ^ indexed).values_list("pk", "reference"))
+    findings = [
+        Finding("search", references.get(pk, str(pk)), "not in the search index; run dms reindex")
+        for pk in sorted(live - indexed)
+    ]
+    findings += [
+        Finding(
+            "search",
+            references.get(pk, f"record id {pk}"),
+            "in the search index but destroyed or unknown; run dms reindex",
+        )
+        for pk in sorted(indexed - live)
+    ]
+    return findings
+
+
 def verify_all() -> tuple[list[Finding], dict[str, int]]:
     findings = [
         Finding("audit", str(f.sequence or "head"), f.problem) for f in audit_chain_verify()
     ]
     findings += originals_verify()
+    findings += search_index_verify()
     counts = {
         "audit_events": AuditEvent.objects.count(),
         "originals": Record.objects.exclude(original_key="").count(),

@@ -7,6 +7,7 @@ from django.test import Client
 
 from records_dms.accounts import roles
 from records_dms.accounts.roles import Confidentiality
+from search import reset_backends
 
 from .factories import CustomerFactory, UserFactory
 
@@ -27,7 +28,7 @@ ROLE_USERNAMES = {
 
 
 @pytest.fixture(autouse=True)
-def _isolated_media_and_tasks(settings: Any, tmp_path: Any) -> None:
+def _isolated_media_and_tasks(settings: Any, tmp_path: Any, tmp_path_factory: Any) -> Any:
     """Each test stores originals in its own folder and runs tasks at once."""
     settings.MEDIA_ROOT = tmp_path / "media"
     settings.DATA_DIR = tmp_path
@@ -35,6 +36,17 @@ def _isolated_media_and_tasks(settings: Any, tmp_path: Any) -> None:
     settings.LANGUAGE_CODE = "en"
     # Hashing stays real in production; tests need not spend a second per user on it.
     settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+    # Each test its own search index; jieba's dictionary cache is shared (read-only after).
+    settings.SEARCH_BACKENDS = {
+        "default": {
+            "BACKEND": "search.backends.sqlite.SqliteBackend",
+            "PATH": tmp_path / "search.sqlite3",
+            "CACHE_DIR": tmp_path_factory.getbasetemp() / "jieba-cache",
+        }
+    }
+    reset_backends()
+    yield
+    reset_backends()
 
 
 @pytest.fixture

@@ -93,3 +93,36 @@ class RecordUploadSerializer(serializers.Serializer[Any]):
     confidentiality = serializers.ChoiceField(
         choices=Confidentiality.choices, default=Confidentiality.INTERNAL
     )
+
+
+class SearchParamsSerializer(serializers.Serializer[Any]):
+    q = serializers.CharField(max_length=500, required=False, allow_blank=True, default="")
+    customer = serializers.ListField(child=serializers.CharField(max_length=32), default=list)
+    type = serializers.ListField(
+        child=serializers.ChoiceField(choices=RecordType.choices), default=list
+    )
+    year = serializers.ListField(child=serializers.IntegerField(min_value=1900), default=list)
+    date_from = serializers.DateField(required=False)
+    date_to = serializers.DateField(required=False)
+    limit = serializers.IntegerField(min_value=1, max_value=100, default=20)
+    offset = serializers.IntegerField(min_value=0, default=0)
+
+
+class SearchHitSerializer(serializers.Serializer[Any]):
+    reference = serializers.CharField()
+    record_id = serializers.IntegerField()
+    customer = serializers.CharField()
+    type = serializers.CharField()
+    title = serializers.CharField()
+    document_date = serializers.DateField(allow_null=True)
+    page = serializers.IntegerField()
+    score = serializers.FloatField()
+    snippet = serializers.CharField(help_text="HTML: the page text escaped, matches in <mark>")
+
+
+class SearchResultsSerializer(serializers.Serializer[Any]):
+    count = serializers.IntegerField(help_text="pages the user may see that match")
+    limit = serializers.IntegerField()
+    offset = serializers.IntegerField()
+    facets = serializers.DictField(child=serializers.DictField(child=serializers.IntegerField()))
+    results = SearchHitSerializer(many=True)

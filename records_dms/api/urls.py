@@ -4,7 +4,7 @@ from rest_framework.authtoken.views import obtain_auth_token
 from rest_framework.permissions import AllowAny
 from rest_framework.routers import DefaultRouter
 
-from .views import CustomerViewSet, RecordViewSet
+from .views import CustomerViewSet, RecordViewSet, SearchView
 
 router = DefaultRouter()
 router.register("customers", CustomerViewSet, basename="customer")
@@ -14,5 +14,6 @@ app_name = "api"
 urlpatterns = [
     path("schema/", SpectacularAPIView.as_view(permission_classes=[AllowAny]), name="schema"),
     path("auth/token/", obtain_auth_token, name="token"),
+    path("search/", SearchView.as_view(), name="search"),
     path("", include(router.urls)),
 ]

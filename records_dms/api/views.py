@@ -7,19 +7,22 @@ from typing import Any
 from django.core.exceptions import ValidationError as DjangoValidationError
 from django.db.models import QuerySet
 from django.http import FileResponse
-from drf_spectacular.utils import extend_schema
+from drf_spectacular.types import OpenApiTypes
+from drf_spectacular.utils import OpenApiParameter, extend_schema
 from rest_framework import mixins, viewsets
 from rest_framework.decorators import action
 from rest_framework.exceptions import PermissionDenied, ValidationError
 from rest_framework.parsers import FormParser, MultiPartParser
 from rest_framework.request import Request
 from rest_framework.response import Response
+from rest_framework.views import APIView
 
 from ingestion.originals import RejectedFile
 from ingestion.services import record_file
 from records_dms.accounts.policy import policy
 from records_dms.accounts.roles import Action
 from records_dms.archive.models import Channel, Customer, Record
+from records_dms.archive.searching import SearchFilters, SearchPage, record_search
 from records_dms.archive.services import record_access_log
 from records_dms.downloads import original_response
 
@@ -28,6 +31,8 @@ from .serializers import (
     RecordDetailSerializer,
     RecordSerializer,
     RecordUploadSerializer,
+    SearchParamsSerializer,
+    SearchResultsSerializer,
 )
 
 
@@ -106,3 +111,74 @@ class RecordViewSet(
         return original_response(
             record, user=request.user, purpose=request.query_params.get("purpose", "")
         )
+
+
+class SearchView(APIView):
+    """Full-text search of the pages the user may see: `?q=投诉&customer=KH-0101&type=contract`."""
+
+    @extend_schema(
+        parameters=[
+            OpenApiParameter("q", str, required=True, description="words, a phrase, a code"),
+            OpenApiParameter("customer", str, many=True, description="customer code"),
+            OpenApiParameter("type", str, many=True, description="record type"),
+            OpenApiParameter("year", int, many=True),
+            OpenApiParameter("date_from", OpenApiTypes.DATE),
+            OpenApiParameter("date_to", OpenApiTypes.DATE),
+            OpenApiParameter("limit", int),
+            OpenApiParameter("offset", int),
+        ],
+        responses=SearchResultsSerializer,
+    )
+    def get(self, request: Request) -> Response:
+        if not policy.has(request.user, Action.VIEW_RECORD):
+            raise PermissionDenied
+        form = SearchParamsSerializer(
+            data={
+                **{key: request.query_params.get(key) for key in request.query_params},
+                "customer": request.query_params.getlist("customer"),
+                "type": request.query_params.getlist("type"),
+                "year": request.query_params.getlist("year"),
+            }
+        )
+        form.is_valid(raise_exception=True)
+        params = form.validated_data
+        if not params["q"].strip():
+            empty = {"count": 0, "limit": params["limit"], "offset": params["offset"]}
+            return Response({**empty, "facets": {}, "results": []})
+        page = record_search(
+            user=request.user,
+            text=params["q"],
+            filters=SearchFilters(
+                customers=tuple(code.upper() for code in params["customer"]),
+                record_types=tuple(params["type"]),
+                years=tuple(params["year"]),
+                date_from=params.get("date_from"),
+                date_to=params.get("date_to"),
+            ),
+            limit=params["limit"],
+            offset=params["offset"],
+        )
+        return Response(SearchResultsSerializer(page_payload(page)).data)
+
+
+def page_payload(page: SearchPage) -> dict[str, Any]:
+    return {
+        "count": page.results.total,
+        "limit": page.limit,
+        "offset": page.offset,
+        "facets": page.results.facets,
+        "results": [
+            {
+                "reference": hit.reference,
+                "record_id": hit.record_id,
+                "customer": hit.customer,
+                "type": hit.record_type,
+                "title": hit.title,
+                "document_date": hit.document_date,
+                "page": hit.page,
+                "score": hit.score,
+                "snippet": hit.snippet,
+            }
+            for hit in page.results.hits
+        ],
+    }

@@ -17,6 +17,7 @@ from django.utils.translation import gettext as _
 from records_dms.audit import events
 from records_dms.audit.services import audit_log
 
+from .indexing import record_index
 from .models import (
     TYPE_CODES,
     ComplaintCase,
@@ -308,6 +309,7 @@ def record_create(
                 "confidentiality": record.confidentiality,
             },
         )
+    record_index(record)
     return record
 
 
@@ -346,6 +348,7 @@ def record_update(*, record: Record, actor: User, reason: str = "", **fields: An
             customer_code=record.customer.code,
             data={"changes": changes, "reason": reason},
         )
+    record_index(record)
     return record
 
 
@@ -372,6 +375,7 @@ def record_pages_set(
             customer_code=record.customer.code,
             data={"pages": len(rows), "sources": sorted({row.source for row in rows})},
         )
+    record_index(record)
     return record
 
 

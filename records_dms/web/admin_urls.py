@@ -10,6 +10,7 @@ from .views.records import (
     record_download,
     record_rendition,
 )
+from .views.search import SearchView
 from .views.upload import UploadView, job_retry, upload_status
 
 urlpatterns = [
@@ -26,4 +27,5 @@ urlpatterns = [
     path("records/<int:pk>/edit/", RecordEditView.as_view(), name="record_edit"),
     path("records/<int:pk>/download/", record_download, name="record_download"),
     path("audit/", AuditTrailView.as_view(), name="audit"),
+    path("search/", SearchView.as_view(), name="search"),
 ]

@@ -47,3 +47,13 @@ class AuditMenuItem(MenuItem):
 @hooks.register("register_admin_menu_item")
 def register_audit_menu_item() -> MenuItem:
     return AuditMenuItem(_("Audit trail"), reverse("web:audit"), icon_name="history", order=900)
+
+
+class SearchMenuItem(MenuItem):
+    def is_shown(self, request: Any) -> bool:
+        return policy.has(request.user, Action.VIEW_RECORD)
+
+
+@hooks.register("register_admin_menu_item")
+def register_search_menu_item() -> MenuItem:
+    return SearchMenuItem(_("Search"), reverse("web:search"), icon_name="search", order=150)

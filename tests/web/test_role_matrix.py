@@ -50,6 +50,7 @@ EXPECTED_GET: dict[str, tuple[set[str], str]] = {
     "web:record_rendition": (READERS, "record"),
     "web:jobs": ({CLERK}, ""),
     "web:audit": ({AUDITOR, COMPLIANCE}, ""),
+    "web:search": (READERS, ""),
     "customers:index": (EVERYONE, ""),
     "customers:index_results": (EVERYONE, ""),
     "customers:add": ({CLERK}, ""),
@@ -62,6 +63,7 @@ EXPECTED_GET: dict[str, tuple[set[str], str]] = {
     "api:record-detail": (READERS, "record"),
     "api:record-download": (READERS, "record"),
     "api:token": (set(), ""),  # POST only
+    "api:search": (READERS, ""),
 }
 # Allowed roles get 405 for a GET of these; the rest are refused before the method matters.
 POST_ONLY = {"web:job_retry"}

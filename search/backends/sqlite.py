@@ -1,0 +1,388 @@
+"""The embedded backend: SQLite FTS5 in the data dir, with a jieba tokenizer (via APSW).
+
+Pages live once in an ordinary table (``pages``: metadata and text); the FTS5 table indexes it
+as external content, so the text is stored once and ``snippet()`` highlights the original
+characters. The tokenizer is ours (search/analysis.py), registered on every connection through
+APSW, whose SQLite is current (Debian's 3.40 cannot take a Python tokenizer).
+
+Permission trimming and filters are tokens in a ``tags`` column (customer, type, state, year)
+matched inside the same FTS5 query, and the confidentiality levels a condition on the joined row
+of the same statement, so totals, facets and pages only ever count what the asking user may see,
+and filtered queries stay fast (posting lists intersect).
+"""
+
+from __future__ import annotations
+
+import datetime
+import html
+import os
+import re
+import threading
+from collections.abc import Iterable, Iterator, Sequence
+from contextlib import contextmanager
+from pathlib import Path
+from typing import Any, cast
+
+import apsw
+import apsw.fts5
+
+from .. import analysis
+from ..highlight import highlight
+from ..types import Hit, PageDoc, Results, Scope, SearchQuery, SearchUnavailable
+from .base import Progress
+
+TOKENIZER = "dms_zh"
+MMAP_BYTES = 4 << 30  # address space only; the OS pages in what queries touch
+# Only constants and "?" placeholders are ever formatted into SQL here (hence the noqa S608).
+_SCHEMA = """
+CREATE TABLE IF NOT EXISTS pages(
+    id INTEGER PRIMARY KEY,
+    record_id INTEGER NOT NULL,
+    page INTEGER NOT NULL,
+    reference TEXT NOT NULL,
+    customer_id INTEGER NOT NULL,
+    customer TEXT NOT NULL,
+    record_type TEXT NOT NULL,
+    title TEXT NOT NULL,
+    document_date TEXT,
+    confidentiality TEXT NOT NULL,
+    state TEXT NOT NULL,
+    text TEXT NOT NULL,
+    meta TEXT NOT NULL,
+    tags TEXT NOT NULL,
+    UNIQUE (record_id, page)
+);
+CREATE VIRTUAL TABLE IF NOT EXISTS fts USING fts5(
+    text, meta, tags, content='pages', content_rowid='id', tokenize='dms_zh'
+);
+CREATE INDEX IF NOT EXISTS pages_level ON pages(confidentiality);
+CREATE TRIGGER IF NOT EXISTS pages_ai AFTER INSERT ON pages BEGIN
+    INSERT INTO fts(rowid, text, meta, tags) VALUES (new.id, new.text, new.meta, new.tags);
+END;
+CREATE TRIGGER IF NOT EXISTS pages_ad AFTER DELETE ON pages BEGIN
+    INSERT INTO fts(fts, rowid, text, meta, tags)
+    VALUES ('delete', old.id, old.text, old.meta, old.tags);
+END;
+"""
+_COLUMNS = (
+    "record_id, page, reference, customer_id, customer, record_type, title, document_date, "
+    "confidentiality, state, text, meta, tags"
+)
+_HITS_SQL = (
+    "SELECT p.record_id, p.page, p.reference, p.customer, p.record_type, p.title,"
+    " p.document_date, bm25(fts, 1.0, 0.6, 0.0) AS rank, p.text, p.meta"  # tags never rank
+    " FROM fts JOIN pages p ON p.id = fts.rowid WHERE {where} ORDER BY rank LIMIT ? OFFSET ?"
+)
+# When nothing but the text narrows the search (every level present is allowed, no dates),
+# FTS5 ranks alone and only the page of hits is read from ``pages``.
+_TOP_SQL = (
+    "WITH top AS (SELECT rowid AS id, bm25(fts, 1.0, 0.6, 0.0) AS rank FROM fts"
+    " WHERE fts MATCH ? ORDER BY rank LIMIT ? OFFSET ?)"
+    " SELECT p.record_id, p.page, p.reference, p.customer, p.record_type, p.title,"
+    " p.document_date, top.rank, p.text, p.meta FROM top JOIN pages p ON p.id = top.id"
+    " ORDER BY top.rank"
+)
+# The levels present in the index, one seek in pages_level each.
+_LEVELS_SQL = (
+    "WITH RECURSIVE level(v) AS (SELECT min(confidentiality) FROM pages UNION ALL"
+    " SELECT (SELECT min(confidentiality) FROM pages WHERE confidentiality > v) FROM level"
+    " WHERE v IS NOT NULL) SELECT v FROM level WHERE v IS NOT NULL"
+)
+_FACETS_SQL = (
+    "SELECT p.customer, p.record_type, substr(p.document_date, 1, 4), count(*)"
+    " FROM fts JOIN pages p ON p.id = fts.rowid WHERE {where} GROUP BY 1, 2, 3"
+)
+_MATCH_ONLY = "fts MATCH ?"
+_NOT_TAG = re.compile(r"[^0-9a-z]")
+_CJK_CHAR = re.compile(r"[\u3400-\u9fff\uf900-\ufaff]")
+
+
+def tag(kind: str, value: object) -> str:
+    """A filter token: one letter and the value's letters and digits (one jieba token)."""
+    return kind + _NOT_TAG.sub("", str(value).lower())
+
+
+def doc_tags(doc: PageDoc) -> str:
+    year = doc.document_date.year if doc.document_date else "none"
+    return " ".join(
+        (
+            tag("c", doc.customer_id),
+            tag("l", doc.confidentiality),
+            tag("t", doc.record_type),
+            tag("s", doc.state),
+            tag("y", year),
+        )
+    )
+
+
+@apsw.fts5.StringTokenizer
+def _tokenizer(con: apsw.Connection, args: list[str]) -> Any:  # str-based: see the decorator
+    def tokenize(text: str, flags: int, locale: str | None) -> Iterator[tuple[Any, ...]]:
+        if flags & apsw.FTS5_TOKENIZE_QUERY:
+            # The query is built of quoted, already folded and segmented words.
+            word = analysis.fold(text).strip()
+            if word:
+                yield (0, len(text), word)
+            return
+        for token in analysis.tokenize(text):
+            yield (token.start, token.end, *token.forms)
+
+    return tokenize
+
+
+def match_expression(query: SearchQuery, scope: Scope) -> str | None:
+    """The FTS5 MATCH string: the user's terms, the filters and the permission trim."""
+    terms = analysis.query_terms(query.text)
+    if not terms:
+        return None
+    parts = [f"{{text meta}} : ({' AND '.join(_phrase(words) for words in terms)})"]
+    if scope.customer_ids is not None:
+        allowed = scope.customer_ids
+        if query.customer_ids:
+            allowed = allowed & query.customer_ids
+        if not allowed:
+            return None
+        parts.append(_any("c", allowed))
+    elif query.customer_ids:
+        parts.append(_any("c", query.customer_ids))
+    if not scope.levels:
+        return None  # the levels themselves are an SQL condition of the same statement (_where)
+    for kind, values in (("t", query.record_types), ("s", query.states), ("y", query.years)):
+        if values:
+            parts.append(_any(kind, values))
+    return " AND ".join(parts)
+
+
+def _phrase(words: list[str]) -> str:
+    if len(words) == 1 and len(words[0]) == 1 and _CJK_CHAR.match(words[0]):
+        return f'"{words[0]}" *'  # one character: any word starting with it
+    phrase = " + ".join(_quoted(word) for word in words)
+    whole = analysis.dictionary_word(words)
+    return f"({phrase} OR {_quoted(whole)})" if whole else phrase
+
+
+def _quoted(word: str) -> str:
+    return '"' + word.replace('"', '""') + '"'
+
+
+def _any(kind: str, values: Iterable[object]) -> str:
+    return "tags : (" + " OR ".join(sorted(tag(kind, value) for value in values)) + ")"
+
+
+class SqliteBackend:
+    def __init__(self, path: str | Path, cache_dir: str | Path | None = None) -> None:
+        self.path = Path(path)
+        analysis.configure(cache_dir)
+        self._local = threading.local()
+
+    # Connections ------------------------------------------------------------------------
+
+    def _open(self, path: Path) -> apsw.Connection:
+        path.parent.mkdir(parents=True, exist_ok=True)
+        con = apsw.Connection(str(path))
+        con.register_fts5_tokenizer(TOKENIZER, cast(Any, _tokenizer))
+        con.set_busy_timeout(30_000)
+        con.execute("PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL")
+        # Reading pages through the OS cache rather than SQLite's 2 MB default: joining the
+        # matches to their rows (facets, filters) is ~6× faster (benchmarks/search.py).
+        con.execute(f"PRAGMA mmap_size={MMAP_BYTES}; PRAGMA cache_size=-65536")
+        con.execute(_SCHEMA)
+        return con
+
+    @property
+    def con(self) -> apsw.Connection:
+        # One connection per thread and per process (a forked worker must not share one).
+        con: apsw.Connection | None = getattr(self._local, "con", None)
+        if con is None or getattr(self._local, "pid", None) != os.getpid():
+            con = self._open(self.path)
+            self._local.con, self._local.pid = con, os.getpid()
+        return con
+
+    def close(self) -> None:
+        con = getattr(self._local, "con", None)
+        if con is not None and getattr(self._local, "pid", None) == os.getpid():
+            con.close()
+        self._local = threading.local()
+
+    # Writing ----------------------------------------------------------------------------
+
+    @contextmanager
+    def _writing(self) -> Iterator[apsw.Connection]:
+        """A write transaction taking the write lock first (BEGIN IMMEDIATE).
+
+        Several workers index at once; a deferred transaction that read before writing would
+        fail at once with "database is locked" when another wrote meanwhile (WAL snapshots),
+        where taking the lock up front waits its turn (busy timeout).
+        """
+        con = self.con
+        con.execute("BEGIN IMMEDIATE")
+        try:
+            yield con
+        except BaseException:
+            con.execute("ROLLBACK")
+            raise
+        con.execute("COMMIT")
+
+    def index(self, docs: Sequence[PageDoc]) -> None:
+        record_ids = sorted({doc.record_id for doc in docs})
+        with self._writing() as con:
+            self._delete(con, record_ids)
+            self._insert(con, docs)
+
+    def remove(self, record_ids: Iterable[int]) -> None:
+        with self._writing() as con:
+            self._delete(con, sorted(set(record_ids)))
+
+    @staticmethod
+    def _delete(con: apsw.Connection, record_ids: list[int]) -> None:
+        for start in range(0, len(record_ids), 500):
+            chunk = record_ids[start : start + 500]
+            marks = ",".join("?" * len(chunk))
+            con.execute(f"DELETE FROM pages WHERE record_id IN ({marks})", chunk)  # noqa: S608
+
+    @staticmethod
+    def _insert(con: apsw.Connection, docs: Iterable[PageDoc]) -> int:
+        rows = [_row(doc) for doc in docs]
+        marks = ",".join("?" * 13)
+        con.executemany(f"INSERT INTO pages({_COLUMNS}) VALUES ({marks})", rows)  # noqa: S608
+        return len(rows)
+
+    def rebuild(self, docs: Iterable[PageDoc], progress: Progress | None = None) -> int:
+        """Build into a new file, then copy it over the live one in one transaction.
+
+        Readers keep their snapshot (WAL) until the copy commits: no moment without an index.
+        """
+        fresh_path = self.path.with_name(self.path.name + ".rebuild")
+        for leftover in fresh_path.parent.glob(fresh_path.name + "*"):
+            leftover.unlink()
+        fresh = self._open(fresh_path)
+        total = 0
+        try:
+            batch: list[PageDoc] = []
+            for doc in docs:
+                batch.append(doc)
+                if len(batch) >= 500:
+                    total += self._insert_batch(fresh, batch, progress)
+                    batch = []
+            total += self._insert_batch(fresh, batch, progress)
+            fresh.execute("INSERT INTO fts(fts) VALUES ('optimize')")
+            with self.con.backup("main", fresh, "main") as backup:
+                while not backup.done:
+                    backup.step(-1)
+        finally:
+            fresh.close()
+            for leftover in fresh_path.parent.glob(fresh_path.name + "*"):
+                leftover.unlink()
+        return total
+
+    def _insert_batch(
+        self, con: apsw.Connection, batch: list[PageDoc], progress: Progress | None
+    ) -> int:
+        with con:
+            count = self._insert(con, batch)
+        if progress is not None and count:
+            progress(count)
+        return count
+
+    def clear(self) -> None:
+        with self._writing() as con:
+            con.execute("DELETE FROM pages")
+
+    # Reading ----------------------------------------------------------------------------
+
+    def search(self, query: SearchQuery, scope: Scope) -> Results:
+        expression = match_expression(query, scope)
+        if expression is None:
+            return Results(hits=[], total=0, facets={"customer": {}, "type": {}, "year": {}})
+        try:
+            with self.con as con:  # one snapshot: the hits, the facets and the levels agree
+                where, params = self._where(con, expression, query, scope)
+                if where == _MATCH_ONLY:
+                    rows = con.execute(_TOP_SQL, [*params, query.limit, query.offset]).fetchall()
+                else:
+                    hits_sql = _HITS_SQL.format(where=where)
+                    rows = con.execute(hits_sql, [*params, query.limit, query.offset]).fetchall()
+                facets_sql = _FACETS_SQL.format(where=where)
+                facet_rows: list[Any] = con.execute(facets_sql, params).fetchall()
+        except apsw.SQLError as error:
+            raise SearchUnavailable(str(error)) from error
+        facets: dict[str, dict[str, int]] = {"customer": {}, "type": {}, "year": {}}
+        total = 0
+        for customer, record_type, year, count in facet_rows:
+            total += count
+            for name, value in (("customer", customer), ("type", record_type), ("year", year)):
+                key = value or "–"
+                facets[name][key] = facets[name].get(key, 0) + count
+        terms = analysis.query_terms(query.text)
+        return Results(hits=[_hit(row, terms) for row in rows], total=total, facets=facets)
+
+    def count(self, query: SearchQuery, scope: Scope) -> int:
+        expression = match_expression(query, scope)
+        if expression is None:
+            return 0
+        with self.con as con:
+            where, params = self._where(con, expression, query, scope)
+            if where == _MATCH_ONLY:
+                sql = "SELECT count(*) FROM fts WHERE fts MATCH ?"
+            else:
+                sql = f"SELECT count(*) FROM fts JOIN pages p ON p.id = fts.rowid WHERE {where}"  # noqa: S608
+            row = con.execute(sql, params).fetchone()
+        return int(row[0]) if row else 0
+
+    @staticmethod
+    def _where(
+        con: apsw.Connection, expression: str, query: SearchQuery, scope: Scope
+    ) -> tuple[str, list[Any]]:
+        where, params = [_MATCH_ONLY], [expression]
+        # Levels are few and most pages share one: as tags they made FTS5 merge posting lists
+        # of nearly every page (and bm25 weigh them); on the joined row they cost nothing, and
+        # nothing at all when the user may see every level the index holds (an auditor).
+        present = {row[0] for row in con.execute(_LEVELS_SQL)}
+        if not present <= scope.levels:
+            levels = sorted(scope.levels)
+            where.append(f"p.confidentiality IN ({','.join('?' * len(levels))})")
+            params.extend(levels)
+        if query.date_from is not None:
+            where.append("p.document_date >= ?")
+            params.append(query.date_from.isoformat())
+        if query.date_to is not None:
+            where.append("p.document_date <= ?")
+            params.append(query.date_to.isoformat())
+        return " AND ".join(where), params
+
+    def indexed_records(self) -> set[int]:
+        return {row[0] for row in self.con.execute("SELECT DISTINCT record_id FROM pages")}
+
+    def pages_of(self, record_id: int) -> list[tuple[int, str]]:
+        """(page, state) of a record's indexed pages: for tests and consistency checks."""
+        return [
+            (page, state)
+            for page, state in self.con.execute(
+                "SELECT page, state FROM pages WHERE record_id = ? ORDER BY page", (record_id,)
+            )
+        ]
+
+
+def _row(doc: PageDoc) -> tuple[Any, ...]:
+    date = doc.document_date.isoformat() if doc.document_date else None
+    return (
+        doc.record_id, doc.page, doc.reference, doc.customer_id, doc.customer, doc.record_type,
+        doc.title, date, doc.confidentiality, doc.state, doc.text, doc.meta, doc_tags(doc),
+    )  # fmt: skip
+
+
+def _hit(row: Sequence[Any], terms: list[list[str]]) -> Hit:
+    record_id, page, reference, customer, record_type, title, date, rank, text, meta = row
+    # The page's text where the match is; else the reference or title that matched.
+    snippet = highlight(text, terms) or highlight(meta, terms) or html.escape(text[:64])
+    return Hit(
+        record_id=record_id,
+        page=page,
+        reference=reference,
+        customer=customer,
+        record_type=record_type,
+        title=title,
+        document_date=datetime.date.fromisoformat(date) if date else None,
+        score=-rank,
+        snippet=snippet,
+    )

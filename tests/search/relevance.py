@@ -1,0 +1,95 @@
+"""A relevance set built from the seed policies: pages, queries, and what each should find.
+
+What a query should find is decided without the index: every page whose folded text contains
+the folded query. So recall measures the analysis (segmentation, folding), not itself.
+"""
+
+from __future__ import annotations
+
+import datetime
+import re
+from collections import Counter
+from dataclasses import dataclass
+from pathlib import Path
+
+from search import PageDoc
+from search.analysis import _jieba, fold, query_terms
+
+SEEDS = Path(__file__).resolve().parents[3] / "shared" / "seeds"
+CODES = ["QMS-PM-31301", "QMS-CS-20417", "ISO-9001-7.5"]
+_CJK_WORD = re.compile(r"^[\u4e00-\u9fff]{2}$")
+
+
+@dataclass(frozen=True)
+class Case:
+    query: str
+    kind: str
+    relevant: frozenset[int]  # record ids
+
+
+def seed_pages(chars_per_page: int = 400) -> list[PageDoc]:
+    """Each seed cut into pages of about 400 characters; codes and English sprinkled in."""
+    docs: list[PageDoc] = []
+    for path in sorted(SEEDS.glob("*.txt")):
+        text = path.read_text(encoding="utf-8")
+        chunk: list[str] = []
+        for line in text.splitlines():
+            chunk.append(line)
+            if sum(map(len, chunk)) >= chars_per_page:
+                docs.append(_doc(len(docs), "\n".join(chunk)))
+                chunk = []
+        if chunk:
+            docs.append(_doc(len(docs), "\n".join(chunk)))
+    return docs
+
+
+def _doc(index: int, text: str) -> PageDoc:
+    if index % 7 == 3:
+        text += f"\n文件编号 {CODES[index % len(CODES)]}。Customer complaint review record."
+    return PageDoc(
+        record_id=index + 1, page=1, reference=f"KH-01{index % 3:02d}-QT-2024-{index:04d}",
+        customer_id=1 + index % 3, customer=f"KH-01{index % 3:02d}", record_type="other",
+        title="", document_date=datetime.date(2024, 1, 1), confidentiality="internal",
+        state="filed", text=text,
+    )  # fmt: skip
+
+
+def cases(docs: list[PageDoc]) -> list[Case]:
+    folded = {doc.record_id: fold(doc.text) for doc in docs}
+
+    def relevant(query: str) -> frozenset[int]:
+        return frozenset(rid for rid, text in folded.items() if fold(query) in text)
+
+    words: Counter[str] = Counter()
+    phrases: Counter[str] = Counter()
+    for text in folded.values():
+        previous = ""
+        for term in query_terms(text):
+            for word in term:
+                if _CJK_WORD.match(word):
+                    words[word] += 1
+                    if _CJK_WORD.match(previous):
+                        phrases[previous + word] += 1
+                previous = word
+    chosen_words = [w for w, n in words.most_common(400)][::5]  # 80 words, common to rarer
+    # Dictionary words inside longer words (档案 in 档案库): found through the sub-words
+    # colocated with the longer word.
+    dictionary = _jieba().FREQ
+    anywhere: Counter[str] = Counter(
+        word[i : i + 2]
+        for text in folded.values()
+        for term in query_terms(text)
+        for word in term
+        if len(word) > 2
+        for i in range(len(word) - 1)
+        if _CJK_WORD.match(word[i : i + 2]) and dictionary.get(word[i : i + 2])
+    )
+    chosen_anywhere = [w for w, n in anywhere.most_common(200) if w not in words][::3]
+    chosen_phrases = [p for p, n in phrases.most_common(200) if n >= 2][::5]
+    found = [Case(w, "two-character word", relevant(w)) for w in chosen_words]
+    found += [Case(w, "word inside a longer word", relevant(w)) for w in chosen_anywhere]
+    found += [Case(p, "phrase", relevant(p)) for p in chosen_phrases]
+    found += [Case(code.lower(), "code", relevant(code)) for code in CODES]
+    found += [Case("complaint", "English", relevant("complaint"))]
+    found += [Case(q, "traditional→simplified", relevant(q)) for q in ("顾客档案", "管理制度")]
+    return [case for case in found if case.relevant]
