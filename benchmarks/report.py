@@ -104,7 +104,7 @@ def _scan_tables(scans: dict[str, Any]) -> list[str]:
     speed = [
         "| condition | pages/min: bare | bare, TSV+PDF | OCR step | pipeline "
         "| × bare: OCR step | pipeline | CPU s/page: bare | bare, TSV+PDF | OCR step "
-        "| pipeline | of which prepare_image | × bare by CPU: OCR step | pipeline |",
+        "| pipeline | of which prepare | × bare by CPU: OCR step | pipeline |",
         "|---|---|---|---|---|---|---|---|---|---|---|---|---|---|",
     ]
     for name, row in rows.items():
@@ -166,12 +166,15 @@ def markdown(results: dict[str, Any]) -> str:
         f"{results['workers']} single-threaded Tesseracts at a time each way "
         "(`OMP_THREAD_LIMIT=1`). *bare*: `tesseract page.jpg out -l chi_sim+eng txt`; "
         "*bare, TSV+PDF*: the same writing `tsv pdf`, the outputs the pipeline needs. "
-        "*OCR step*: `ingestion.ocr.ocr_pil_image` on the same file (`prepare_image`, then one "
-        "Tesseract pass writing TSV and a PDF page). *pipeline*: a scanned PDF embedding "
-        "those JPEG bytes, filed end to end with `ingest_submit(..., wait=True)` (pdftoppm "
-        "at 300 dpi, the OCR step, the searchable rendition, the database). CER: Levenshtein "
+        "*OCR step*: `ingestion.parsers.image.ocr_frame` on the same file, as the image "
+        "parser runs it (`prepare`, then one Tesseract pass writing TSV and the text of a "
+        "PDF page, laid over the JPEG; a spare thread prepares the next page while both "
+        "Tesseracts run). *pipeline*: a scanned PDF embedding those JPEG bytes, filed end to "
+        "end with `ingest_submit(..., wait=True)` (each page's JPEG taken from the PDF as it "
+        "is, the OCR step, the searchable rendition joined by pdfunite, the database). "
+        "CER: Levenshtein "
         "distance over the printed characters, whitespace removed, NFKC. CPU s/page: this "
-        "process and its children, the load-independent view; *prepare_image* is its CPU "
+        "process and its children, the load-independent view; *prepare* is its CPU "
         "alone, measured separately.",
         "",
         *_scan_tables(results["scans"]),
@@ -187,8 +190,8 @@ def markdown(results: dict[str, Any]) -> str:
         f"| {memory['python_peak_mb']:.0f} MB | {by_name} |",
         "",
         "A child process (`benchmarks/filing.py`) files the PDF; its process tree (Python, "
-        "pdftoppm, "
-        f"Tesseract) is sampled from /proc every 50 ms ({memory['samples']} samples) and the "
+        f"Tesseract, pdfunite) is sampled from /proc every 50 ms ({memory['samples']} samples) "
+        "and the "
         "resident sizes summed (shared pages counted in each process, so this errs high; a "
         "child between vfork and exec, which shows its parent's memory, is skipped). The "
         "Python process reports its own high-water mark at the end. Not `ru_maxrss`: Linux "

@@ -3,9 +3,9 @@
 1. Born-digital PDFs filed end to end (pages per second); Tesseract must never run for them.
 2. Scans (clean, noisy, poor) read four ways, each with one process per core: bare
    `tesseract` on the page JPEGs writing text, and again writing TSV and PDF (what the
-   pipeline needs); our OCR step (``ocr_pil_image``: ``prepare_image`` and one Tesseract pass
-   writing TSV and PDF) on the same files; and the whole pipeline filing a scanned PDF that
-   embeds those very JPEG bytes. Pages per minute, CPU seconds and character error rates.
+   pipeline needs); our OCR step (``ocr_frame``: ``prepare`` and one Tesseract pass writing
+   TSV and PDF text over the JPEG) on the same files; and the whole pipeline filing a scanned
+   PDF that embeds those very JPEG bytes. Pages per minute, CPU seconds and character error rates.
 3. Peak memory of a child process filing a 300-page scanned PDF, Tesseract children included.
 
 Everything runs in a fresh data folder (DMS_DATA_DIR set to a temporary directory). The
