@@ -241,10 +241,8 @@ def _embedded_scan(
         if picture.get_filters() == ["DCTDecode"]:
             return bytes(picture.get_data(decode_simple=False)), float(dpi_x)
         bitmap = picture.get_bitmap(render=False)
-        try:
-            image = bitmap.to_pil()
-        finally:
-            bitmap.close()
+        image = bitmap.to_pil().convert("L")  # a copy: to_pil shares the bitmap's buffer
+        del bitmap  # freed by its finalizer (closing it by hand makes pypdfium2 warn)
         return image, float(dpi_x)
     except pdfium.PdfiumError:
         return None

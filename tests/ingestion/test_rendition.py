@@ -18,7 +18,7 @@ from benchmarks.render import ScanPage, poor, render_page, scan_page, scanned_pd
 from ingestion import rendition
 from ingestion.ocr import OcrPage
 from ingestion.parsers.base import ParseContext
-from ingestion.parsers.pdf import PdfParser
+from ingestion.parsers.pdf import PdfParser, _embedded_scan
 
 from ..factories import SEED_LINES, make_pdf
 
@@ -137,3 +137,20 @@ def test_a_jpeg_file_is_kept_as_it_is_in_its_rendition(tmp_path):
     with pdfplumber.open(result.rendition) as searchable:
         size = (searchable.pages[0].width, searchable.pages[0].height)
     assert size == pytest.approx(expected, abs=0.5)
+
+
+def test_a_black_and_white_fax_scan_is_read_from_its_own_pixels(tmp_path):
+    """CCITT G4 (1 bit), as office scanners save text pages: decoded by PDFium, not redrawn."""
+    from .samples import SCAN_LINES, scan_image
+
+    buffer = io.BytesIO()
+    scan_image().convert("1").save(buffer, format="PDF", resolution=300)
+    (tmp_path / "fax.pdf").write_bytes(buffer.getvalue())
+    document = pdfium.PdfDocument(str(tmp_path / "fax.pdf"))
+    try:
+        assert _embedded_scan(document, 0) is not None
+    finally:
+        document.close()
+    result = PdfParser().parse(tmp_path / "fax.pdf", ParseContext(work_dir=tmp_path))
+    assert cer("".join(SCAN_LINES), result.pages[0].text) < 0.05
+    assert result.rendition is not None
