@@ -2,7 +2,8 @@
 PORT ?= 8000
 VENV := .venv/bin
 
-.PHONY: run test setup setup-test lint typecheck pytest bench messages clean
+.PHONY: run test setup setup-test lint typecheck pytest bench messages clean services \
+	test-postgres
 
 run: setup
 	$(VENV)/dms manage migrate --noinput -v0
@@ -26,6 +27,15 @@ typecheck:
 
 pytest:
 	$(VENV)/pytest -n 2 --dist loadgroup
+
+# The scale-out engines (PostgreSQL, Redis) installed and started; see scripts/services.sh.
+services:
+	@scripts/services.sh >/dev/null
+
+# The whole suite again, on PostgreSQL (DMS_TEST_DATABASE_URL, else the role services.sh makes).
+test-postgres: setup-test services
+	DMS_DATABASE_URL=$${DMS_TEST_DATABASE_URL:-postgres://dms:dms@127.0.0.1:5432/dms} \
+		$(VENV)/pytest -n 2 --dist loadgroup
 
 bench: setup
 	$(VENV)/python benchmarks/run.py

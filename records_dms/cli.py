@@ -96,10 +96,27 @@ def _index_if_empty() -> None:
 
 
 def cmd_worker(args: argparse.Namespace) -> int:
+    import datetime
+
+    from django.conf import settings
     from django.core.management import call_command
 
     from ingestion.services import ingest_recover
 
+    if settings.TASKS_KIND == "rq":
+        # Any number of workers on any machines share the Redis queue: only a job older than
+        # the queue's time limit can have been left by a dead worker.
+        ingest_recover(stale_after=datetime.timedelta(seconds=settings.TASK_TIMEOUT))
+        _preload()
+        call_command(
+            "rqworker",
+            *settings.RQ_QUEUES,
+            job_class="django_tasks_rq.Job",
+            burst=args.batch,
+            name=args.name,
+            verbosity=0 if args.batch else 1,
+        )
+        return EXIT_OK
     # A worker killed mid-task left its job in processing: queue it again (jobs are idempotent).
     ingest_recover()
     options: dict[str, Any] = {"queue_name": "*", "reload": False}
@@ -108,6 +125,17 @@ def cmd_worker(args: argparse.Namespace) -> int:
         options["startup_delay"] = False
     call_command("db_worker", **options)
     return EXIT_OK
+
+
+def _preload() -> None:
+    """Load once what every task needs, so RQ's forked work-horses inherit it."""
+    from django.conf import settings
+
+    from search import analysis
+
+    # Only the dictionary: a search backend's connections must not be shared across a fork.
+    analysis.configure(settings.SEARCH_BACKENDS["default"].get("CACHE_DIR"))
+    list(analysis.tokenize("预加载词典"))
 
 
 def cmd_demo(args: argparse.Namespace) -> int:
@@ -275,6 +303,7 @@ def build_parser() -> argparse.ArgumentParser:
     run.add_argument("--host", default="127.0.0.1")
     worker = add("worker", cmd_worker, "run a background task worker")
     worker.add_argument("--batch", action="store_true", help="run queued tasks, then exit")
+    worker.add_argument("--name", help="the worker's name on the queue (DMS_TASKS=rq)")
     add("demo", cmd_demo, "load demo customers, records and users", json_flag=True)
 
     customer = commands.add_parser("customer", help="customers")
