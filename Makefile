@@ -2,8 +2,8 @@
 PORT ?= 8000
 VENV := .venv/bin
 
-.PHONY: run test setup setup-test lint typecheck pytest bench messages clean services \
-	test-postgres
+.PHONY: run test setup setup-test lint typecheck pytest bench bench-search messages clean \
+	services test-postgres
 
 run: setup
 	$(VENV)/dms manage migrate --noinput -v0
@@ -37,8 +37,13 @@ test-postgres: setup-test services
 	DMS_DATABASE_URL=$${DMS_TEST_DATABASE_URL:-postgres://dms:dms@127.0.0.1:5432/dms} \
 		$(VENV)/pytest -n 2 --dist loadgroup
 
-bench: setup
+bench: setup bench-search
 	$(VENV)/python benchmarks/run.py
+
+# Search at archive scale: PAGES=1000000 for the 1M goal (results in benchmarks/search-results.md).
+PAGES ?= 100000
+bench-search: setup
+	$(VENV)/python benchmarks/search.py --pages $(PAGES)
 
 messages:
 	cd records_dms && ../$(VENV)/python -m django makemessages -l zh_Hans --settings=records_dms.settings
