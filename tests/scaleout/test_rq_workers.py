@@ -89,10 +89,10 @@ def test_workers_on_redis_file_what_the_cli_queued(customer, settings, tmp_path)
         for worker in workers:
             worker.send_signal(signal.SIGTERM)  # RQ's warm shutdown
         errors = [w.communicate(timeout=60)[1].decode(errors="replace") for w in workers]
-    statuses = list(IngestionJob.objects.values_list("status", flat=True))
-    assert statuses == [JobStatus.FILED] * 6, errors
+    jobs = list(IngestionJob.objects.values_list("status", "reason"))
+    assert [status for status, _ in jobs] == [JobStatus.FILED] * 6, (jobs, errors)
     records = Record.objects.all()
-    assert {r.title for r in records} == {f"纪要{n}" for n in range(6)}
+    assert {r.original_name for r in records} == {f"纪要{n}.pdf" for n in range(6)}
     assert all(r.state == "filed" and r.page_count == 1 for r in records)
     assert Page.objects.filter(text__contains="顾客投诉档案管理").count() == 6
     assert all(w.returncode is not None for w in workers)
