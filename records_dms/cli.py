@@ -63,8 +63,10 @@ def cmd_run(args: argparse.Namespace) -> int:
     call_command("migrate", interactive=False, verbosity=0)
     call_command("collectstatic", interactive=False, verbosity=0)
     _index_if_empty()
-    worker = subprocess.Popen([sys.executable, "-m", "records_dms", "worker"])
-    inbox = subprocess.Popen([sys.executable, "-m", "records_dms", "inbox", "--watch"])
+    children = []
+    if not args.no_worker:  # at scale the workers run apart (`dms worker`, any number)
+        children.append(subprocess.Popen([sys.executable, "-m", "records_dms", "worker"]))
+    children.append(subprocess.Popen([sys.executable, "-m", "records_dms", "inbox", "--watch"]))
     signal.signal(signal.SIGTERM, lambda *_: sys.exit(0))
     try:
         from waitress import serve
@@ -78,7 +80,7 @@ def cmd_run(args: argparse.Namespace) -> int:
         )
         serve(application, host=args.host, port=args.port, threads=8, ident="records-dms")
     finally:
-        for child in (worker, inbox):
+        for child in children:
             child.terminate()
             child.wait(timeout=30)
     return EXIT_OK
@@ -134,7 +136,8 @@ def _preload() -> None:
     from search import analysis
 
     # Only the dictionary: a search backend's connections must not be shared across a fork.
-    analysis.configure(settings.SEARCH_BACKENDS["default"].get("CACHE_DIR"))
+    cache_dir = settings.SEARCH_BACKENDS["default"].get("CACHE_DIR")
+    analysis.configure(str(cache_dir) if cache_dir else None)
     list(analysis.tokenize("预加载词典"))
 
 
@@ -301,6 +304,9 @@ def build_parser() -> argparse.ArgumentParser:
     run = add("run", cmd_run, "migrate, then serve the web app with a task worker")
     run.add_argument("--port", type=int, default=8000)
     run.add_argument("--host", default="127.0.0.1")
+    run.add_argument(
+        "--no-worker", action="store_true", help="serve only; workers run apart (dms worker)"
+    )
     worker = add("worker", cmd_worker, "run a background task worker")
     worker.add_argument("--batch", action="store_true", help="run queued tasks, then exit")
     worker.add_argument("--name", help="the worker's name on the queue (DMS_TASKS=rq)")
@@ -349,6 +355,9 @@ def build_parser() -> argparse.ArgumentParser:
     add_search_arguments(add("search", cmd_search, "full-text search", json_flag=True))
     add("reindex", cmd_reindex, "rebuild the search index without downtime", json_flag=True)
     add("verify", cmd_verify, "check the audit chain and stored originals", json_flag=True)
+    from .cli_backup import add_backup_commands
+
+    add_backup_commands(add)
     manage = add("manage", cmd_manage, "run a Django management command")
     manage.add_argument("rest", nargs=argparse.REMAINDER)
     return parser

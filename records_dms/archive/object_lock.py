@@ -105,9 +105,7 @@ def original_lock_state(record: Record) -> LockState | None:
     )
 
 
-def original_lock_until(
-    record: Record, until: datetime.date | None
-) -> datetime.datetime | None:
+def original_lock_until(record: Record, until: datetime.date | None) -> datetime.datetime | None:
     """Keep the original locked through ``until`` (None: the minimum); never shortens a lock.
 
     Returns the retain-until the store now holds, or None on local storage.

@@ -19,6 +19,7 @@ from ..concurrency import database_url_of
 from ..factories import make_pdf
 from .services import redis_url
 
+IMPORT_OPTIONS = ["--customer", "KH-0101", "--type", "minutes", "--json"]
 pytestmark = [pytest.mark.django_db(transaction=True), pytest.mark.xdist_group("redis")]
 
 
@@ -36,8 +37,7 @@ def _env(settings, redis: str) -> dict[str, str]:
 
 def _import(env: dict[str, str], paths: list[str]) -> list[dict]:
     done = subprocess.run(
-        [sys.executable, "-m", "records_dms", "import", *paths]
-        + ["--customer", "KH-0101", "--type", "minutes", "--json"],
+        [sys.executable, "-m", "records_dms", "import", *paths, *IMPORT_OPTIONS],
         env=env,
         capture_output=True,
         text=True,

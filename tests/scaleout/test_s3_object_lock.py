@@ -83,9 +83,7 @@ def test_a_legal_hold_blocks_even_an_approved_destruction(s3, customer, clerk):
     assert not original_lock_state(record).legal_hold  # type: ignore[union-attr]
 
 
-def test_an_approved_destruction_bypasses_governance_and_names_the_versions(
-    s3, customer, clerk
-):
+def test_an_approved_destruction_bypasses_governance_and_names_the_versions(s3, customer, clerk):
     record = file_pdf(customer, actor=clerk)
     stored = [v["VersionId"] for v in s3.versions(record.original_key)]
     with pytest.raises(PermissionError):
