@@ -79,8 +79,8 @@ def s3_endpoint() -> Iterator[str]:
 
 
 @pytest.fixture
-def s3(s3_endpoint: str, settings: Any) -> S3Target:
-    """A new bucket with Object Lock, and this test's default storage on it."""
+def s3_bucket(s3_endpoint: str) -> S3Target:
+    """A new bucket with Object Lock (this test's own storage stays as it was)."""
     import boto3
 
     region = os.environ.get("DMS_S3_REGION", "us-east-1")
@@ -90,7 +90,13 @@ def s3(s3_endpoint: str, settings: Any) -> S3Target:
     if region != "us-east-1":
         create["CreateBucketConfiguration"] = {"LocationConstraint": region}
     client.create_bucket(**create)
-    target = S3Target(endpoint=s3_endpoint, bucket=bucket, region=region, client=client)
+    return S3Target(endpoint=s3_endpoint, bucket=bucket, region=region, client=client)
+
+
+@pytest.fixture
+def s3(s3_bucket: S3Target, settings: Any) -> S3Target:
+    """A new bucket with Object Lock, and this test's default storage on it."""
+    target = s3_bucket
     settings.STORAGES = target.storages()
     settings.STORAGE = "s3"
     settings.S3_LOCK_MODE = "GOVERNANCE"

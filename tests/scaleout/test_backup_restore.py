@@ -111,7 +111,8 @@ def test_embedded_archive_restores_into_a_new_embedded_deployment(customer, cler
     assert report["counts"]["originals"] == 2
 
 
-def test_embedded_archive_moves_to_postgresql_and_s3(customer, clerk, tmp_path, s3):
+def test_embedded_archive_moves_to_postgresql_and_s3(customer, clerk, tmp_path, s3_bucket):
+    s3 = s3_bucket
     import psycopg
 
     url = postgres_url()
