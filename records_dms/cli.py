@@ -63,6 +63,7 @@ def cmd_run(args: argparse.Namespace) -> int:
     call_command("migrate", interactive=False, verbosity=0)
     call_command("collectstatic", interactive=False, verbosity=0)
     _index_if_empty()
+    _warm_up_search()
     children = []
     if not args.no_worker:  # at scale the workers run apart (`dms worker`, any number)
         children.append(subprocess.Popen([sys.executable, "-m", "records_dms", "worker"]))
@@ -86,6 +87,18 @@ def cmd_run(args: argparse.Namespace) -> int:
     return EXIT_OK
 
 
+def _warm_up_search() -> None:
+    """Load the Chinese dictionary in the background, so the first search is not the slow one."""
+    import threading
+
+    from django.conf import settings
+
+    from search import analysis
+
+    analysis.configure(settings.SEARCH_BACKENDS["default"].get("CACHE_DIR"))  # type: ignore[arg-type]
+    threading.Thread(target=analysis.warm_up, name="search-warm-up", daemon=True).start()
+
+
 def _index_if_empty() -> None:
     """Records filed before this data dir had a search index (an upgrade): index them now."""
     from records_dms.archive.indexing import search_rebuild
@@ -104,11 +117,21 @@ def cmd_worker(args: argparse.Namespace) -> int:
     from django.core.management import call_command
 
     from ingestion.services import ingest_recover
+    from retention.destruction import destruction_recover
+    from retention.review import retention_daily_start
 
     if settings.TASKS_KIND == "rq":
         # Any number of workers on any machines share the Redis queue: only a job older than
         # the queue's time limit can have been left by a dead worker.
         ingest_recover(stale_after=datetime.timedelta(seconds=settings.TASK_TIMEOUT))
+    else:
+        # A worker killed mid-task left its job in processing: queue it again (jobs are
+        # idempotent).
+        ingest_recover()
+    # Likewise a destruction killed half way is finished, and the daily review run is queued.
+    destruction_recover()
+    retention_daily_start()
+    if settings.TASKS_KIND == "rq":
         _preload()
         call_command(
             "rqworker",
@@ -116,11 +139,12 @@ def cmd_worker(args: argparse.Namespace) -> int:
             job_class="django_tasks_rq.Job",
             burst=args.batch,
             name=args.name,
+            # Tasks deferred with run_after (the daily retention run) wait in RQ's scheduler;
+            # of all the workers one at a time holds its lock.
+            with_scheduler=True,
             verbosity=0 if args.batch else 1,
         )
         return EXIT_OK
-    # A worker killed mid-task left its job in processing: queue it again (jobs are idempotent).
-    ingest_recover()
     options: dict[str, Any] = {"queue_name": "*", "reload": False}
     if args.batch:
         options["batch"] = True
@@ -138,7 +162,7 @@ def _preload() -> None:
     # Only the dictionary: a search backend's connections must not be shared across a fork.
     cache_dir = settings.SEARCH_BACKENDS["default"].get("CACHE_DIR")
     analysis.configure(str(cache_dir) if cache_dir else None)
-    list(analysis.tokenize("预加载词典"))
+    analysis.warm_up()
 
 
 def cmd_demo(args: argparse.Namespace) -> int:
@@ -227,6 +251,15 @@ def cmd_inbox(args: argparse.Namespace) -> int:
         args, payload, "\n".join(f"{p['status']:<9} {p['file']}" for p in payload) or "inbox empty"
     )
     return EXIT_OK
+
+
+def cmd_retention(args: argparse.Namespace) -> int:
+    from .cli_retention import RetentionCommandError, retention_dispatch
+
+    try:
+        return retention_dispatch(args, _actor(args), _emit)
+    except RetentionCommandError as error:
+        raise CommandError(str(error)) from error
 
 
 def cmd_verify(args: argparse.Namespace) -> int:
@@ -350,11 +383,20 @@ def build_parser() -> argparse.ArgumentParser:
         help="seconds a file must be unchanged before it is taken",
     )
 
+    from .cli_loan import add_loan_commands
+
+    add_loan_commands(commands, add)
+
     from .cli_search import add_search_arguments
 
     add_search_arguments(add("search", cmd_search, "full-text search", json_flag=True))
     add("reindex", cmd_reindex, "rebuild the search index without downtime", json_flag=True)
+
+    from .cli_retention import add_retention_commands
+
+    add_retention_commands(commands, add, cmd_retention)
     add("verify", cmd_verify, "check the audit chain and stored originals", json_flag=True)
+
     from .cli_backup import add_backup_commands
 
     add_backup_commands(add)

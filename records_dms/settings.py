@@ -55,8 +55,10 @@ INSTALLED_APPS = [
     "records_dms.audit",
     "records_dms.accounts",
     "records_dms.archive",
+    "records_dms.lending",
     "records_dms.web",
     "ingestion",
+    "retention",
     "django_tasks",
     "django_tasks_db",
     "rest_framework",
@@ -86,6 +88,7 @@ MIDDLEWARE = [
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
+    "records_dms.security.ContentSecurityPolicyMiddleware",
 ]
 
 ROOT_URLCONF = "records_dms.urls"
@@ -244,6 +247,19 @@ EMAIL_BACKEND = os.environ.get(
     "DMS_EMAIL_BACKEND", "django.core.mail.backends.console.EmailBackend"
 )
 
+DEFAULT_FROM_EMAIL = os.environ.get("DMS_EMAIL_FROM", "records-dms@localhost")
+
+# Lending: the longest loan per confidentiality level, in days.
+LOAN_MAX_DAYS = {
+    "internal": int(os.environ.get("DMS_LOAN_DAYS_INTERNAL", "30")),
+    "confidential": int(os.environ.get("DMS_LOAN_DAYS_CONFIDENTIAL", "14")),
+    "secret": int(os.environ.get("DMS_LOAN_DAYS_SECRET", "7")),
+}
+# The register's Ed25519 signing key (PEM); empty: one generated into the data dir.
+REGISTER_KEY = os.environ.get("DMS_REGISTER_KEY", "")
+# Public keys (hex) of earlier signing keys whose entries still verify after a key change.
+REGISTER_TRUSTED_KEYS = env_list("DMS_REGISTER_TRUSTED_KEYS", "")
+
 WAGTAIL_SITE_NAME = "records-dms"
 WAGTAILADMIN_BASE_URL = os.environ.get("DMS_BASE_URL", "http://127.0.0.1:8000")
 WAGTAIL_ENABLE_UPDATE_CHECK = False
@@ -273,6 +289,13 @@ SPECTACULAR_SETTINGS = {
 }
 
 SESSION_COOKIE_HTTPONLY = True
+# A session ends after this long without a request, and when the browser closes.
+SESSION_COOKIE_AGE = int(float(os.environ.get("DMS_SESSION_HOURS", "8")) * 3600)
+SESSION_SAVE_EVERY_REQUEST = True
+SESSION_EXPIRE_AT_BROWSER_CLOSE = True
+AUTHENTICATION_BACKENDS = ["records_dms.accounts.throttle.ThrottledModelBackend"]
+LOGIN_MAX_FAILURES = int(os.environ.get("DMS_LOGIN_MAX_FAILURES", "5"))
+LOGIN_LOCKOUT_MINUTES = int(os.environ.get("DMS_LOGIN_LOCKOUT_MINUTES", "15"))
 CSRF_COOKIE_HTTPONLY = False
 X_FRAME_OPTIONS = "DENY"
 SECURE_CONTENT_TYPE_NOSNIFF = True
@@ -287,6 +310,14 @@ if HTTPS:
     CSRF_TRUSTED_ORIGINS = [f"https://{host}" for host in ALLOWED_HOSTS if host != "*"]
 if env_bool("DMS_BEHIND_PROXY", False):
     SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
+
+# The key and certificate that sign certificates of destruction (PEM files). Empty: a
+# self-signed pair is generated in DATA_DIR/signing on first use.
+SIGNING_KEY_FILE = os.environ.get("DMS_SIGNING_KEY", "")
+SIGNING_CERT_FILE = os.environ.get("DMS_SIGNING_CERT", "")
+SIGNING_ORGANISATION = os.environ.get("DMS_ORGANISATION", "records-dms")
+# How many compliance officers (none of them the proposer) must approve a destruction list.
+DESTRUCTION_APPROVERS = int(os.environ.get("DMS_DESTRUCTION_APPROVERS", "1"))
 
 OCR_LANGUAGES = os.environ.get("DMS_OCR_LANGS") or os.environ.get(
     "DMS_OCR_LANGUAGES", "chi_sim+eng"
