@@ -1,10 +1,11 @@
 """`dms backup DIR` and `dms restore DIR`: the whole archive as a BagIt bag, and back.
 
 The bag holds ``data/database.json`` (every row of the project's own apps, the audit chain and
-its head included, plus users and their tokens) and ``data/files/`` (every object in the file
-storage: originals, renditions, and whatever else the apps keep there), each with a SHA-256 in
-the bag's manifest. A restore goes into an empty deployment of either size (SQLite or
-PostgreSQL, local folder or S3) and reindexes search; ``dms verify`` passes afterwards.
+its head included, plus users and their tokens), ``data/files/`` (every object in the file
+storage: originals, renditions, certificates, signatures) and ``data/keys/`` (the public parts
+of the signing keys), each with a SHA-256 in the bag's manifest. A restore goes into an empty
+deployment of either size (SQLite or PostgreSQL, local folder or S3) and reindexes search;
+``dms verify`` passes afterwards.
 """
 
 from __future__ import annotations
@@ -31,6 +32,7 @@ BACKUP_WRITTEN = "backup.written"
 BACKUP_RESTORED = "backup.restored"
 DATABASE_FILE = "database.json"
 FILES_DIR = "files"
+KEYS_DIR = "keys"
 # Models of other apps that belong to the archive (who the people are, their API tokens).
 EXTRA_MODELS = ["auth.user", "authtoken.token"]
 # Spooled uploads in flight are not part of the archive.
@@ -131,6 +133,19 @@ def database_dump(path: Path) -> int:
     return count
 
 
+def _public_keys(folder: Path) -> None:
+    """The public parts of the signing keys (never a private key): the checkout register's
+    Ed25519 key and the destruction certificates' X.509 certificate, for checking old
+    signatures after a restore (DMS_REGISTER_TRUSTED_KEYS takes the register key)."""
+    from records_dms.lending.signing import public_key_hex
+    from retention.signing import signing_files
+
+    folder.mkdir(parents=True, exist_ok=True)
+    (folder / "register-public-key.hex").write_text(public_key_hex() + "\n", encoding="ascii")
+    certificate = signing_files().cert
+    shutil.copyfile(certificate, folder / "certificate-signing-cert.pem")
+
+
 def backup_write(target: Path, *, actor: Any = None) -> Summary:
     """Write the archive to ``target`` (a new or empty folder) as a BagIt bag."""
     import bagit
@@ -153,6 +168,7 @@ def backup_write(target: Path, *, actor: Any = None) -> Summary:
             shutil.copyfileobj(source, out, 1024 * 1024)
         files += 1
         size += destination.stat().st_size
+    _public_keys(target / KEYS_DIR)
     bagit.make_bag(
         str(target),
         bag_info={

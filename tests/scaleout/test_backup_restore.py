@@ -73,6 +73,8 @@ def test_backup_is_a_valid_bag_with_database_and_files(customer, clerk, tmp_path
     models = {row["model"] for row in rows}
     assert {"archive.record", "audit.auditevent", "audit.auditchainhead", "auth.user"} <= models
     manifest = (bag / "manifest-sha256.txt").read_text()
+    assert "data/keys/register-public-key.hex" in manifest
+    assert "PRIVATE" not in "".join(p.read_text() for p in (bag / "data" / "keys").iterdir())
     for record in Record.objects.exclude(original_key=""):
         assert f"data/files/{record.original_key}" in manifest
     assert summary.files == len(list((bag / "data" / "files").rglob("*.*"))) or summary.files >= 2
