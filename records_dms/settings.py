@@ -56,6 +56,7 @@ INSTALLED_APPS = [
     "records_dms.accounts",
     "records_dms.archive",
     "records_dms.web",
+    "records_dms.reports",
     "ingestion",
     "django_tasks",
     "django_tasks_db",
@@ -193,6 +194,10 @@ else:
 EMAIL_BACKEND = os.environ.get(
     "DMS_EMAIL_BACKEND", "django.core.mail.backends.console.EmailBackend"
 )
+
+# Satisfaction surveys: an overall score (0–100) below this flags the customer's year for
+# corrective and preventive action.
+SATISFACTION_TARGET = float(os.environ.get("DMS_SATISFACTION_TARGET", "85"))
 
 WAGTAIL_SITE_NAME = "records-dms"
 WAGTAILADMIN_BASE_URL = os.environ.get("DMS_BASE_URL", "http://127.0.0.1:8000")
