@@ -90,7 +90,9 @@ def ingestion_queue(user: AnyUser) -> PanelData:
                 f"{jobs_url}?status=failed",
                 warn=bool(by_status.get(JobStatus.FAILED)),
             ),
-            Count(_("Rejected"), by_status.get(JobStatus.REJECTED, 0), f"{jobs_url}?status=rejected"),
+            Count(
+                _("Rejected"), by_status.get(JobStatus.REJECTED, 0), f"{jobs_url}?status=rejected"
+            ),
         ],
         chart=bar_chart(_("Files received in the last 14 days"), labels, series),
         table=Table(
@@ -181,7 +183,10 @@ def complaint_close_times(user: AnyUser) -> PanelData:
         ),
         table=Table(
             headers=[_("Month"), _("Mean days to close")],
-            rows=[[m, v if v is not None else "—"] for m, v in zip(month_labels(), times.mean_by_month, strict=True)],
+            rows=[
+                [m, v if v is not None else "—"]
+                for m, v in zip(month_labels(), times.mean_by_month, strict=True)
+            ],
         ),
     )
 
@@ -192,8 +197,9 @@ def satisfaction_overview(user: AnyUser) -> PanelData:
     years = sorted(trend)
     year = this_year()
     below = [
-        row for row in selectors.satisfaction_by_customer_year(user) if row.year == year
-        and row.below_target
+        row
+        for row in selectors.satisfaction_by_customer_year(user)
+        if row.year == year and row.below_target
     ]
     missing = selectors.customers_without_survey(user).count()
     url = reverse("reports:satisfaction")
@@ -229,7 +235,9 @@ def satisfaction_overview(user: AnyUser) -> PanelData:
 def records_filed(user: AnyUser) -> PanelData:
     year = this_year()
     data = selectors.records_filed_per_month(user, year)
-    series = [Series(t.value, str(t.label), data[t.value]) for t in RecordType if any(data[t.value])]
+    series = [
+        Series(t.value, str(t.label), data[t.value]) for t in RecordType if any(data[t.value])
+    ]
     return PanelData(
         counts=[Count(_("Records filed this year"), sum(sum(v) for v in data.values()))],
         chart=bar_chart(
@@ -274,20 +282,62 @@ def confidentiality_overview(user: AnyUser) -> PanelData:
 
 
 for _panel in (
-    Panel("ingestion_queue", gettext_lazy("Ingestion queue and failures"), frozenset({roles.CLERK}),
-          ingestion_queue, Action.ADD_RECORD, order=10),
-    Panel("complaints_by_channel", gettext_lazy("Complaints by channel"),
-          frozenset({roles.AUDITOR}), complaints_by_channel, Action.VIEW_RECORD, order=10),
-    Panel("complaints_by_severity", gettext_lazy("Complaints by severity"),
-          frozenset({roles.AUDITOR}), complaints_by_severity, Action.VIEW_RECORD, order=20),
-    Panel("complaint_close_times", gettext_lazy("Time to close"), frozenset({roles.AUDITOR}),
-          complaint_close_times, Action.VIEW_RECORD, order=30),
-    Panel("satisfaction", gettext_lazy("Customer satisfaction"), frozenset({roles.AUDITOR}),
-          satisfaction_overview, Action.VIEW_RECORD, order=40),
-    Panel("records_filed", gettext_lazy("Records filed"), frozenset({roles.AUDITOR}),
-          records_filed, Action.VIEW_RECORD, order=50),
-    Panel("confidentiality", gettext_lazy("Records and dossiers under control"),
-          frozenset({roles.COMPLIANCE}), confidentiality_overview, Action.VIEW_RECORD, order=90),
+    Panel(
+        "ingestion_queue",
+        gettext_lazy("Ingestion queue and failures"),
+        frozenset({roles.CLERK}),
+        ingestion_queue,
+        Action.ADD_RECORD,
+        order=10,
+    ),
+    Panel(
+        "complaints_by_channel",
+        gettext_lazy("Complaints by channel"),
+        frozenset({roles.AUDITOR}),
+        complaints_by_channel,
+        Action.VIEW_RECORD,
+        order=10,
+    ),
+    Panel(
+        "complaints_by_severity",
+        gettext_lazy("Complaints by severity"),
+        frozenset({roles.AUDITOR}),
+        complaints_by_severity,
+        Action.VIEW_RECORD,
+        order=20,
+    ),
+    Panel(
+        "complaint_close_times",
+        gettext_lazy("Time to close"),
+        frozenset({roles.AUDITOR}),
+        complaint_close_times,
+        Action.VIEW_RECORD,
+        order=30,
+    ),
+    Panel(
+        "satisfaction",
+        gettext_lazy("Customer satisfaction"),
+        frozenset({roles.AUDITOR}),
+        satisfaction_overview,
+        Action.VIEW_RECORD,
+        order=40,
+    ),
+    Panel(
+        "records_filed",
+        gettext_lazy("Records filed"),
+        frozenset({roles.AUDITOR}),
+        records_filed,
+        Action.VIEW_RECORD,
+        order=50,
+    ),
+    Panel(
+        "confidentiality",
+        gettext_lazy("Records and dossiers under control"),
+        frozenset({roles.COMPLIANCE}),
+        confidentiality_overview,
+        Action.VIEW_RECORD,
+        order=90,
+    ),
 ):
     panel_register(_panel)
 

@@ -102,9 +102,7 @@ def bar_chart(
     title: str, categories: Sequence[str], series: Sequence[Series], *, unit: str = ""
 ) -> SafeString:
     """Stacked bars: one column per category, one coloured segment per series."""
-    totals = [
-        sum((s.values[i] or 0) for s in series) for i in range(len(categories))
-    ]
+    totals = [sum((s.values[i] or 0) for s in series) for i in range(len(categories))]
     top = nice_max(max(totals, default=0))
     plot_h = HEIGHT - TOP - BOTTOM
     step = (WIDTH - LEFT - RIGHT) / max(len(categories), 1)

@@ -67,7 +67,7 @@ def render_csv(sheets: Sequence[Sheet]) -> bytes:
         if len(sheets) > 1:
             writer.writerow([sheet.title])
         writer.writerow([str(h) for h in sheet.headers])
-        writer.writerows([[_text(v) for v in row] for row in sheets[index].rows])
+        writer.writerows([[_text(v) for v in row] for row in sheet.rows])
     return ("\ufeff" + buffer.getvalue()).encode("utf-8")
 
 
@@ -83,7 +83,7 @@ def _sheet_name(title: str, taken: set[str]) -> str:
 
 def render_xlsx(title: str, sheets: Sequence[Sheet]) -> bytes:
     workbook = Workbook()
-    workbook.remove(workbook.active)  # type: ignore[arg-type]
+    workbook.remove(workbook.active)
     workbook.properties.title = title
     workbook.properties.creator = "records-dms"
     taken: set[str] = set()

@@ -62,13 +62,19 @@ class SurveyResultForm(forms.Form):
         decimal_places=1,
         help_text=_("0–100. Left empty: the mean of the questions' scores."),
     )
-    remarks = forms.CharField(label=_("remarks"), required=False, widget=forms.Textarea(attrs={"rows": 3}))
+    remarks = forms.CharField(
+        label=_("remarks"), required=False, widget=forms.Textarea(attrs={"rows": 3})
+    )
 
 
 class SurveyAnswerForm(forms.Form):
     question = forms.CharField(label=_("question"), required=False, max_length=200)
     score = forms.DecimalField(
-        label=_("score"), required=False, min_value=Decimal(0), max_value=Decimal(100), decimal_places=1
+        label=_("score"),
+        required=False,
+        min_value=Decimal(0),
+        max_value=Decimal(100),
+        decimal_places=1,
     )
 
     def clean(self) -> dict[str, Any]:

@@ -49,7 +49,9 @@ def complaint_sheets(register: ComplaintRegisterData) -> list[Sheet]:
     widths = [1.3, 1, 1.6, 1.4, 0.7, 2, 1, 1, 0.7, 2, 1.6, 2]
     return [
         Sheet(_("Forwarded complaints"), headers, [row(r) for r in register.forwarded], widths),
-        Sheet(_("Directly received complaints"), headers, [row(r) for r in register.direct], widths),
+        Sheet(
+            _("Directly received complaints"), headers, [row(r) for r in register.direct], widths
+        ),
         Sheet(_("Major complaints"), headers, [row(r) for r in register.major], widths),
     ]
 

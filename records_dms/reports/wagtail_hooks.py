@@ -66,6 +66,4 @@ def register_reports_menu() -> MenuItem:
             action=Action.VIEW_RECORD,
         ),
     ]
-    return ReportsSubmenu(
-        _("QMS reports"), Menu(items=items), icon_name="table", order=300
-    )
+    return ReportsSubmenu(_("QMS reports"), Menu(items=items), icon_name="table", order=300)

@@ -50,6 +50,7 @@ def test_complaints_by_channel_and_severity_match_the_database(users, world):
         labels = builtin_panels.month_labels()
         found = {(series, labels.index(month) + 1): int(v) for series, month, v in bars}
         assert found == dict(expected)
+        assert data.table is not None
         assert sum(row[-1] for row in data.table.rows) == len(cases)
 
 
@@ -98,6 +99,7 @@ def test_satisfaction_and_ingestion_figures(users, world, clerk):
     assert counts["Failed"] == IngestionJob.objects.filter(status="failed").count() == 2
     assert counts["Queued"] == 1
     assert queue.counts[2].warn
+    assert queue.table is not None
     assert len(queue.table.rows) == 2
 
 
