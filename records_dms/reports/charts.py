@@ -40,6 +40,14 @@ def nice_max(value: float) -> float:
     return 10 * power
 
 
+def axis_top(value: float, *, integer: bool = False) -> float:
+    """The top of an axis with four equal, round steps (whole steps for counts)."""
+    step = nice_max(value / 4)
+    if integer:
+        step = max(1.0, math.ceil(step))
+    return step * 4
+
+
 def _number(value: float) -> str:
     return f"{value:g}"
 
@@ -103,7 +111,7 @@ def bar_chart(
 ) -> SafeString:
     """Stacked bars: one column per category, one coloured segment per series."""
     totals = [sum((s.values[i] or 0) for s in series) for i in range(len(categories))]
-    top = nice_max(max(totals, default=0))
+    top = axis_top(max(totals, default=0), integer=True)
     plot_h = HEIGHT - TOP - BOTTOM
     step = (WIDTH - LEFT - RIGHT) / max(len(categories), 1)
     bar_w = step * 0.6
@@ -140,7 +148,7 @@ def line_chart(
 ) -> SafeString:
     """One line per series; gaps (None) break a line. ``target`` draws a dashed threshold."""
     values = [v for s in series for v in s.values if v is not None]
-    top = nice_max(max([*values, target or 0], default=0))
+    top = axis_top(max([*values, target or 0], default=0))
     plot_h = HEIGHT - TOP - BOTTOM
     step = (WIDTH - LEFT - RIGHT) / max(len(categories), 1)
     parts = _open(title, "line") + _axes(categories, top) + _legend(series)

@@ -136,3 +136,30 @@ def test_satisfaction_page_shows_trend_flags_and_missing(users, customer, survey
     assert 'class="below-target"' in html
     assert "<svg" in html and 'class="point"' in html and 'class="target"' in html
     assert f'data-customer="{customer.code}"' in html
+
+
+@pytest.mark.django_db
+def test_filing_a_survey_leads_to_its_results_and_the_record_shows_them(customer, clerk):
+    from django.core.files.uploadedfile import SimpleUploadedFile
+
+    from records_dms.archive.models import Record
+
+    from ..factories import make_pdf
+
+    client = client_for(clerk)
+    response = client.post(
+        reverse("web:record_file", args=[customer.pk]),
+        {
+            "file": SimpleUploadedFile("满意度调查.pdf", make_pdf(["满意度调查表"])),
+            "type": "survey",
+            "title": "2024年度满意度调查",
+            "document_date": "2024-11-30",
+            "confidentiality": "internal",
+        },
+    )
+    record = Record.objects.get(type="survey")
+    assert response.status_code == 302
+    assert response["Location"] == reverse("reports:survey_edit", args=[record.pk])
+    survey_results_set(record=record, answers=[("服务态度", 91)], actor=clerk)
+    html = client.get(reverse("web:record", args=[record.pk])).content.decode()
+    assert 'class="survey-overall">91.0<' in html
