@@ -63,6 +63,7 @@ def cmd_run(args: argparse.Namespace) -> int:
     call_command("migrate", interactive=False, verbosity=0)
     call_command("collectstatic", interactive=False, verbosity=0)
     _index_if_empty()
+    _warm_up_search()
     worker = subprocess.Popen([sys.executable, "-m", "records_dms", "worker"])
     inbox = subprocess.Popen([sys.executable, "-m", "records_dms", "inbox", "--watch"])
     signal.signal(signal.SIGTERM, lambda *_: sys.exit(0))
@@ -82,6 +83,18 @@ def cmd_run(args: argparse.Namespace) -> int:
             child.terminate()
             child.wait(timeout=30)
     return EXIT_OK
+
+
+def _warm_up_search() -> None:
+    """Load the Chinese dictionary in the background, so the first search is not the slow one."""
+    import threading
+
+    from django.conf import settings
+
+    from search import analysis
+
+    analysis.configure(settings.SEARCH_BACKENDS["default"].get("CACHE_DIR"))  # type: ignore[arg-type]
+    threading.Thread(target=analysis.warm_up, name="search-warm-up", daemon=True).start()
 
 
 def _index_if_empty() -> None:

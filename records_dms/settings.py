@@ -87,6 +87,7 @@ MIDDLEWARE = [
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
+    "records_dms.security.ContentSecurityPolicyMiddleware",
 ]
 
 ROOT_URLCONF = "records_dms.urls"
@@ -228,6 +229,13 @@ SPECTACULAR_SETTINGS = {
 }
 
 SESSION_COOKIE_HTTPONLY = True
+# A session ends after this long without a request, and when the browser closes.
+SESSION_COOKIE_AGE = int(float(os.environ.get("DMS_SESSION_HOURS", "8")) * 3600)
+SESSION_SAVE_EVERY_REQUEST = True
+SESSION_EXPIRE_AT_BROWSER_CLOSE = True
+AUTHENTICATION_BACKENDS = ["records_dms.accounts.throttle.ThrottledModelBackend"]
+LOGIN_MAX_FAILURES = int(os.environ.get("DMS_LOGIN_MAX_FAILURES", "5"))
+LOGIN_LOCKOUT_MINUTES = int(os.environ.get("DMS_LOGIN_LOCKOUT_MINUTES", "15"))
 CSRF_COOKIE_HTTPONLY = False
 X_FRAME_OPTIONS = "DENY"
 SECURE_CONTENT_TYPE_NOSNIFF = True

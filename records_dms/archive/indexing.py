@@ -10,7 +10,6 @@ repairs the index.
 from __future__ import annotations
 
 from collections.abc import Callable, Iterable, Iterator
-from functools import partial
 from typing import Any
 
 from django.db import transaction
@@ -25,12 +24,22 @@ from .models import Record, RecordState
 
 def record_index(record: Record) -> None:
     """(Re)index a record's pages, with its metadata, once the current transaction commits."""
-    transaction.on_commit(partial(_index_now, record.pk), robust=True)
+    record_id = record.pk
+
+    def index_record() -> None:  # a named function: robust on_commit logs its __qualname__
+        _index_now(record_id)
+
+    transaction.on_commit(index_record, robust=True)
 
 
 def record_unindex(record: Record) -> None:
     """Remove every page of a record from the index, once the current transaction commits."""
-    transaction.on_commit(partial(_unindex_now, record.pk), robust=True)
+    record_id = record.pk
+
+    def unindex_record() -> None:
+        _unindex_now(record_id)
+
+    transaction.on_commit(unindex_record, robust=True)
 
 
 def _index_now(record_id: int) -> None:

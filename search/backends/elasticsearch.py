@@ -330,11 +330,11 @@ class ElasticsearchBackend:
 
     def analyzer(self) -> str:
         """ "smartcn" or "cjk": what the template uses on this cluster."""
-        if self.chinese != "auto":
-            return self.chinese
-        nodes = self.client.nodes.info(metric="plugins")["nodes"].values()
-        has = [any(p["name"] == "analysis-smartcn" for p in node["plugins"]) for node in nodes]
-        return "smartcn" if has and all(has) else "cjk"
+        if self.chinese == "auto":
+            nodes = self.client.nodes.info(metric="plugins")["nodes"].values()
+            has = [any(p["name"] == "analysis-smartcn" for p in node["plugins"]) for node in nodes]
+            self.chinese = "smartcn" if has and all(has) else "cjk"
+        return self.chinese
 
     def ensure_index(self) -> None:
         """The template, and a concrete index behind the alias if there is none yet."""
