@@ -17,6 +17,7 @@ from typing import Any
 from django.conf import settings
 from django.db.models import Avg, Count, Max, Q, QuerySet
 from django.db.models.functions import ExtractMonth, ExtractYear
+from django.utils import timezone
 
 from records_dms.accounts.policy import AnyUser, policy
 from records_dms.archive.models import (
@@ -272,7 +273,7 @@ def customers_without_survey(
 
     Each carries ``last_survey``: the date of its latest survey, or None if it never had one.
     """
-    today = today or datetime.date.today()
+    today = today or timezone.localdate()
     since = months_before(today, 12)
     surveys = Q(records__type=RecordType.SURVEY) & ~Q(records__state=RecordState.DESTROYED)
     recent = Record.objects.filter(

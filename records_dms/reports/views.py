@@ -32,6 +32,8 @@ from .services import report_export_log, survey_results_set
 from .sheets import catalogue_sheets, complaint_sheets, summary_sheets
 from .summary import yearly_summary
 
+ROWS_SHOWN = 500  # per register on the page
+
 CONTENT_TYPES = {
     "csv": "text/csv; charset=utf-8",
     "xlsx": "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
@@ -92,12 +94,20 @@ class ComplaintRegisterView(ArchiveView):
         form = ComplaintFilterForm(request.GET or None)
         filters = form.filters() if request.GET else selectors.ComplaintFilters()
         register = selectors.complaint_register(request.user, filters)
+        # The page stays light on a large archive; the export always holds every row.
+        shown = {
+            name: getattr(register, name)[:ROWS_SHOWN] for name in ("forwarded", "direct", "major")
+        }
+        truncated = any(len(getattr(register, name)) > ROWS_SHOWN for name in shown)
         query = request.GET.copy()
         query.pop("format", None)
         return self.render_to_response(
             self.get_context_data(
                 form=form,
                 register=register,
+                shown=shown,
+                truncated=truncated,
+                rows_shown=ROWS_SHOWN,
                 query=query.urlencode(),
                 can_export=policy.has(request.user, Action.EXPORT),
                 can_manage_complaints=policy.has(request.user, Action.MANAGE_COMPLAINTS),

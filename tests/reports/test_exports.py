@@ -214,3 +214,24 @@ def test_only_auditors_export(role, users, customer, dossier):
         # Wagtail answers a refused admin view with a redirect to the dashboard.
         assert response.status_code == 302 and response["Location"].rstrip("/").endswith("/admin")
     assert not AuditEvent.objects.filter(action=events.REPORT_EXPORTED).exists()
+
+
+@pytest.mark.django_db
+def test_a_long_register_shows_its_first_rows_and_exports_all(users, customer, clerk, monkeypatch):
+    from records_dms.reports import views
+
+    monkeypatch.setattr(views, "ROWS_SHOWN", 2)
+    for day in (1, 2, 3):
+        complaint_open(
+            customer=customer,
+            channel=ComplaintChannel.DIRECT,
+            subject=f"投诉{day}",
+            opened_on=datetime.date(2024, 1, day),
+            actor=clerk,
+        )
+    client = client_for(users[roles.AUDITOR])
+    html = client.get(reverse("reports:complaints")).content.decode()
+    assert html.count('data-number="ZS-2024-') == 2
+    assert "(3)" in html
+    response = client.get(reverse("reports:complaints_export"), {"format": "csv"})
+    assert response.content.decode("utf-8-sig").count("ZS-2024-") == 3
