@@ -346,19 +346,25 @@ for _panel in (
 
 
 def summary_customers(user: AnyUser, year: int) -> Lines:
-    end = datetime.date(year, 12, 31)
+    start, end = selectors.year_bounds(year)
     customers = policy.customers(user)
     return [
-        (_("Customers at year end"), customers.filter(created_at__date__lte=end).count()),
-        (_("New customers"), customers.filter(created_at__year=year).count()),
+        (_("Customers at year end"), customers.filter(created_at__lt=end).count()),
+        (
+            _("New customers"),
+            customers.filter(created_at__gte=start, created_at__lt=end).count(),
+        ),
         (_("Relationships ended"), customers.filter(relationship_ended_on__year=year).count()),
     ]
 
 
 def summary_records(user: AnyUser, year: int) -> Lines:
     records = policy.records(user)
+    start, end = selectors.year_bounds(year)
     filed = dict(
-        records.filter(created_at__year=year).values_list("type").annotate(n=CountOf("id"))
+        records.filter(created_at__gte=start, created_at__lt=end)
+        .values_list("type")
+        .annotate(n=CountOf("id"))
     )
     lines: list[tuple[object, int]] = [
         (RecordType(value).label, filed.get(value, 0)) for value in RecordType.values
@@ -367,9 +373,7 @@ def summary_records(user: AnyUser, year: int) -> Lines:
     lines.append(
         (
             _("Records held at year end"),
-            records.filter(created_at__date__lte=datetime.date(year, 12, 31))
-            .exclude(state=RecordState.DESTROYED)
-            .count(),
+            records.filter(created_at__lt=end).exclude(state=RecordState.DESTROYED).count(),
         )
     )
     return lines  # type: ignore[return-value]

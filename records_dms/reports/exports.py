@@ -18,7 +18,8 @@ from xml.sax.saxutils import escape
 
 from django.utils import timezone
 from openpyxl import Workbook
-from openpyxl.styles import Alignment, Font
+from openpyxl.cell import WriteOnlyCell
+from openpyxl.styles import Font
 from openpyxl.utils import get_column_letter
 from reportlab.lib import colors
 from reportlab.lib.pagesizes import A4, landscape
@@ -82,18 +83,13 @@ def _sheet_name(title: str, taken: set[str]) -> str:
 
 
 def render_xlsx(title: str, sheets: Sequence[Sheet]) -> bytes:
-    workbook = Workbook()
-    workbook.remove(workbook.active)
+    """One worksheet per sheet, streamed (openpyxl's write-only mode: fast, little memory)."""
+    workbook = Workbook(write_only=True)
     workbook.properties.title = title
     workbook.properties.creator = "records-dms"
     taken: set[str] = set()
-    for sheet in sheets:
+    for sheet in sheets or [Sheet("Sheet", [], [])]:
         worksheet = workbook.create_sheet(_sheet_name(sheet.title, taken))
-        worksheet.append([str(h) for h in sheet.headers])
-        for cell in worksheet[1]:
-            cell.font = Font(bold=True)
-        for row in sheet.rows:
-            worksheet.append([_cell(v) for v in row])
         for column, header in enumerate(sheet.headers, start=1):
             longest = max(
                 [len(str(header)) * 2, *[len(_text(row[column - 1])) for row in sheet.rows]]
@@ -101,17 +97,38 @@ def render_xlsx(title: str, sheets: Sequence[Sheet]) -> bytes:
             worksheet.column_dimensions[get_column_letter(column)].width = min(
                 60, max(10, longest * 1.3)
             )
-        for row_cells in worksheet.iter_rows(min_row=2):
-            for cell in row_cells:
-                if isinstance(cell.value, datetime.date):
-                    cell.number_format = "yyyy-mm-dd"
-                cell.alignment = Alignment(vertical="top", wrap_text=True)
         worksheet.freeze_panes = "A2"
-    if not sheets:
-        workbook.create_sheet("Sheet")
+        bold = []
+        for header in sheet.headers:
+            cell = WriteOnlyCell(worksheet, value=str(header))
+            cell.font = Font(bold=True)
+            bold.append(cell)
+        worksheet.append(bold)
+        for row in sheet.rows:
+            values = [_cell(v) for v in row]
+            worksheet.append([_date_cell(worksheet, v) for v in values])
     buffer = io.BytesIO()
     workbook.save(buffer)
     return buffer.getvalue()
+
+
+def _date_cell(worksheet: Any, value: Any) -> Any:
+    if not isinstance(value, datetime.date):
+        return value
+    cell = WriteOnlyCell(worksheet, value=value)
+    cell.number_format = "yyyy-mm-dd"
+    return cell
+
+
+SHORT = 14  # characters that fit any column unwrapped
+
+
+def _pdf_cell(value: Any, style: ParagraphStyle) -> Any:
+    """Short text as a plain string (fast); longer text as a paragraph that wraps."""
+    text = _text(value)
+    if len(text) <= SHORT and "\n" not in text:
+        return text
+    return Paragraph(escape(text), style)
 
 
 def render_pdf(title: str, sheets: Sequence[Sheet], *, subtitle: str = "") -> bytes:
@@ -144,7 +161,7 @@ def render_pdf(title: str, sheets: Sequence[Sheet], *, subtitle: str = "") -> by
         weights = list(sheet.widths) or [1.0] * len(sheet.headers)
         widths = [usable * w / sum(weights) for w in weights]
         data = [[Paragraph(escape(str(h)), cell) for h in sheet.headers]]
-        data += [[Paragraph(escape(_text(v)), cell) for v in row] for row in sheet.rows]
+        data += [[_pdf_cell(v, cell) for v in row] for row in sheet.rows]
         table = Table(data, colWidths=widths, repeatRows=1)
         table.setStyle(
             TableStyle(
@@ -152,6 +169,7 @@ def render_pdf(title: str, sheets: Sequence[Sheet], *, subtitle: str = "") -> by
                     ("GRID", (0, 0), (-1, -1), 0.4, colors.grey),
                     ("BACKGROUND", (0, 0), (-1, 0), colors.HexColor("#e8eef5")),
                     ("VALIGN", (0, 0), (-1, -1), "TOP"),
+                    ("FONT", (0, 0), (-1, -1), font, cell.fontSize, cell.leading),
                 ]
             )
         )

@@ -15,7 +15,7 @@ from statistics import median
 from typing import Any
 
 from django.conf import settings
-from django.db.models import Avg, Count, Max, Q, QuerySet
+from django.db.models import Avg, Count, OuterRef, QuerySet, Subquery
 from django.db.models.functions import ExtractMonth, ExtractYear
 from django.utils import timezone
 
@@ -173,21 +173,19 @@ def time_to_close(user: AnyUser, year: int) -> CloseTimes:
 # Records ---------------------------------------------------------------------------------------
 
 
+def year_bounds(year: int) -> tuple[datetime.datetime, datetime.datetime]:
+    """The local year as [start, end) instants: plain comparisons, no per-row date function."""
+    start = timezone.make_aware(datetime.datetime(year, 1, 1))
+    return start, timezone.make_aware(datetime.datetime(year + 1, 1, 1))
+
+
 def records_filed_per_month(user: AnyUser, year: int) -> dict[str, list[int]]:
     """Records filed (by filing date, local time) in each month of ``year``, per type."""
     result = {key: [0] * 12 for key in RecordType.values}
-    counts = (
-        policy.records(user)
-        .annotate(
-            year=ExtractYear("created_at"),
-            month=ExtractMonth("created_at"),
-        )
-        .filter(year=year)
-        .values("month", "type")
-        .annotate(n=Count("id"))
-    )
-    for row in counts:
-        result[row["type"]][row["month"] - 1] += row["n"]
+    start, end = year_bounds(year)
+    filed = policy.records(user).filter(created_at__gte=start, created_at__lt=end)
+    for created_at, record_type in filed.values_list("created_at", "type").iterator(2000):
+        result[record_type][timezone.localtime(created_at).month - 1] += 1
     return result
 
 
@@ -275,15 +273,14 @@ def customers_without_survey(
     """
     today = today or timezone.localdate()
     since = months_before(today, 12)
-    surveys = Q(records__type=RecordType.SURVEY) & ~Q(records__state=RecordState.DESTROYED)
-    recent = Record.objects.filter(
-        type=RecordType.SURVEY, document_date__gt=since, document_date__lte=today
-    ).exclude(state=RecordState.DESTROYED)
+    surveys = Record.objects.filter(type=RecordType.SURVEY).exclude(state=RecordState.DESTROYED)
+    recent = surveys.filter(document_date__gt=since, document_date__lte=today)
+    last = surveys.filter(customer=OuterRef("pk")).order_by("-document_date")
     return (
         policy.customers(user)
         .filter(status=RelationshipStatus.ACTIVE)
         .exclude(pk__in=recent.values("customer_id"))
-        .annotate(last_survey=Max("records__document_date", filter=surveys))
+        .annotate(last_survey=Subquery(last.values("document_date")[:1]))
         .order_by("code")
     )
 
