@@ -112,9 +112,14 @@ def cmd_worker(args: argparse.Namespace) -> int:
     from django.core.management import call_command
 
     from ingestion.services import ingest_recover
+    from retention.destruction import destruction_recover
+    from retention.review import retention_daily_start
 
     # A worker killed mid-task left its job in processing: queue it again (jobs are idempotent).
     ingest_recover()
+    # Likewise a destruction killed half way is finished, and the daily review run is queued.
+    destruction_recover()
+    retention_daily_start()
     options: dict[str, Any] = {"queue_name": "*", "reload": False}
     if args.batch:
         options["batch"] = True
@@ -209,6 +214,15 @@ def cmd_inbox(args: argparse.Namespace) -> int:
         args, payload, "\n".join(f"{p['status']:<9} {p['file']}" for p in payload) or "inbox empty"
     )
     return EXIT_OK
+
+
+def cmd_retention(args: argparse.Namespace) -> int:
+    from .cli_retention import RetentionCommandError, retention_dispatch
+
+    try:
+        return retention_dispatch(args, _actor(args), _emit)
+    except RetentionCommandError as error:
+        raise CommandError(str(error)) from error
 
 
 def cmd_verify(args: argparse.Namespace) -> int:
@@ -328,10 +342,18 @@ def build_parser() -> argparse.ArgumentParser:
         help="seconds a file must be unchanged before it is taken",
     )
 
+    from .cli_loan import add_loan_commands
+
+    add_loan_commands(commands, add)
+
     from .cli_search import add_search_arguments
 
     add_search_arguments(add("search", cmd_search, "full-text search", json_flag=True))
     add("reindex", cmd_reindex, "rebuild the search index without downtime", json_flag=True)
+
+    from .cli_retention import add_retention_commands
+
+    add_retention_commands(commands, add, cmd_retention)
     add("verify", cmd_verify, "check the audit chain and stored originals", json_flag=True)
     manage = add("manage", cmd_manage, "run a Django management command")
     manage.add_argument("rest", nargs=argparse.REMAINDER)

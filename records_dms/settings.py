@@ -55,9 +55,11 @@ INSTALLED_APPS = [
     "records_dms.audit",
     "records_dms.accounts",
     "records_dms.archive",
+    "records_dms.lending",
     "records_dms.web",
     "records_dms.reports",
     "ingestion",
+    "retention",
     "django_tasks",
     "django_tasks_db",
     "rest_framework",
@@ -196,6 +198,19 @@ EMAIL_BACKEND = os.environ.get(
     "DMS_EMAIL_BACKEND", "django.core.mail.backends.console.EmailBackend"
 )
 
+DEFAULT_FROM_EMAIL = os.environ.get("DMS_EMAIL_FROM", "records-dms@localhost")
+
+# Lending: the longest loan per confidentiality level, in days.
+LOAN_MAX_DAYS = {
+    "internal": int(os.environ.get("DMS_LOAN_DAYS_INTERNAL", "30")),
+    "confidential": int(os.environ.get("DMS_LOAN_DAYS_CONFIDENTIAL", "14")),
+    "secret": int(os.environ.get("DMS_LOAN_DAYS_SECRET", "7")),
+}
+# The register's Ed25519 signing key (PEM); empty: one generated into the data dir.
+REGISTER_KEY = os.environ.get("DMS_REGISTER_KEY", "")
+# Public keys (hex) of earlier signing keys whose entries still verify after a key change.
+REGISTER_TRUSTED_KEYS = env_list("DMS_REGISTER_TRUSTED_KEYS", "")
+
 # Satisfaction surveys: an overall score (0–100) below this flags the customer's year for
 # corrective and preventive action.
 SATISFACTION_TARGET = float(os.environ.get("DMS_SATISFACTION_TARGET", "85"))
@@ -250,6 +265,14 @@ if HTTPS:
     CSRF_TRUSTED_ORIGINS = [f"https://{host}" for host in ALLOWED_HOSTS if host != "*"]
 if env_bool("DMS_BEHIND_PROXY", False):
     SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
+
+# The key and certificate that sign certificates of destruction (PEM files). Empty: a
+# self-signed pair is generated in DATA_DIR/signing on first use.
+SIGNING_KEY_FILE = os.environ.get("DMS_SIGNING_KEY", "")
+SIGNING_CERT_FILE = os.environ.get("DMS_SIGNING_CERT", "")
+SIGNING_ORGANISATION = os.environ.get("DMS_ORGANISATION", "records-dms")
+# How many compliance officers (none of them the proposer) must approve a destruction list.
+DESTRUCTION_APPROVERS = int(os.environ.get("DMS_DESTRUCTION_APPROVERS", "1"))
 
 OCR_LANGUAGES = os.environ.get("DMS_OCR_LANGS") or os.environ.get(
     "DMS_OCR_LANGUAGES", "chi_sim+eng"

@@ -20,6 +20,7 @@ from records_dms.accounts.services import grant_create
 from records_dms.archive.models import Record
 from records_dms.archive.services import complaint_open
 from records_dms.audit.models import AuditEvent
+from records_dms.lending.services import loan_request
 
 from ..conftest import client_for
 from ..factories import file_pdf, make_pdf, make_record
@@ -64,6 +65,12 @@ EXPECTED_GET: dict[str, tuple[set[str], str]] = {
     "api:record-download": (READERS, "record"),
     "api:token": (set(), ""),  # POST only
     "api:search": (READERS, ""),
+    "api:loan-list": (EVERYONE, ""),  # trimmed to their own loans (none for administrators)
+    "api:loan-detail": (READERS, "loan"),  # staff: as its borrower
+    "api:loan-approve": ({CLERK, COMPLIANCE}, "loan"),  # POST only
+    "api:loan-refuse": ({CLERK, COMPLIANCE}, "loan"),  # POST only
+    "api:loan-checkout": ({CLERK}, "loan"),  # POST only
+    "api:loan-return": ({CLERK}, "loan"),  # POST only
     "reports:complaints": (READERS, ""),
     "reports:complaints_export": ({AUDITOR}, ""),
     "reports:satisfaction": (READERS, ""),
@@ -74,7 +81,13 @@ EXPECTED_GET: dict[str, tuple[set[str], str]] = {
     "reports:summary_export": ({AUDITOR}, ""),
 }
 # Allowed roles get 405 for a GET of these; the rest are refused before the method matters.
-POST_ONLY = {"web:job_retry"}
+POST_ONLY = {
+    "web:job_retry",
+    "api:loan-approve",
+    "api:loan-refuse",
+    "api:loan-checkout",
+    "api:loan-return",
+}
 ROLES = [CLERK, AUDITOR, COMPLIANCE, STAFF, ADMIN, "anonymous"]
 
 
@@ -122,6 +135,7 @@ def world(users, customer, clerk):
         "code": customer.code,
         "batch": job.batch,
         "job": job.pk,
+        "loan": loan_request(actor=users[STAFF], items=[(record, "paper")], purpose="审核").pk,
         "survey": survey.pk,
     }
 

@@ -16,6 +16,7 @@ from records_dms.archive.models import Channel, Record, RecordType
 from records_dms.archive.services import record_access_log, record_update
 from records_dms.downloads import original_response
 from records_dms.web.forms import RecordEditForm, RecordFileForm
+from retention.schedules import record_retention_panel
 
 from .base import ArchiveView, visible_customer, visible_record
 
@@ -40,6 +41,7 @@ class RecordView(ArchiveView):
             can_edit=policy.has(request.user, Action.CHANGE_RECORD),
             revisions=record.revisions.select_related("changed_by"),
             children=policy.records(request.user).filter(parent=record),
+            retention=record_retention_panel(record),
         )
         return self.render_to_response(context)
 
