@@ -190,7 +190,7 @@ def records_filed_per_month(user: AnyUser, year: int) -> dict[str, list[int]]:
         for m in range(12)
     }
     filed = policy.records(user).filter(created_at__gte=edges[0], created_at__lt=edges[12])
-    rows: list[dict[str, Any]] = list(filed.values("type").annotate(**months))
+    rows: Any = filed.values("type").annotate(**months)  # per-month keys: not a TypedDict
     for row in rows:
         result[row["type"]] = [row[f"m{m}"] for m in range(12)]
     return result
