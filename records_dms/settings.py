@@ -57,6 +57,7 @@ INSTALLED_APPS = [
     "records_dms.archive",
     "records_dms.lending",
     "records_dms.web",
+    "records_dms.reports",
     "ingestion",
     "retention",
     "django_tasks",
@@ -259,6 +260,10 @@ LOAN_MAX_DAYS = {
 REGISTER_KEY = os.environ.get("DMS_REGISTER_KEY", "")
 # Public keys (hex) of earlier signing keys whose entries still verify after a key change.
 REGISTER_TRUSTED_KEYS = env_list("DMS_REGISTER_TRUSTED_KEYS", "")
+
+# Satisfaction surveys: an overall score (0–100) below this flags the customer's year for
+# corrective and preventive action.
+SATISFACTION_TARGET = float(os.environ.get("DMS_SATISFACTION_TARGET", "85"))
 
 WAGTAIL_SITE_NAME = "records-dms"
 WAGTAILADMIN_BASE_URL = os.environ.get("DMS_BASE_URL", "http://127.0.0.1:8000")
