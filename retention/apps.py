@@ -26,6 +26,9 @@ class RetentionConfig(AppConfig):
         from .schedules import retention_on_trigger
 
         destruction_blocker_register(held_blocker)
+        from .panels import register as panels_register
+
+        panels_register()
         record_trigger_register(retention_on_trigger)
         # After migrate and after flush (transactional tests), the defaults are there.
         post_migrate.connect(_defaults_after_migrate, sender=self)

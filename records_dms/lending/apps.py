@@ -13,3 +13,6 @@ class LendingConfig(AppConfig):
         from .selectors import on_loan_blocker
 
         destruction_blocker_register(on_loan_blocker)
+        from .panels import register as panels_register
+
+        panels_register()

@@ -119,7 +119,7 @@ def test_staff_figures_cover_only_their_customers(users, world, clerk):
 
 
 ROLE_PANELS = {
-    roles.CLERK: {"ingestion_queue"},
+    roles.CLERK: {"ingestion_queue", "retention_due", "lending_overdue", "lending_waiting"},
     roles.AUDITOR: {
         "complaints_by_channel",
         "complaints_by_severity",
@@ -127,7 +127,13 @@ ROLE_PANELS = {
         "satisfaction",
         "records_filed",
     },
-    roles.COMPLIANCE: {"confidentiality"},
+    roles.COMPLIANCE: {
+        "confidentiality",
+        "retention_destruction_waiting",
+        "retention_holds",
+        "retention_destructions_per_month",
+        "retention_certificates",
+    },
     roles.STAFF: set(),
     roles.ADMINISTRATOR: set(),
 }
