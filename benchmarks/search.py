@@ -133,6 +133,13 @@ class Latency:
     label: str
     samples: list[float]  # milliseconds
     hits: int = 0
+    first_pass: int = 0  # how many samples the first pass over the queries took
+
+    @property
+    def p95_warm(self) -> float:
+        """p95 after the first pass (each query's words seen once: caches warm)."""
+        ordered = sorted(self.samples[self.first_pass :]) or [0.0]
+        return ordered[min(len(ordered) - 1, round(0.95 * (len(ordered) - 1)))]
 
     @property
     def p50(self) -> float:
@@ -162,6 +169,7 @@ def measure(
             results = backend.search(query, scope)
             result.samples.append((time.perf_counter() - started) * 1000)
             result.hits += results.total
+        result.first_pass = result.first_pass or len(result.samples)
     return result
 
 
@@ -281,13 +289,14 @@ def report(
         f"Query latency of `search()` (bm25 top 20, snippets, facets, total), {args.rounds}"
         f" passes over {len(QUERIES)} queries: {', '.join(QUERIES)}.",
         "",
-        "| queries | n | p50 ms | p95 ms | goal p95 | mean hits |",
-        "|---|---|---|---|---|---|",
+        "| queries | n | p50 ms | p95 ms | p95 ms after the first pass | goal p95 | mean hits |",
+        "|---|---|---|---|---|---|---|",
     ]
     for run in runs:
         verdict = "–" if goal is None else (f"≤ {goal:.0f} ms " + ("✓" if run.p95 <= goal else "✗"))
         lines.append(
-            f"| {run.label} | {len(run.samples)} | {run.p50:.1f} | {run.p95:.1f} | {verdict}"
+            f"| {run.label} | {len(run.samples)} | {run.p50:.1f} | {run.p95:.1f}"
+            f" | {run.p95_warm:.1f} | {verdict}"
             f" | {run.hits / len(run.samples):,.0f} |"
         )
     lines += ["", "Unfiltered, per query (median of 5):", "", "| query | ms | pages matched |"]

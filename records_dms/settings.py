@@ -55,8 +55,11 @@ INSTALLED_APPS = [
     "records_dms.audit",
     "records_dms.accounts",
     "records_dms.archive",
+    "records_dms.lending",
     "records_dms.web",
+    "records_dms.reports",
     "ingestion",
+    "retention",
     "django_tasks",
     "django_tasks_db",
     "rest_framework",
@@ -86,6 +89,7 @@ MIDDLEWARE = [
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
+    "records_dms.security.ContentSecurityPolicyMiddleware",
 ]
 
 ROOT_URLCONF = "records_dms.urls"
@@ -120,6 +124,10 @@ if _database["ENGINE"] == "django.db.backends.sqlite3":
     }
     # A name per test run: a killed run's leftover -wal file never meets a new database.
     _database["TEST"] = {"NAME": str(DATA_DIR / f"test-dms-{os.getpid()}.sqlite3")}
+elif _database["ENGINE"] == "django.db.backends.postgresql":
+    # A test database per process: parallel runs (and pytest-xdist's workers, which add their
+    # own suffix) never share one.
+    _database["TEST"] = {"NAME": f"test_{_database['NAME']}_{os.getpid()}"}
 DATABASES = {"default": _database}
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
@@ -144,8 +152,35 @@ STATIC_URL = "/static/"
 STATIC_ROOT = DATA_DIR / "static"
 MEDIA_ROOT = DATA_DIR / "media"
 MEDIA_URL = "/media-not-served/"  # originals are only ever served through a logged view
+# Originals and renditions: the data dir (embedded) or an S3 bucket with Object Lock (scale-out).
+STORAGE = os.environ.get("DMS_STORAGE", "local")
+S3_LOCK_MODE = os.environ.get("DMS_S3_LOCK_MODE", "GOVERNANCE").upper()
+S3_MIN_LOCK_DAYS = int(os.environ.get("DMS_S3_MIN_LOCK_DAYS", "365"))
+if S3_LOCK_MODE not in {"GOVERNANCE", "COMPLIANCE"}:
+    raise ImproperlyConfigured(
+        f"DMS_S3_LOCK_MODE must be GOVERNANCE or COMPLIANCE, not {S3_LOCK_MODE!r}"
+    )
+if STORAGE == "s3":
+    _default_storage: dict[str, object] = {
+        "BACKEND": "records_dms.archive.storage.ArchiveS3Storage",
+        "OPTIONS": {
+            "bucket_name": os.environ.get("DMS_S3_BUCKET", "records-dms"),
+            "endpoint_url": os.environ.get("DMS_S3_ENDPOINT") or None,
+            "region_name": os.environ.get("DMS_S3_REGION") or None,
+            # Credentials: boto3's own chain (AWS_ACCESS_KEY_ID / AWS_SECRET_ACCESS_KEY,
+            # AWS_PROFILE, an instance role); never in settings.
+            "file_overwrite": False,
+            "default_acl": None,
+            "querystring_auth": True,
+            "addressing_style": os.environ.get("DMS_S3_ADDRESSING_STYLE") or "path",
+        },
+    }
+elif STORAGE == "local":
+    _default_storage = {"BACKEND": "django.core.files.storage.FileSystemStorage"}
+else:
+    raise ImproperlyConfigured(f"DMS_STORAGE must be local or s3, not {STORAGE!r}")
 STORAGES = {
-    "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
+    "default": _default_storage,
     "staticfiles": {"BACKEND": "whitenoise.storage.CompressedStaticFilesStorage"},
 }
 STATIC_ROOT.mkdir(exist_ok=True)
@@ -160,11 +195,30 @@ MAX_PAGES = int(os.environ.get("DMS_MAX_PAGES", "2000"))
 OCR_WORKERS = int(os.environ.get("DMS_OCR_WORKERS", "0")) or (os.cpu_count() or 1)
 MAX_EMAIL_DEPTH = 5  # emails attached to emails are followed this many levels deep
 
+# Background work: a durable queue in the database (embedded) or RQ on Redis (scale-out).
+# DMS_TASKS names the kind; DMS_TASKS_BACKEND (a backend's import path) still wins when set.
+TASKS_KIND = os.environ.get("DMS_TASKS", "database")
+REDIS_URL = os.environ.get("DMS_REDIS_URL", "redis://127.0.0.1:6379/0")
+_TASK_BACKENDS = {
+    "database": "django_tasks_db.DatabaseBackend",
+    "rq": "django_tasks_rq.RQBackend",
+    "immediate": "django_tasks.backends.immediate.ImmediateBackend",
+}
+if TASKS_KIND not in _TASK_BACKENDS:
+    raise ImproperlyConfigured(
+        f"DMS_TASKS must be one of {', '.join(_TASK_BACKENDS)}, not {TASKS_KIND!r}"
+    )
 TASKS = {
     "default": {
-        "BACKEND": os.environ.get("DMS_TASKS_BACKEND", "django_tasks_db.DatabaseBackend"),
+        "BACKEND": os.environ.get("DMS_TASKS_BACKEND") or _TASK_BACKENDS[TASKS_KIND],
     }
 }
+# A job running longer than this is stopped by RQ; a job left "processing" that long by a dead
+# worker is queued again when a worker starts (DMS_TASK_TIMEOUT, seconds).
+TASK_TIMEOUT = int(os.environ.get("DMS_TASK_TIMEOUT", "3600"))
+RQ_QUEUES = {"default": {"URL": REDIS_URL, "DEFAULT_TIMEOUT": TASK_TIMEOUT}}
+if TASKS_KIND == "rq":
+    INSTALLED_APPS.append("django_rq")
 
 # Full-text search: SQLite FTS5 in the data dir (embedded) or Elasticsearch (scale-out).
 SEARCH_BACKEND = os.environ.get("DMS_SEARCH_BACKEND", "sqlite")
@@ -193,6 +247,23 @@ else:
 EMAIL_BACKEND = os.environ.get(
     "DMS_EMAIL_BACKEND", "django.core.mail.backends.console.EmailBackend"
 )
+
+DEFAULT_FROM_EMAIL = os.environ.get("DMS_EMAIL_FROM", "records-dms@localhost")
+
+# Lending: the longest loan per confidentiality level, in days.
+LOAN_MAX_DAYS = {
+    "internal": int(os.environ.get("DMS_LOAN_DAYS_INTERNAL", "30")),
+    "confidential": int(os.environ.get("DMS_LOAN_DAYS_CONFIDENTIAL", "14")),
+    "secret": int(os.environ.get("DMS_LOAN_DAYS_SECRET", "7")),
+}
+# The register's Ed25519 signing key (PEM); empty: one generated into the data dir.
+REGISTER_KEY = os.environ.get("DMS_REGISTER_KEY", "")
+# Public keys (hex) of earlier signing keys whose entries still verify after a key change.
+REGISTER_TRUSTED_KEYS = env_list("DMS_REGISTER_TRUSTED_KEYS", "")
+
+# Satisfaction surveys: an overall score (0–100) below this flags the customer's year for
+# corrective and preventive action.
+SATISFACTION_TARGET = float(os.environ.get("DMS_SATISFACTION_TARGET", "85"))
 
 WAGTAIL_SITE_NAME = "records-dms"
 WAGTAILADMIN_BASE_URL = os.environ.get("DMS_BASE_URL", "http://127.0.0.1:8000")
@@ -223,6 +294,13 @@ SPECTACULAR_SETTINGS = {
 }
 
 SESSION_COOKIE_HTTPONLY = True
+# A session ends after this long without a request, and when the browser closes.
+SESSION_COOKIE_AGE = int(float(os.environ.get("DMS_SESSION_HOURS", "8")) * 3600)
+SESSION_SAVE_EVERY_REQUEST = True
+SESSION_EXPIRE_AT_BROWSER_CLOSE = True
+AUTHENTICATION_BACKENDS = ["records_dms.accounts.throttle.ThrottledModelBackend"]
+LOGIN_MAX_FAILURES = int(os.environ.get("DMS_LOGIN_MAX_FAILURES", "5"))
+LOGIN_LOCKOUT_MINUTES = int(os.environ.get("DMS_LOGIN_LOCKOUT_MINUTES", "15"))
 CSRF_COOKIE_HTTPONLY = False
 X_FRAME_OPTIONS = "DENY"
 SECURE_CONTENT_TYPE_NOSNIFF = True
@@ -237,6 +315,14 @@ if HTTPS:
     CSRF_TRUSTED_ORIGINS = [f"https://{host}" for host in ALLOWED_HOSTS if host != "*"]
 if env_bool("DMS_BEHIND_PROXY", False):
     SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
+
+# The key and certificate that sign certificates of destruction (PEM files). Empty: a
+# self-signed pair is generated in DATA_DIR/signing on first use.
+SIGNING_KEY_FILE = os.environ.get("DMS_SIGNING_KEY", "")
+SIGNING_CERT_FILE = os.environ.get("DMS_SIGNING_CERT", "")
+SIGNING_ORGANISATION = os.environ.get("DMS_ORGANISATION", "records-dms")
+# How many compliance officers (none of them the proposer) must approve a destruction list.
+DESTRUCTION_APPROVERS = int(os.environ.get("DMS_DESTRUCTION_APPROVERS", "1"))
 
 OCR_LANGUAGES = os.environ.get("DMS_OCR_LANGS") or os.environ.get(
     "DMS_OCR_LANGUAGES", "chi_sim+eng"

@@ -1,4 +1,5 @@
-"""`dms verify`: the audit chain, the checksums of every stored original, the search index."""
+"""`dms verify`: the audit chain, the checkout register, every stored original's checksum,
+the search index and the certificates of destruction."""
 
 from __future__ import annotations
 
@@ -10,6 +11,10 @@ from django.core.files.storage import default_storage
 from records_dms.archive.models import Record, RecordState
 from records_dms.audit.models import AuditEvent
 from records_dms.audit.services import audit_chain_verify
+from records_dms.lending.models import RegisterEntry
+from records_dms.lending.register import register_verify
+from retention.certificates import certificates_verify
+from retention.models import DestructionCertificate
 
 
 @dataclass(frozen=True)
@@ -71,9 +76,15 @@ def verify_all() -> tuple[list[Finding], dict[str, int]]:
         Finding("audit", str(f.sequence or "head"), f.problem) for f in audit_chain_verify()
     ]
     findings += originals_verify()
+    findings += [
+        Finding("register", str(f.sequence or "head"), f.problem) for f in register_verify()
+    ]
     findings += search_index_verify()
+    findings += [Finding("certificates", p.number, p.problem) for p in certificates_verify()]
     counts = {
         "audit_events": AuditEvent.objects.count(),
+        "register_entries": RegisterEntry.objects.count(),
         "originals": Record.objects.exclude(original_key="").count(),
+        "certificates": DestructionCertificate.objects.count(),
     }
     return findings, counts

@@ -57,6 +57,6 @@ if [ ! -f "$stamp" ]; then
 fi
 
 # Compile the translations (zh-Hans) of every app that has them.
-for app in records_dms ingestion; do
+for app in records_dms ingestion retention; do
   (cd "$app" && ../.venv/bin/django-admin compilemessages -v0)
 done

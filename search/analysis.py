@@ -57,6 +57,12 @@ def _jieba() -> Any:
     return _tokenizer
 
 
+def warm_up() -> None:
+    """Load the dictionary now (about a second) rather than in the first search or filing."""
+    _jieba()
+    fold("顧客")
+
+
 @lru_cache(maxsize=1)
 def _traditional_to_simplified() -> dict[int, str]:
     table: dict[int, str] = {}

@@ -62,9 +62,12 @@ def _spans(text: str, terms: list[list[str]]) -> list[tuple[int, int]]:
 
 def _window_start(spans: list[tuple[int, int]], width: int, length: int) -> int:
     """Where a window holding the most matches starts (a little context before the first)."""
-    best, best_count = spans[0][0], 0
-    for anchor, _end in spans:
-        count = sum(1 for start, _ in spans if anchor <= start < anchor + width * 3 // 4)
-        if count > best_count:
-            best, best_count = anchor, count
+    best, best_count, last = spans[0][0], 0, 0
+    reach = width * 3 // 4
+    for first, (anchor, _end) in enumerate(spans):  # spans are sorted: one sliding pass
+        last = max(last, first)
+        while last + 1 < len(spans) and spans[last + 1][0] < anchor + reach:
+            last += 1
+        if last - first + 1 > best_count:
+            best, best_count = anchor, last - first + 1
     return max(0, min(best - width // 4, max(0, length - width)))

@@ -7,7 +7,7 @@ from django.test import Client
 
 from records_dms.accounts import roles
 from records_dms.accounts.roles import Confidentiality
-from search import reset_backends
+from search import analysis, reset_backends
 
 from .factories import CustomerFactory, UserFactory
 
@@ -25,6 +25,13 @@ ROLE_USERNAMES = {
     roles.STAFF: "staff",
     roles.ADMINISTRATOR: "admin",
 }
+
+
+@pytest.fixture(autouse=True, scope="session")
+def _jieba_loaded(tmp_path_factory: Any) -> None:
+    """Load jieba's dictionary once per test process, not inside the first timed request."""
+    analysis.configure(tmp_path_factory.getbasetemp() / "jieba-cache")
+    analysis.warm_up()
 
 
 @pytest.fixture(autouse=True)

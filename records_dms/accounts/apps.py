@@ -23,3 +23,4 @@ class AccountsConfig(AppConfig):
         # Runs after migrate and after flush (tests empty the database between transactional
         # tests), so the role groups are always there.
         post_migrate.connect(_roles_after_migrate, sender=self)
+        from . import throttle  # noqa: F401  (connects the sign-in failure receivers)

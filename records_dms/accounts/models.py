@@ -63,3 +63,18 @@ class Grant(models.Model):
 
     def __str__(self) -> str:
         return f"{self.user} → {self.customer}"
+
+
+class LoginFailure(models.Model):
+    """A failed sign-in, kept for throttling (accounts/throttle.py); old rows are pruned."""
+
+    username = models.CharField(max_length=150, db_index=True)
+    address = models.CharField(max_length=64, blank=True)
+    at = models.DateTimeField(db_index=True)
+
+    class Meta:
+        verbose_name = _("failed sign-in")
+        verbose_name_plural = _("failed sign-ins")
+
+    def __str__(self) -> str:
+        return f"{self.username} {self.at:%Y-%m-%d %H:%M}"

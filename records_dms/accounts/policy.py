@@ -90,6 +90,15 @@ class ArchivePolicy:
         ids = frozenset(self.customers(user).values_list("pk", flat=True))
         return SearchScope(customer_ids=ids, levels=levels)
 
+    def may_approve_loan(self, user: AnyUser, level: str) -> bool:
+        """Clerks approve loans of internal records; compliance officers any level."""
+        needed = (
+            Action.APPROVE_LOAN
+            if level == Confidentiality.INTERNAL
+            else Action.APPROVE_CLASSIFIED_LOAN
+        )
+        return self.has(user, needed)
+
     def forget(self, user: Any) -> None:
         """Drop the cached facts, e.g. after the user's groups changed."""
         if hasattr(user, self.cache_name):

@@ -43,9 +43,22 @@ class Action(StrEnum):
     VIEW_AUDIT = "view_audit"
     EXPORT = "export"
     SEAL = "seal"
+    VIEW_RETENTION = "view_retention"  # due dates, holds, destruction requests, certificates
+    REVIEW_RETENTION = "review_retention"  # extend, keep permanently, transfer, propose
+    APPROVE_DESTRUCTION = "approve_destruction"
+    EXECUTE_DESTRUCTION = "execute_destruction"
+    MANAGE_HOLDS = "manage_holds"
+    MANAGE_SCHEDULES = "manage_schedules"
+    # Lending (借阅): staff ask, clerks approve internal records and hand items over,
+    # compliance officers approve confidential and secret ones.
+    REQUEST_LOAN = "request_loan"
+    APPROVE_LOAN = "approve_loan"
+    APPROVE_CLASSIFIED_LOAN = "approve_classified_loan"
+    LEND = "lend"
+    VIEW_REGISTER = "view_register"
 
 
-READ = {Action.VIEW_CUSTOMER, Action.VIEW_RECORD, Action.READ_RECORD}
+READ = {Action.VIEW_CUSTOMER, Action.VIEW_RECORD, Action.READ_RECORD, Action.REQUEST_LOAN}
 
 ROLE_ACTIONS: dict[str, frozenset[Action]] = {
     CLERK: frozenset(
@@ -57,12 +70,33 @@ ROLE_ACTIONS: dict[str, frozenset[Action]] = {
             Action.CHANGE_RECORD,
             Action.MANAGE_COMPLAINTS,
             Action.MANAGE_GRANTS,
+            Action.VIEW_RETENTION,
+            Action.REVIEW_RETENTION,
+            Action.EXECUTE_DESTRUCTION,
+            Action.APPROVE_LOAN,
+            Action.LEND,
+            Action.VIEW_REGISTER,
         }
     ),
-    AUDITOR: frozenset(READ | {Action.VIEW_AUDIT, Action.EXPORT}),
-    COMPLIANCE: frozenset(READ | {Action.VIEW_AUDIT, Action.SEAL}),
+    AUDITOR: frozenset(
+        READ | {Action.VIEW_AUDIT, Action.EXPORT, Action.VIEW_RETENTION, Action.VIEW_REGISTER}
+    ),
+    COMPLIANCE: frozenset(
+        READ
+        | {
+            Action.VIEW_AUDIT,
+            Action.SEAL,
+            Action.VIEW_RETENTION,
+            Action.APPROVE_DESTRUCTION,
+            Action.EXECUTE_DESTRUCTION,
+            Action.MANAGE_HOLDS,
+            Action.APPROVE_LOAN,
+            Action.APPROVE_CLASSIFIED_LOAN,
+            Action.VIEW_REGISTER,
+        }
+    ),
     STAFF: frozenset(READ),
-    ADMINISTRATOR: frozenset({Action.VIEW_CUSTOMER, Action.MANAGE_GRANTS}),
+    ADMINISTRATOR: frozenset({Action.VIEW_CUSTOMER, Action.MANAGE_GRANTS, Action.MANAGE_SCHEDULES}),
 }
 
 # Roles that work across the whole archive; Staff see only owned or granted customers.

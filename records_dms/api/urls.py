@@ -4,11 +4,14 @@ from rest_framework.authtoken.views import obtain_auth_token
 from rest_framework.permissions import AllowAny
 from rest_framework.routers import DefaultRouter
 
+from records_dms.lending.api import LoanViewSet
+
 from .views import CustomerViewSet, RecordViewSet, SearchView
 
 router = DefaultRouter()
 router.register("customers", CustomerViewSet, basename="customer")
 router.register("records", RecordViewSet, basename="record")
+router.register("loans", LoanViewSet, basename="loan")
 
 app_name = "api"
 urlpatterns = [

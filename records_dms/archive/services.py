@@ -32,6 +32,7 @@ from .models import (
     Severity,
     Volume,
 )
+from .triggers import record_triggers_changed
 
 User = AuthUser | AnonymousUser | None
 
@@ -129,6 +130,12 @@ def customer_update(*, customer: Customer, actor: User, **fields: Any) -> Custom
                 customer_code=customer.code,
                 data={"changes": changes},
             )
+            if {"status", "relationship_ended_on"} & changes.keys():
+                record_triggers_changed(
+                    customer.records.values_list("pk", flat=True),
+                    actor=actor,
+                    reason="customer.updated",
+                )
     return customer
 
 
@@ -239,6 +246,12 @@ def complaint_update(*, complaint: ComplaintCase, actor: User, **fields: Any) ->
                 customer_code=complaint.customer.code,
                 data={"changes": changes},
             )
+        if {"closed_on", "severity"} & changes.keys():
+            record_triggers_changed(
+                complaint.records.values_list("pk", flat=True),
+                actor=actor,
+                reason="complaint.updated",
+            )
     return complaint
 
 
@@ -309,6 +322,7 @@ def record_create(
                 "confidentiality": record.confidentiality,
             },
         )
+        record_triggers_changed([record.pk], actor=actor, reason="record.created")
     record_index(record)
     return record
 
@@ -348,6 +362,8 @@ def record_update(*, record: Record, actor: User, reason: str = "", **fields: An
             customer_code=record.customer.code,
             data={"changes": changes, "reason": reason},
         )
+        if {"type", "document_date", "complaint"} & changes.keys():
+            record_triggers_changed([record.pk], actor=actor, reason="record.updated")
     record_index(record)
     return record
 

@@ -15,6 +15,7 @@ from __future__ import annotations
 
 import datetime
 import html
+import math
 import os
 import re
 import threading
@@ -70,13 +71,13 @@ _COLUMNS = (
 )
 _HITS_SQL = (
     "SELECT p.record_id, p.page, p.reference, p.customer, p.record_type, p.title,"
-    " p.document_date, bm25(fts, 1.0, 0.6, 0.0) AS rank, p.text, p.meta"  # tags never rank
+    " p.document_date, {rank} AS rank, p.text, p.meta"
     " FROM fts JOIN pages p ON p.id = fts.rowid WHERE {where} ORDER BY rank LIMIT ? OFFSET ?"
 )
 # When nothing but the text narrows the search (every level present is allowed, no dates),
 # FTS5 ranks alone and only the page of hits is read from ``pages``.
 _TOP_SQL = (
-    "WITH top AS (SELECT rowid AS id, bm25(fts, 1.0, 0.6, 0.0) AS rank FROM fts"
+    "WITH top AS (SELECT rowid AS id, {rank} AS rank FROM fts"
     " WHERE fts MATCH ? ORDER BY rank LIMIT ? OFFSET ?)"
     " SELECT p.record_id, p.page, p.reference, p.customer, p.record_type, p.title,"
     " p.document_date, top.rank, p.text, p.meta FROM top JOIN pages p ON p.id = top.id"
@@ -93,6 +94,13 @@ _FACETS_SQL = (
     " FROM fts JOIN pages p ON p.id = fts.rowid WHERE {where} GROUP BY 1, 2, 3"
 )
 _MATCH_ONLY = "fts MATCH ?"
+BM25 = "bm25(fts, 1.0, 0.6, 0.0)"  # text, reference/title; tags never rank
+# The same bm25 in Python with each phrase's document count cached (see Bm25), for searches
+# that match few pages: FTS5's own recounts every phrase over the whole index per query.
+CACHED_BM25 = "dms_bm25(fts)"
+CACHED_BM25_MAX_PAGES = 2000
+_WEIGHTS = (1.0, 0.6, 0.0)
+_K1, _B = 1.2, 0.75
 _NOT_TAG = re.compile(r"[^0-9a-z]")
 _CJK_CHAR = re.compile(r"[\u3400-\u9fff\uf900-\ufaff]")
 
@@ -113,6 +121,55 @@ def doc_tags(doc: PageDoc) -> str:
             tag("y", year),
         )
     )
+
+
+class Bm25:
+    """FTS5's bm25 (same formula, weights, and scores), with each phrase's document count
+    cached per index instead of recounted over the whole index on every query.
+
+    FTS5's bm25 computes every phrase's IDF by running the phrase over the whole index, also
+    for a search trimmed to one customer: 客户信息 must check positions in every page that has
+    客户 and 信息. Counts change slowly; one is recounted when the index grew or shrank by
+    more than 1 %. Per matched page this runs in Python, so it is used only when a search
+    matches few pages (CACHED_BM25_MAX_PAGES).
+    """
+
+    def __init__(self) -> None:
+        self.counts: dict[tuple[Any, ...], tuple[int, int]] = {}
+
+    def __call__(self, api: apsw.FTS5ExtensionApi, *args: Any) -> float:
+        rows = api.row_count
+        average = api.column_total_size(-1) / rows if rows else 1.0
+        length = api.column_size(-1)
+        score = 0.0
+        for index, tokens in enumerate(api.phrases):
+            frequency = 0.0
+            for column, offsets in enumerate(api.phrase_locations(index)):
+                if offsets:
+                    frequency += _WEIGHTS[column] * len(offsets)
+            if not frequency:
+                continue  # contributes nothing, as in FTS5 (and tags never rank)
+            matching = self._count(api, index, tuple(tokens), rows)
+            idf = math.log((rows - matching + 0.5) / (matching + 0.5))
+            idf = idf if idf > 0.0 else 1e-6
+            score += (
+                idf * frequency * (_K1 + 1) / (frequency + _K1 * (1 - _B + _B * length / average))
+            )
+        return -score
+
+    def _count(
+        self, api: apsw.FTS5ExtensionApi, index: int, key: tuple[Any, ...], rows: int
+    ) -> int:
+        cached = self.counts.get(key)
+        if cached is None or abs(cached[1] - rows) > rows // 100:
+            found = [0]
+
+            def one(_api: apsw.FTS5ExtensionApi, closure: list[int]) -> None:
+                closure[0] += 1
+
+            api.query_phrase(index, one, found)
+            cached = self.counts[key] = (found[0], rows)
+        return cached[0]
 
 
 @apsw.fts5.StringTokenizer
@@ -174,6 +231,7 @@ class SqliteBackend:
         self.path = Path(path)
         analysis.configure(cache_dir)
         self._local = threading.local()
+        self._bm25 = Bm25()  # one cache per index file, shared by its connections
 
     # Connections ------------------------------------------------------------------------
 
@@ -181,6 +239,7 @@ class SqliteBackend:
         path.parent.mkdir(parents=True, exist_ok=True)
         con = apsw.Connection(str(path))
         con.register_fts5_tokenizer(TOKENIZER, cast(Any, _tokenizer))
+        con.register_fts5_function("dms_bm25", self._bm25)
         con.set_busy_timeout(30_000)
         con.execute("PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL")
         # Reading pages through the OS cache rather than SQLite's 2 MB default: joining the
@@ -269,6 +328,7 @@ class SqliteBackend:
             with self.con.backup("main", fresh, "main") as backup:
                 while not backup.done:
                     backup.step(-1)
+            self._bm25.counts.clear()
         finally:
             fresh.close()
             for leftover in fresh_path.parent.glob(fresh_path.name + "*"):
@@ -285,6 +345,7 @@ class SqliteBackend:
         return count
 
     def clear(self) -> None:
+        self._bm25.counts.clear()
         with self._writing() as con:
             con.execute("DELETE FROM pages")
 
@@ -297,11 +358,16 @@ class SqliteBackend:
         try:
             with self.con as con:  # one snapshot: the hits, the facets and the levels agree
                 where, params = self._where(con, expression, query, scope)
+                rank = BM25
+                if scope.customer_ids is not None or query.customer_ids:
+                    narrow = con.execute("SELECT count(*) FROM fts WHERE fts MATCH ?", params[:1])
+                    if int(cast(Any, narrow.fetchone())[0]) <= CACHED_BM25_MAX_PAGES:
+                        rank = CACHED_BM25
                 if where == _MATCH_ONLY:
-                    rows = con.execute(_TOP_SQL, [*params, query.limit, query.offset]).fetchall()
+                    hits_sql = _TOP_SQL.format(rank=rank)
                 else:
-                    hits_sql = _HITS_SQL.format(where=where)
-                    rows = con.execute(hits_sql, [*params, query.limit, query.offset]).fetchall()
+                    hits_sql = _HITS_SQL.format(where=where, rank=rank)
+                rows = con.execute(hits_sql, [*params, query.limit, query.offset]).fetchall()
                 facets_sql = _FACETS_SQL.format(where=where)
                 facet_rows: list[Any] = con.execute(facets_sql, params).fetchall()
         except apsw.SQLError as error:

@@ -20,11 +20,12 @@ from records_dms.accounts.services import grant_create
 from records_dms.archive.models import Record
 from records_dms.archive.services import complaint_open
 from records_dms.audit.models import AuditEvent
+from records_dms.lending.services import loan_request
 
 from ..conftest import client_for
-from ..factories import file_pdf, make_pdf
+from ..factories import file_pdf, make_pdf, make_record
 
-OURS = ("web:", "customers:", "api:")
+OURS = ("web:", "customers:", "api:", "reports:")
 CLERK, AUDITOR, COMPLIANCE, STAFF, ADMIN = (
     roles.CLERK,
     roles.AUDITOR,
@@ -64,9 +65,29 @@ EXPECTED_GET: dict[str, tuple[set[str], str]] = {
     "api:record-download": (READERS, "record"),
     "api:token": (set(), ""),  # POST only
     "api:search": (READERS, ""),
+    "api:loan-list": (EVERYONE, ""),  # trimmed to their own loans (none for administrators)
+    "api:loan-detail": (READERS, "loan"),  # staff: as its borrower
+    "api:loan-approve": ({CLERK, COMPLIANCE}, "loan"),  # POST only
+    "api:loan-refuse": ({CLERK, COMPLIANCE}, "loan"),  # POST only
+    "api:loan-checkout": ({CLERK}, "loan"),  # POST only
+    "api:loan-return": ({CLERK}, "loan"),  # POST only
+    "reports:complaints": (READERS, ""),
+    "reports:complaints_export": ({AUDITOR}, ""),
+    "reports:satisfaction": (READERS, ""),
+    "reports:survey_edit": ({CLERK}, "survey"),
+    "reports:catalogues": ({AUDITOR}, ""),
+    "reports:catalogue_export": ({AUDITOR}, "customer"),
+    "reports:summary": (READERS, ""),
+    "reports:summary_export": ({AUDITOR}, ""),
 }
 # Allowed roles get 405 for a GET of these; the rest are refused before the method matters.
-POST_ONLY = {"web:job_retry"}
+POST_ONLY = {
+    "web:job_retry",
+    "api:loan-approve",
+    "api:loan-refuse",
+    "api:loan-checkout",
+    "api:loan-return",
+}
 ROLES = [CLERK, AUDITOR, COMPLIANCE, STAFF, ADMIN, "anonymous"]
 
 
@@ -102,6 +123,7 @@ def world(users, customer, clerk):
         actor=clerk,
     )
     record = file_pdf(customer, actor=clerk, complaint=case)
+    survey = make_record(customer, type="survey", title="满意度调查", actor=clerk)
     job = IngestionJob.objects.get(record=record)
     # A searchable PDF as a scan's OCR pass leaves one (OCR itself is tested elsewhere).
     key = default_storage.save(f"renditions/{record.sha256}.pdf", ContentFile(make_pdf()))
@@ -113,6 +135,8 @@ def world(users, customer, clerk):
         "code": customer.code,
         "batch": job.batch,
         "job": job.pk,
+        "loan": loan_request(actor=users[STAFF], items=[(record, "paper")], purpose="审核").pk,
+        "survey": survey.pk,
     }
 
 
@@ -191,6 +215,15 @@ WRITES: dict[str, tuple[str, dict[str, Any]]] = {
         {"code": "KH-9999", "name": "新客户", "kind": "enterprise", "status": "active"},
     ),
     "customers:edit": ("customer", {"name": "改名", "kind": "enterprise", "status": "active"}),
+    "reports:survey_edit": (
+        "survey",
+        {
+            "answers-TOTAL_FORMS": "1",
+            "answers-INITIAL_FORMS": "0",
+            "answers-0-question": "服务态度",
+            "answers-0-score": "90",
+        },
+    ),
 }
 
 

@@ -43,6 +43,7 @@ class DossierView(ArchiveView):
             can_file=policy.has(request.user, Action.ADD_RECORD),
             can_manage_complaints=policy.has(request.user, Action.MANAGE_COMPLAINTS),
             can_edit=policy.has(request.user, Action.CHANGE_CUSTOMER),
+            can_export=policy.has(request.user, Action.EXPORT),
         )
         return self.render_to_response(context)
 

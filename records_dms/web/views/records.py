@@ -12,10 +12,11 @@ from django.utils.translation import gettext as _
 from ingestion.services import record_file
 from records_dms.accounts.policy import policy
 from records_dms.accounts.roles import Action
-from records_dms.archive.models import Channel, Record
+from records_dms.archive.models import Channel, Record, RecordType
 from records_dms.archive.services import record_access_log, record_update
 from records_dms.downloads import original_response
 from records_dms.web.forms import RecordEditForm, RecordFileForm
+from retention.schedules import record_retention_panel
 
 from .base import ArchiveView, visible_customer, visible_record
 
@@ -40,6 +41,7 @@ class RecordView(ArchiveView):
             can_edit=policy.has(request.user, Action.CHANGE_RECORD),
             revisions=record.revisions.select_related("changed_by"),
             children=policy.records(request.user).filter(parent=record),
+            retention=record_retention_panel(record),
         )
         return self.render_to_response(context)
 
@@ -96,6 +98,11 @@ class RecordFileView(ArchiveView):
                 form.add_error(None, error)
             else:
                 messages.success(request, _("Filed as %s.") % record.reference)
+                if record.type == RecordType.SURVEY and policy.has(
+                    request.user, Action.CHANGE_RECORD
+                ):
+                    # A survey's scores are entered right after filing it.
+                    return redirect(reverse("reports:survey_edit", args=[record.pk]))
                 return redirect(reverse("web:record", args=[record.pk]))
         return self.render_to_response(
             self.get_context_data(form=form, customer=customer, multipart=True)

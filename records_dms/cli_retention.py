@@ -1,0 +1,276 @@
+"""`dms retention`, `dms hold` and `dms destruction`: retention from the command line.
+
+Every step runs the same service as the admin screens, as the user named by ``--as``: the
+proposer of a list still cannot approve it.
+"""
+
+from __future__ import annotations
+
+import argparse
+import datetime
+from collections.abc import Callable
+from typing import Any
+
+from .cli_import import iso_date
+
+Emit = Callable[[argparse.Namespace, Any, str], None]
+
+
+class RetentionCommandError(Exception):
+    """A refusal to report in one line (exit 1)."""
+
+
+def _records(references: list[str]) -> list[Any]:
+    from records_dms.archive.models import Record
+
+    found = {r.reference: r for r in Record.objects.filter(reference__in=references)}
+    missing = [ref for ref in references if ref not in found]
+    if missing:
+        raise RetentionCommandError(f"no record {', '.join(missing)}")
+    return [found[ref] for ref in references]
+
+
+def _run(step: Callable[[], Any]) -> Any:
+    from django.core.exceptions import PermissionDenied, ValidationError
+
+    try:
+        return step()
+    except ValidationError as error:
+        raise RetentionCommandError("; ".join(error.messages)) from error
+    except PermissionDenied as error:
+        raise RetentionCommandError(str(error) or "not allowed") from error
+
+
+def due_payload(on: datetime.date) -> list[dict[str, Any]]:
+    from retention.review import due_records
+    from retention.schedules import retention_backfill
+
+    retention_backfill()
+    return [
+        {
+            "reference": row.record.reference,
+            "customer": row.record.customer.code,
+            "type": row.record.type,
+            "title": row.record.title,
+            "schedule": row.schedule.code if row.schedule else None,
+            "trigger_date": row.trigger_date,
+            "due_date": row.due_date,
+        }
+        for row in due_records(on)
+    ]
+
+
+def hold_payload(hold: Any) -> dict[str, Any]:
+    from retention.holds import hold_records
+
+    return {
+        "id": hold.pk,
+        "scope": hold.scope,
+        "reason": hold.reason,
+        "active": hold.active,
+        "placed_by": hold.placed_by.get_username(),
+        "placed_at": hold.placed_at,
+        "lifted_at": hold.lifted_at,
+        "records": list(hold_records(hold).values_list("reference", flat=True)),
+    }
+
+
+def request_payload(request: Any) -> dict[str, Any]:
+    from retention.models import DestructionCertificate
+
+    certificate = DestructionCertificate.objects.filter(request=request).first()
+    return {
+        "id": request.pk,
+        "number": request.number,
+        "state": request.state,
+        "reason": request.reason,
+        "proposed_by": request.proposed_by.get_username(),
+        "approved_by": [a.approver.get_username() for a in request.approvals.all()],
+        "approvals_required": request.approvals_required,
+        "rejected_by": request.rejected_by.get_username() if request.rejected_by else None,
+        "executed_by": request.executed_by.get_username() if request.executed_by else None,
+        "witness": request.witness or None,
+        "items": [
+            {
+                "reference": item.reference,
+                "state": item.state,
+                "sha256": item.sha256,
+                "reason": item.skip_reason or None,
+            }
+            for item in request.items.all()
+        ],
+        "certificate": certificate.number if certificate else None,
+    }
+
+
+def cmd_retention_due(args: argparse.Namespace, actor: Any, emit: Emit) -> int:
+    from django.utils import timezone
+
+    from retention.review import retention_notify
+
+    on = args.on or timezone.localdate()
+    payload = due_payload(on)
+    if args.notify:
+        retention_notify(on)
+    lines = [
+        f"{p['due_date']}  {p['reference']:<24} {p['schedule'] or '-':<16} {p['title']}"
+        for p in payload
+    ]
+    emit(args, payload, "\n".join(lines) or f"nothing is due on {on}")
+    return 0
+
+
+def cmd_hold_place(args: argparse.Namespace, actor: Any, emit: Emit) -> int:
+    from records_dms.archive.models import Customer, Volume
+    from retention.holds import hold_place
+
+    customer = volume = None
+    if args.customer:
+        customer = Customer.objects.filter(code=args.customer.upper()).first()
+        if customer is None:
+            raise RetentionCommandError(f"no customer {args.customer!r}")
+    if args.volume:
+        volume = Volume.objects.filter(pk=args.volume).first()
+        if volume is None:
+            raise RetentionCommandError(f"no volume {args.volume}")
+    records = _records(args.references)
+    hold = _run(
+        lambda: hold_place(
+            actor=actor,
+            reason=args.reason,
+            records=records,
+            volume=volume,
+            customer=customer,
+            query=args.query or "",
+        )
+    )
+    payload = hold_payload(hold)
+    emit(args, payload, f"hold #{hold.pk} placed on {len(payload['records'])} records")
+    return 0
+
+
+def cmd_hold_lift(args: argparse.Namespace, actor: Any, emit: Emit) -> int:
+    from retention.holds import hold_lift
+    from retention.models import LegalHold
+
+    found = LegalHold.objects.filter(pk=args.id).first()
+    if found is None:
+        raise RetentionCommandError(f"no hold {args.id}")
+    hold = _run(lambda: hold_lift(hold=found, actor=actor, reason=args.reason or ""))
+    emit(args, hold_payload(hold), f"hold #{hold.pk} lifted")
+    return 0
+
+
+def _request(number: str) -> Any:
+    from retention.models import DestructionRequest
+
+    query = DestructionRequest.objects.select_related("proposed_by")
+    request = (query.filter(pk=int(number)).first() if number.isdigit() else None) or query.filter(
+        number=number
+    ).first()
+    if request is None:
+        raise RetentionCommandError(f"no destruction request {number}")
+    return request
+
+
+def cmd_destruction(args: argparse.Namespace, actor: Any, emit: Emit) -> int:
+    from retention import destruction
+
+    step = args.step
+    if step == "propose":
+        records = _records(args.references)
+        request = _run(
+            lambda: destruction.destruction_request_propose(
+                records=records, actor=actor, reason=args.reason or ""
+            )
+        )
+    else:
+        request = _request(args.id)
+        if step == "approve":
+            request = _run(
+                lambda: destruction.destruction_request_approve(request=request, actor=actor)
+            )
+        elif step == "reject":
+            request = _run(
+                lambda: destruction.destruction_request_reject(
+                    request=request, actor=actor, reason=args.reason or ""
+                )
+            )
+        elif step == "execute":
+            request = _run(
+                lambda: destruction.destruction_request_execute(
+                    request=request,
+                    actor=actor,
+                    witness=args.witness or "",
+                    paper_method=args.paper_method,
+                )
+            )
+    payload = request_payload(request)
+    text = f"{payload['number']} (id {payload['id']}): {payload['state']}" + (
+        f", certificate {payload['certificate']}" if payload["certificate"] else ""
+    )
+    emit(args, payload, text)
+    return 0
+
+
+def add_retention_commands(
+    commands: Any, add: Callable[..., argparse.ArgumentParser], handler: Callable[..., int]
+) -> None:
+    """Register the subcommands; ``add`` is the CLI's helper (adds --as and --json), and
+    ``handler`` its entry point that calls ``retention_dispatch``."""
+
+    def sub(name: str, key: str, help_text: str, parent: Any) -> argparse.ArgumentParser:
+        parser = add(name, handler, help_text, parent, json_flag=True)
+        parser.set_defaults(retention_handler=key)
+        return parser
+
+    retention = commands.add_parser("retention", help="retention schedules and due dates")
+    retention_commands = retention.add_subparsers(dest="subcommand", required=True)
+    due = sub("due", "retention:due", "records due for review", retention_commands)
+    due.add_argument("--on", type=iso_date, help="the day (YYYY-MM-DD); default today")
+    due.add_argument("--notify", action="store_true", help="e-mail the clerks (once a day)")
+
+    hold = commands.add_parser("hold", help="legal holds")
+    hold_commands = hold.add_subparsers(dest="subcommand", required=True)
+    place = sub("place", "hold:place", "place a legal hold", hold_commands)
+    place.add_argument("references", nargs="*", metavar="REFERENCE")
+    place.add_argument("--reason", required=True)
+    place.add_argument("--customer", metavar="CODE", help="hold a whole dossier")
+    place.add_argument("--volume", type=int, metavar="ID", help="hold a volume")
+    place.add_argument("--query", help="hold what this search finds")
+    lift = sub("lift", "hold:lift", "lift a legal hold", hold_commands)
+    lift.add_argument("id", type=int)
+    lift.add_argument("--reason")
+
+    destruction = commands.add_parser("destruction", help="the destruction workflow")
+    steps = destruction.add_subparsers(dest="step", required=True)
+    propose = sub("propose", "destruction", "propose records", steps)
+    propose.add_argument("references", nargs="+", metavar="REFERENCE")
+    propose.add_argument("--reason")
+    for name, help_text in (
+        ("approve", "approve a list"),
+        ("reject", "reject a list"),
+        ("execute", "destroy what an approved list names"),
+        ("show", "show a request"),
+    ):
+        sub_parser = sub(name, "destruction", help_text, steps)
+        sub_parser.add_argument("id", help="the request's id or number (XH-…)")
+        if name == "reject":
+            sub_parser.add_argument("--reason", required=True)
+        if name == "execute":
+            sub_parser.add_argument(
+                "--witness", help="who witnessed the destruction of paper originals"
+            )
+            sub_parser.add_argument("--paper-method", default="shredding")
+
+
+HANDLERS: dict[str, Callable[[argparse.Namespace, Any, Emit], int]] = {
+    "retention:due": cmd_retention_due,
+    "hold:place": cmd_hold_place,
+    "hold:lift": cmd_hold_lift,
+    "destruction": cmd_destruction,
+}
+
+
+def retention_dispatch(args: argparse.Namespace, actor: Any, emit: Emit) -> int:
+    return HANDLERS[args.retention_handler](args, actor, emit)

@@ -1,0 +1,75 @@
+"""Forms of the lending screens; the services check every rule again."""
+
+from __future__ import annotations
+
+from django import forms
+from django.utils.translation import gettext_lazy as _
+
+from .models import Condition, LoanKind
+
+
+class LoanRequestForm(forms.Form):
+    references = forms.CharField(
+        label=_("file reference numbers"),
+        widget=forms.Textarea(attrs={"rows": 3}),
+        help_text=_("One per line."),
+    )
+    kind = forms.ChoiceField(label=_("item"), choices=LoanKind.choices, initial=LoanKind.PAPER)
+    due_on = forms.DateField(
+        label=_("due date"),
+        required=False,
+        widget=forms.DateInput(attrs={"type": "date"}),
+        help_text=_("Empty: the longest period allowed for these records."),
+    )
+    purpose = forms.CharField(label=_("purpose"), max_length=255)
+
+    def reference_list(self) -> list[str]:
+        text = self.cleaned_data["references"]
+        return [
+            line.strip().upper() for line in text.replace(",", "\n").splitlines() if line.strip()
+        ]
+
+
+class DecisionForm(forms.Form):
+    decision = forms.ChoiceField(choices=[("approve", _("Approve")), ("refuse", _("Refuse"))])
+    note = forms.CharField(label=_("note"), max_length=255, required=False)
+
+
+class SignedForm(forms.Form):
+    """A form carrying one signature drawn on the pad, as a PNG data URL."""
+
+    signature = forms.CharField(widget=forms.HiddenInput, required=False)
+
+
+class ReturnForm(SignedForm):
+    note = forms.CharField(label=_("note"), max_length=255, required=False)
+
+    def __init__(self, *args: object, items: list, **kwargs: object) -> None:
+        super().__init__(*args, **kwargs)  # type: ignore[arg-type]
+        self.items = items
+        for item in items:
+            self.fields[f"condition_{item.pk}"] = forms.ChoiceField(
+                label=f"{item.record.reference} {item.record.title}",
+                choices=Condition.choices,
+                initial=Condition.COMPLETE,
+                required=False,
+            )
+
+    def conditions(self) -> dict[int, str]:
+        return {
+            item.pk: self.cleaned_data.get(f"condition_{item.pk}") or Condition.COMPLETE
+            for item in self.items
+        }
+
+
+class LocationForm(forms.Form):
+    room = forms.CharField(label=_("room"), max_length=50, required=False)
+    cabinet = forms.CharField(label=_("cabinet"), max_length=50, required=False)
+    shelf = forms.CharField(label=_("shelf"), max_length=50, required=False)
+    box = forms.CharField(label=_("box"), max_length=50, required=False)
+
+
+class ReadingForm(forms.Form):
+    reference = forms.CharField(label=_("file reference number"), max_length=48)
+    reader = forms.CharField(label=_("reader (user name)"), max_length=150)
+    purpose = forms.CharField(label=_("purpose"), max_length=255)

@@ -1,0 +1,88 @@
+"""Reads of lending for screens, the CLI and other parts (the destruction blocker)."""
+
+from __future__ import annotations
+
+from collections.abc import Mapping, Sequence
+from typing import Any
+
+from django.db.models import QuerySet
+from django.utils.translation import gettext as _
+
+from records_dms.accounts.policy import policy
+from records_dms.accounts.roles import Action, Confidentiality
+from records_dms.archive.models import Record
+
+from .models import OUT_STATES, Custody, Loan, LoanItem, LoanState
+
+
+def on_loan_blocker(records: Sequence[Record]) -> Mapping[int, str]:
+    """A record whose original or copy is out may not be destroyed (one query for all)."""
+    out = LoanItem.objects.filter(record__in=[r.pk for r in records], out=True).select_related(
+        "loan"
+    )
+    return {
+        item.record_id: _("on loan (%(number)s)") % {"number": item.loan.number} for item in out
+    }
+
+
+def loans_visible(user: Any) -> QuerySet[Loan]:
+    """Every loan for register readers and clerks; their own for everyone else."""
+    loans = Loan.objects.select_related("borrower")
+    if policy.has(user, Action.VIEW_REGISTER) or policy.has(user, Action.LEND):
+        return loans
+    if policy.has(user, Action.APPROVE_CLASSIFIED_LOAN):
+        return loans
+    if not user.is_authenticated:
+        return loans.none()
+    return loans.filter(borrower_id=user.pk)
+
+
+def loans_to_approve(user: Any) -> QuerySet[Loan]:
+    """Requests this user may decide on (never their own)."""
+    waiting = Loan.objects.filter(state=LoanState.REQUESTED).select_related("borrower")
+    if policy.has(user, Action.APPROVE_CLASSIFIED_LOAN):
+        levels = list(Confidentiality.values)
+    elif policy.has(user, Action.APPROVE_LOAN):
+        levels = [Confidentiality.INTERNAL.value]
+    else:
+        return waiting.none()
+    return waiting.filter(level__in=levels).exclude(borrower_id=user.pk).order_by("requested_at")
+
+
+def loans_open_of(user: Any) -> QuerySet[Loan]:
+    """What a user still has out (checked out or overdue)."""
+    return Loan.objects.filter(borrower_id=user.pk, state__in=OUT_STATES)
+
+
+def custody_of(user: Any) -> QuerySet[Custody]:
+    return Custody.objects.filter(holder_id=user.pk).select_related("record")
+
+
+def loan_summary(loan: Loan) -> dict[str, Any]:
+    """The loan with its newest register entry, as --json prints it."""
+    from .services import items_data
+
+    loan.refresh_from_db()
+    entry = loan.entries.order_by("-sequence").first()
+    return {
+        "id": loan.pk,
+        "number": loan.number,
+        "state": loan.state,
+        "borrower": loan.borrower.get_username(),
+        "purpose": loan.purpose,
+        "due_on": loan.due_on.isoformat(),
+        "level": loan.level,
+        "items": items_data(loan),
+        "entry": None
+        if entry is None
+        else {
+            "sequence": entry.sequence,
+            "event": entry.event,
+            "occurred_at": entry.occurred_at.isoformat(),
+            "actor": entry.actor_name,
+            "hash": entry.hash,
+            "key_id": entry.key_id,
+            "signature": entry.signature,
+            "signatures": entry.data.get("signatures", []),
+        },
+    }

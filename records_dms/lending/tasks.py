@@ -1,0 +1,13 @@
+"""Background tasks of lending (run daily by the worker's scheduler or `dms loan overdue`)."""
+
+from __future__ import annotations
+
+from django_tasks import task
+
+from .overdue import loans_mark_overdue
+
+
+@task()
+def loans_mark_overdue_task() -> list[str]:
+    """Mark loans past due; the numbers of the loans changed."""
+    return [loan.number for loan in loans_mark_overdue()]

@@ -1,0 +1,12 @@
+from django import template
+
+from ..exports import entry_details
+from ..models import RegisterEntry
+
+register = template.Library()
+
+
+@register.filter
+def register_details(entry: RegisterEntry) -> str:
+    """What a register entry is about, in one line (as the printed register says it)."""
+    return entry_details(entry)

@@ -1,0 +1,99 @@
+"""Lending in the Wagtail admin: its URLs and a "Loans" menu whose entries follow the policy."""
+
+from typing import Any
+
+from django.urls import include, path, reverse
+from django.utils.translation import gettext_lazy as _
+from wagtail import hooks
+from wagtail.admin.menu import Menu, MenuItem, SubmenuMenuItem
+
+from records_dms.accounts.policy import policy
+from records_dms.accounts.roles import Action
+
+from . import admin_urls
+
+
+@hooks.register("register_admin_urls")
+def register_lending_urls() -> list[Any]:
+    return [path("loans/", include((admin_urls.urlpatterns, "lending"), namespace="lending"))]
+
+
+class ActionMenuItem(MenuItem):
+    """A menu entry shown to users who may take any of ``actions``."""
+
+    def __init__(self, label: Any, url_name: str, actions: tuple[Action, ...], **kwargs: Any):
+        super().__init__(label, reverse(url_name), **kwargs)
+        self.actions = actions
+
+    def is_shown(self, request: Any) -> bool:
+        return any(policy.has(request.user, action) for action in self.actions)
+
+
+MENU_HOOK = "register_lending_menu_item"
+ENTRIES = [
+    (_("My loans"), "lending:mine", (Action.REQUEST_LOAN,), "user", 100),
+    (_("Request a loan"), "lending:request", (Action.REQUEST_LOAN,), "plus", 200),
+    (_("Loan approvals"), "lending:queue", (Action.APPROVE_LOAN,), "tasks", 300),
+    (_("Loans"), "lending:loans", (Action.LEND, Action.VIEW_REGISTER), "list-ul", 400),
+    (_("Reading in the room"), "lending:reading", (Action.LEND,), "view", 500),
+    (_("Checkout register"), "lending:register", (Action.VIEW_REGISTER,), "history", 600),
+]
+
+
+def _entry(label: Any, url_name: str, actions: tuple[Action, ...], icon: str, order: int) -> Any:
+    @hooks.register(MENU_HOOK)
+    def item() -> MenuItem:
+        return ActionMenuItem(label, url_name, actions, icon_name=icon, order=order)
+
+    return item
+
+
+for _entry_args in ENTRIES:
+    _entry(*_entry_args)
+
+
+class LendingMenuItem(SubmenuMenuItem):
+    def is_shown(self, request: Any) -> bool:
+        return policy.has(request.user, Action.REQUEST_LOAN) or policy.has(
+            request.user, Action.VIEW_REGISTER
+        )
+
+
+@hooks.register("register_admin_menu_item")
+def register_lending_menu() -> MenuItem:
+    return LendingMenuItem(
+        _("Lending"), Menu(register_hook_name=MENU_HOOK), icon_name="folder-open-inverse", order=300
+    )
+
+
+def _refuse_offboarding(request: Any, user: Any) -> Any:
+    from django.contrib import messages
+    from django.shortcuts import redirect
+
+    from .custody import offboarding_blockers
+
+    blockers = offboarding_blockers(user)
+    if not blockers:
+        return None
+    messages.error(
+        request,
+        _("%(user)s still has to hand back or hand over: %(reasons)s.")
+        % {"user": user.get_username(), "reasons": "; ".join(blockers)},
+    )
+    return redirect(request.path)
+
+
+@hooks.register("before_edit_user")
+def refuse_deactivating_a_user_with_loans(request: Any, user: Any) -> Any:
+    """Staff hand back every dossier before leaving: no deactivation while anything is out."""
+    deactivating = request.method == "POST" and user.is_active and "is_active" not in request.POST
+    if deactivating and user.pk != request.user.pk:
+        return _refuse_offboarding(request, user)
+    return None
+
+
+@hooks.register("before_delete_user")
+def refuse_deleting_a_user_with_loans(request: Any, user: Any) -> Any:
+    if request.method == "POST":
+        return _refuse_offboarding(request, user)
+    return None

@@ -1,0 +1,14 @@
+from django.apps import AppConfig
+from django.utils.translation import gettext_lazy as _
+
+
+class ReportsConfig(AppConfig):
+    """QMS views: complaint register, satisfaction surveys, role dashboards, auditor exports."""
+
+    name = "records_dms.reports"
+    label = "reports"
+    verbose_name = _("QMS reports")
+
+    def ready(self) -> None:
+        # The panels and summary lines whose data lives in the archive and ingestion.
+        from . import builtin_panels  # noqa: F401

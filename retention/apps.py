@@ -1,0 +1,31 @@
+from typing import Any
+
+from django.apps import AppConfig
+from django.db.models.signals import post_migrate
+from django.utils.translation import gettext_lazy as _
+
+
+def _defaults_after_migrate(sender: AppConfig, **kwargs: Any) -> None:
+    from django.apps import apps as global_apps
+
+    from .defaults import schedules_ensure
+
+    schedules_ensure(kwargs.get("apps") or global_apps)
+
+
+class RetentionConfig(AppConfig):
+    name = "retention"
+    label = "retention"
+    verbose_name = _("Retention")
+
+    def ready(self) -> None:
+        from records_dms.archive.blockers import destruction_blocker_register
+        from records_dms.archive.triggers import record_trigger_register
+
+        from .holds import held_blocker
+        from .schedules import retention_on_trigger
+
+        destruction_blocker_register(held_blocker)
+        record_trigger_register(retention_on_trigger)
+        # After migrate and after flush (transactional tests), the defaults are there.
+        post_migrate.connect(_defaults_after_migrate, sender=self)

@@ -1,0 +1,307 @@
+"""Retention: schedules, each record's due date, legal holds, destruction requests, certificates."""
+
+from __future__ import annotations
+
+from django.conf import settings
+from django.db import models
+from django.db.models import F, Q
+from django.utils.translation import gettext_lazy as _
+
+from records_dms.archive.models import Customer, Record, RecordType, Severity, Volume
+
+
+class TriggerEvent(models.TextChoices):
+    DOCUMENT_DATE = "document_date", _("Document date")
+    CASE_CLOSED = "case_closed", _("Case closed")
+    CONTRACT_ENDED = "contract_ended", _("Contract ended")
+    RELATIONSHIP_ENDED = "relationship_ended", _("Customer relationship ended")
+    LAST_ACTIVITY = "last_activity", _("Last activity in the dossier")
+
+
+class Disposition(models.TextChoices):
+    REVIEW = "review", _("Review")
+    DESTROY = "destroy", _("Destroy")
+    KEEP_PERMANENTLY = "keep_permanently", _("Keep permanently")
+    TRANSFER = "transfer", _("Transfer")
+
+
+class RetentionSchedule(models.Model):
+    """保管期限表: which records it applies to, what starts the clock, how long, then what."""
+
+    code = models.SlugField(_("code"), max_length=48, unique=True)
+    name = models.CharField(_("name"), max_length=200)
+    record_types = models.JSONField(_("record types"), default=list)
+    # Condition: empty applies to every case; "major" only to records of major complaints.
+    complaint_severity = models.CharField(
+        _("complaint severity"), max_length=8, choices=Severity.choices, blank=True
+    )
+    trigger = models.CharField(_("trigger event"), max_length=24, choices=TriggerEvent.choices)
+    period_years = models.PositiveSmallIntegerField(_("years"), default=0)
+    period_months = models.PositiveSmallIntegerField(_("months"), default=0)
+    period_days = models.PositiveSmallIntegerField(_("days"), default=0)
+    disposition = models.CharField(
+        _("disposition"), max_length=20, choices=Disposition.choices, default=Disposition.REVIEW
+    )
+    active = models.BooleanField(_("active"), default=True)
+    updated_at = models.DateTimeField(_("updated at"), auto_now=True)
+
+    class Meta:
+        ordering = ["code"]
+        verbose_name = _("retention schedule")
+        verbose_name_plural = _("retention schedules")
+
+    def __str__(self) -> str:
+        return f"{self.code} {self.name}"
+
+    def type_labels(self) -> str:
+        labels = dict(RecordType.choices)
+        return ", ".join(str(labels.get(t, t)) for t in self.record_types)
+
+    def period_label(self) -> str:
+        parts = []
+        if self.period_years:
+            parts.append(_("%(n)d years") % {"n": self.period_years})
+        if self.period_months:
+            parts.append(_("%(n)d months") % {"n": self.period_months})
+        if self.period_days:
+            parts.append(_("%(n)d days") % {"n": self.period_days})
+        return " ".join(str(p) for p in parts) or str(_("at once"))
+
+
+class Waiting(models.TextChoices):
+    """Why a record has no due date yet."""
+
+    NONE = "", _("—")
+    CASE_OPEN = "case_open", _("waiting for the case to close")
+    NO_CASE = "no_case", _("waiting for the record to be linked to its complaint case")
+    CONTRACT = "contract", _("waiting for the contract to end")
+    RELATIONSHIP = "relationship", _("waiting for the customer relationship to end")
+    NO_SCHEDULE = "no_schedule", _("no retention schedule applies")
+    PERMANENT = "permanent", _("kept permanently")
+
+
+class Outcome(models.TextChoices):
+    """A review decision that takes the record off the review queue for good."""
+
+    NONE = "", _("—")
+    TRANSFERRED = "transferred", _("Transferred")
+
+
+class RecordRetention(models.Model):
+    """One record's schedule, trigger date and due date (recomputed when a trigger changes)."""
+
+    record = models.OneToOneField(
+        Record, primary_key=True, on_delete=models.CASCADE, related_name="retention"
+    )
+    schedule = models.ForeignKey(
+        RetentionSchedule,
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="records",
+        verbose_name=_("retention schedule"),
+    )
+    trigger_date = models.DateField(_("trigger date"), null=True, blank=True)
+    due_date = models.DateField(_("due date"), null=True, blank=True, db_index=True)
+    waiting = models.CharField(_("waiting"), max_length=16, choices=Waiting.choices, blank=True)
+    contract_ended_on = models.DateField(_("contract ended on"), null=True, blank=True)
+    extended_to = models.DateField(_("extended to"), null=True, blank=True)
+    keep_permanently = models.BooleanField(_("keep permanently"), default=False)
+    decision_reason = models.CharField(_("reason"), max_length=300, blank=True)
+    outcome = models.CharField(_("outcome"), max_length=16, choices=Outcome.choices, blank=True)
+
+    class Meta:
+        verbose_name = _("record retention")
+        verbose_name_plural = _("record retention")
+
+    def __str__(self) -> str:
+        return f"{self.record_id}: {self.due_date or self.waiting}"
+
+
+class HoldScope(models.TextChoices):
+    RECORD = "record", _("Record")
+    VOLUME = "volume", _("Volume")
+    CUSTOMER = "customer", _("Customer")
+    QUERY = "query", _("Search")
+
+
+class LegalHold(models.Model):
+    """冻结: while active, nothing it covers may be proposed, approved or destroyed."""
+
+    scope = models.CharField(_("scope"), max_length=16, choices=HoldScope.choices)
+    reason = models.CharField(_("reason"), max_length=300)
+    customer = models.ForeignKey(
+        Customer, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
+    volume = models.ForeignKey(
+        Volume, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
+    query = models.CharField(_("search"), max_length=300, blank=True)
+    # Record holds and the result of a search at placing time; volume and customer holds also
+    # cover what is filed into them later, so they are resolved when asked.
+    records = models.ManyToManyField(Record, blank=True, related_name="holds")
+    placed_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
+    )
+    placed_at = models.DateTimeField(_("placed at"), auto_now_add=True)
+    lifted_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
+    lifted_at = models.DateTimeField(_("lifted at"), null=True, blank=True)
+    lift_reason = models.CharField(_("reason for lifting"), max_length=300, blank=True)
+
+    class Meta:
+        ordering = ["-placed_at", "-id"]
+        verbose_name = _("legal hold")
+        verbose_name_plural = _("legal holds")
+
+    def __str__(self) -> str:
+        return f"#{self.pk} {self.get_scope_display()}: {self.reason}"
+
+    @property
+    def active(self) -> bool:
+        return self.lifted_at is None
+
+
+class RequestState(models.TextChoices):
+    SUBMITTED = "submitted", _("Submitted")
+    APPROVED = "approved", _("Approved")
+    REJECTED = "rejected", _("Rejected")
+    EXECUTING = "executing", _("Executing")
+    COMPLETED = "completed", _("Completed")
+
+
+OPEN_STATES = (RequestState.SUBMITTED, RequestState.APPROVED, RequestState.EXECUTING)
+
+
+class DestructionRequest(models.Model):
+    """销毁申请: a list of due records, proposed by a clerk, approved by someone else."""
+
+    number = models.CharField(_("number"), max_length=32, unique=True)
+    state = models.CharField(
+        _("state"), max_length=16, choices=RequestState.choices, default=RequestState.SUBMITTED
+    )
+    reason = models.CharField(_("reason"), max_length=300, blank=True)
+    proposed_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
+    )
+    proposed_at = models.DateTimeField(_("proposed at"), auto_now_add=True)
+    approvals_required = models.PositiveSmallIntegerField(default=1)
+    rejected_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
+    rejection_reason = models.CharField(_("reason for rejection"), max_length=300, blank=True)
+    executed_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
+    execution_started_at = models.DateTimeField(null=True, blank=True)
+    completed_at = models.DateTimeField(_("completed at"), null=True, blank=True)
+    method = models.CharField(_("method"), max_length=100, blank=True)
+    paper_method = models.CharField(_("method for paper originals"), max_length=100, blank=True)
+    witness = models.CharField(_("witness"), max_length=100, blank=True)
+
+    class Meta:
+        ordering = ["-proposed_at", "-id"]
+        verbose_name = _("destruction request")
+        verbose_name_plural = _("destruction requests")
+
+    def __str__(self) -> str:
+        return self.number
+
+
+class DestructionApproval(models.Model):
+    """One approver's decision; the database itself refuses the proposer as approver."""
+
+    request = models.ForeignKey(
+        DestructionRequest, on_delete=models.PROTECT, related_name="approvals"
+    )
+    proposer = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
+    )
+    approver = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
+    )
+    approved_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["approved_at", "id"]
+        constraints = [
+            models.CheckConstraint(
+                condition=~Q(approver=F("proposer")), name="approver_is_not_proposer"
+            ),
+            models.UniqueConstraint(fields=["request", "approver"], name="one_approval_each"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.request_id} approved by {self.approver_id}"
+
+
+class ItemState(models.TextChoices):
+    PENDING = "pending", _("Pending")
+    PURGING = "purging", _("Being destroyed")
+    DESTROYED = "destroyed", _("Destroyed")
+    SKIPPED = "skipped", _("Not destroyed")
+
+
+class DestructionItem(models.Model):
+    """One record of a request, with what its tombstone keeps once it is destroyed."""
+
+    request = models.ForeignKey(DestructionRequest, on_delete=models.PROTECT, related_name="items")
+    record = models.ForeignKey(Record, on_delete=models.PROTECT, related_name="destruction_items")
+    state = models.CharField(
+        _("state"), max_length=16, choices=ItemState.choices, default=ItemState.PENDING
+    )
+    skip_reason = models.CharField(_("why not destroyed"), max_length=300, blank=True)
+    reference = models.CharField(_("file reference number"), max_length=48)
+    record_type = models.CharField(_("record type"), max_length=24)
+    title = models.CharField(_("title"), max_length=300)
+    document_date = models.DateField(_("document date"))
+    due_date = models.DateField(_("due date"), null=True, blank=True)
+    sha256 = models.CharField(_("SHA-256"), max_length=64, blank=True)
+    original_key = models.CharField(max_length=200, blank=True)
+    rendition_key = models.CharField(max_length=200, blank=True)
+    paper = models.BooleanField(_("paper original"), default=False)
+    destroyed_at = models.DateTimeField(_("destroyed at"), null=True, blank=True)
+
+    class Meta:
+        ordering = ["request", "reference"]
+        constraints = [
+            models.UniqueConstraint(fields=["request", "record"], name="record_once_per_request")
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.request_id}: {self.reference}"
+
+    def type_label(self) -> str:
+        return str(dict(RecordType.choices).get(self.record_type, self.record_type))
+
+
+class DestructionCertificate(models.Model):
+    """销毁记录: the signed PDF of an executed request, kept permanently."""
+
+    request = models.OneToOneField(
+        DestructionRequest, on_delete=models.PROTECT, related_name="certificate"
+    )
+    number = models.CharField(_("certificate number"), max_length=32, unique=True)
+    pdf_key = models.CharField(max_length=200)
+    sha256 = models.CharField(_("SHA-256"), max_length=64)
+    issued_at = models.DateTimeField(_("issued at"))
+
+    class Meta:
+        ordering = ["-issued_at"]
+        verbose_name = _("certificate of destruction")
+        verbose_name_plural = _("certificates of destruction")
+
+    def __str__(self) -> str:
+        return self.number
+
+
+class DailyNotice(models.Model):
+    """The day's due-for-review e-mail was sent (so a restarted worker sends it once)."""
+
+    day = models.DateField(unique=True)
+    due_count = models.PositiveIntegerField(default=0)
+    sent_at = models.DateTimeField(auto_now_add=True)
+
+    def __str__(self) -> str:
+        return f"{self.day}: {self.due_count}"

@@ -1,0 +1,67 @@
+from typing import Any
+
+from django.urls import include, path, reverse
+from django.utils.translation import gettext_lazy as _
+from wagtail import hooks
+from wagtail.admin.menu import Menu, MenuItem, SubmenuMenuItem
+
+from records_dms.accounts.policy import policy
+from records_dms.accounts.roles import Action
+
+from . import admin_urls
+
+
+@hooks.register("register_admin_urls")
+def register_retention_urls() -> list[Any]:
+    return [
+        path("retention/", include((admin_urls.urlpatterns, "retention"), namespace="retention"))
+    ]
+
+
+class ActionMenuItem(MenuItem):
+    def __init__(self, *args: Any, actions: tuple[Action, ...], **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.actions = actions
+
+    def is_shown(self, request: Any) -> bool:
+        return any(policy.has(request.user, action) for action in self.actions)
+
+
+class RetentionMenuItem(SubmenuMenuItem):
+    def is_shown(self, request: Any) -> bool:
+        return any(item.is_shown(request) for item in self.menu.registered_menu_items)
+
+
+@hooks.register("register_admin_menu_item")
+def register_retention_menu() -> MenuItem:
+    items = [
+        ActionMenuItem(
+            _("Review queue"),
+            reverse("retention:queue"),
+            icon_name="time",
+            order=1,
+            actions=(Action.REVIEW_RETENTION,),
+        ),
+        ActionMenuItem(
+            _("Destruction requests"),
+            reverse("retention:requests"),
+            icon_name="bin",
+            order=2,
+            actions=(Action.VIEW_RETENTION,),
+        ),
+        ActionMenuItem(
+            _("Legal holds"),
+            reverse("retention:holds"),
+            icon_name="lock",
+            order=3,
+            actions=(Action.VIEW_RETENTION,),
+        ),
+        ActionMenuItem(
+            _("Retention schedules"),
+            reverse("retention:schedules"),
+            icon_name="list-ul",
+            order=4,
+            actions=(Action.VIEW_RETENTION, Action.MANAGE_SCHEDULES),
+        ),
+    ]
+    return RetentionMenuItem(_("Retention"), Menu(items=items), icon_name="time", order=300)

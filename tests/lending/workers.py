@@ -1,0 +1,29 @@
+"""Code run in separate processes by the concurrent checkout test, against the test database."""
+
+from __future__ import annotations
+
+import time
+
+from ..concurrency import setup_django
+
+
+def check_out_at(database_url: str, data_dir: str, loan_id: int, start_at: float) -> str:
+    """Wait until ``start_at`` (so all processes go together), check the loan out; the outcome."""
+    setup_django(database_url, data_dir)
+    from django.contrib.auth import get_user_model
+    from django.core.exceptions import ValidationError
+
+    from records_dms.lending.models import Loan
+    from records_dms.lending.services import loan_check_out
+
+    from .helpers import signature_png
+
+    loan = Loan.objects.get(pk=loan_id)
+    clerk = get_user_model().objects.get(username="clerk")
+    signature = signature_png(loan_id)
+    time.sleep(max(0.0, start_at - time.time()))
+    try:
+        loan_check_out(loan=loan, actor=clerk, signature=signature)
+    except ValidationError as error:
+        return "refused: " + "; ".join(error.messages)
+    return "checked out"

@@ -1,0 +1,43 @@
+"""Records that have reached their due date, made through the real services."""
+
+from __future__ import annotations
+
+import datetime
+from typing import Any
+
+from records_dms.archive.models import Record
+from records_dms.archive.services import complaint_open, complaint_update
+
+from ..factories import file_pdf, make_record
+
+
+def closed_complaint_record(
+    customer: Any,
+    clerk: Any,
+    *,
+    closed_on: datetime.date = datetime.date(2020, 6, 30),
+    severity: str = "normal",
+    lines: list[str] | None = None,
+    pdf: bool = True,
+) -> Record:
+    """A filed complaint (a real PDF unless ``pdf`` is False) whose case closed long enough
+    ago that it is due."""
+    case = complaint_open(
+        customer=customer,
+        channel="direct",
+        subject="维修不及时",
+        opened_on=closed_on - datetime.timedelta(days=30),
+        actor=clerk,
+        severity=severity,
+    )
+    document_date = closed_on - datetime.timedelta(days=20)
+    record = (
+        file_pdf(customer, actor=clerk, complaint=case, document_date=document_date, lines=lines)
+        if pdf
+        else make_record(
+            customer, type="complaint", complaint=case, document_date=document_date, actor=clerk
+        )
+    )
+    complaint_update(complaint=case, actor=clerk, closed_on=closed_on)
+    record.refresh_from_db()
+    return record
