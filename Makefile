@@ -2,7 +2,8 @@
 PORT ?= 8000
 VENV := .venv/bin
 
-.PHONY: run test setup setup-test lint typecheck pytest bench bench-search messages clean
+.PHONY: run test setup setup-test lint typecheck pytest bench bench-search messages clean \
+	services test-postgres bench-workers
 
 run: setup
 	$(VENV)/dms manage migrate --noinput -v0
@@ -27,8 +28,21 @@ typecheck:
 pytest:
 	$(VENV)/pytest -n 2 --dist loadgroup
 
-bench: setup bench-search
+# The scale-out engines (PostgreSQL, Redis) installed and started; see scripts/services.sh.
+services:
+	@scripts/services.sh >/dev/null
+
+# The whole suite again, on PostgreSQL (DMS_TEST_DATABASE_URL, else the role services.sh makes).
+test-postgres: setup-test services
+	DMS_DATABASE_URL=$${DMS_TEST_DATABASE_URL:-postgres://dms:dms@127.0.0.1:5432/dms} \
+		$(VENV)/pytest -n 2 --dist loadgroup
+
+bench: setup bench-search bench-workers
 	$(VENV)/python benchmarks/run.py
+
+# Ingestion with 1, 2 and 4 RQ workers on Redis (results in benchmarks/workers-results.md).
+bench-workers: setup services
+	$(VENV)/python benchmarks/workers.py
 
 # Search at archive scale: PAGES=1000000 for the 1M goal (results in benchmarks/search-results.md).
 PAGES ?= 100000

@@ -34,16 +34,18 @@ def scan_totals(scans: dict[str, Any]) -> dict[str, dict[str, float]]:
     return totals
 
 
-def ratios(scans: dict[str, Any]) -> dict[str, float]:
-    """Pages/min of each way over bare Tesseract's, all conditions together."""
+def ratios(scans: dict[str, Any], *, cpu: bool = False) -> dict[str, float]:
+    """Each way's pages/min over bare Tesseract's (or its CPU per page over each way's)."""
     totals = scan_totals(scans)
+    if cpu:
+        return {way: totals["bare"]["cpu"] / totals[way]["cpu"] for way in WAYS}
     bare = _per_minute(totals["bare"])
     return {way: _per_minute(totals[way]) / bare for way in WAYS}
 
 
 def goals(results: dict[str, Any]) -> list[tuple[bool, str]]:
     digital, scans, memory = results["digital"], results["scans"], results["memory"]
-    ratio = ratios(scans)
+    ratio, by_cpu = ratios(scans), ratios(scans, cpu=True)
     clean, poor = scans["clean"], scans["poor"]
     return [
         (
@@ -52,15 +54,16 @@ def goals(results: dict[str, Any]) -> list[tuple[bool, str]]:
             f"{digital['ocr_pages']} pages OCR'd of {digital['pages']}",
         ),
         (
-            ratio["pipeline"] >= RATIO_GOAL,
+            min(ratio["pipeline"], by_cpu["pipeline"]) >= RATIO_GOAL,
             f"scanned pages filed end to end ≥ {RATIO_GOAL}× bare Tesseract's pages/min: "
-            f"{ratio['pipeline']:.2f}×",
+            f"{ratio['pipeline']:.2f}× by the clock, {by_cpu['pipeline']:.2f}× by CPU",
         ),
         (
-            ratio["ocr"] >= RATIO_GOAL,
+            min(ratio["ocr"], by_cpu["ocr"]) >= RATIO_GOAL,
             f"our OCR step (preprocessing + Tesseract writing TSV and PDF) ≥ {RATIO_GOAL}× bare "
-            f"Tesseract: {ratio['ocr']:.2f}× (bare Tesseract writing TSV and PDF: "
-            f"{ratio['bare_outputs']:.2f}×)",
+            f"Tesseract: {ratio['ocr']:.2f}× by the clock, {by_cpu['ocr']:.2f}× by CPU (bare "
+            f"Tesseract writing TSV and PDF: {ratio['bare_outputs']:.2f}×, "
+            f"{by_cpu['bare_outputs']:.2f}×)",
         ),
         (
             _cer(clean["ocr"]) <= _cer(clean["bare"]),
@@ -101,8 +104,8 @@ def _scan_tables(scans: dict[str, Any]) -> list[str]:
     speed = [
         "| condition | pages/min: bare | bare, TSV+PDF | OCR step | pipeline "
         "| × bare: OCR step | pipeline | CPU s/page: bare | bare, TSV+PDF | OCR step "
-        "| pipeline | of which prepare_image |",
-        "|---|---|---|---|---|---|---|---|---|---|---|---|",
+        "| pipeline | of which prepare | × bare by CPU: OCR step | pipeline |",
+        "|---|---|---|---|---|---|---|---|---|---|---|---|---|---|",
     ]
     for name, row in rows.items():
         bare = _per_minute(row["bare"])
@@ -117,7 +120,11 @@ def _scan_tables(scans: dict[str, Any]) -> list[str]:
             + "".join(f"| {_per_minute(row[way]):.1f} " for way in WAYS)
             + "".join(f"| {_per_minute(row[way]) / bare:.2f} " for way in ("ocr", "pipeline"))
             + "".join(f"| {row[way]['cpu'] / row[way]['pages']:.2f} " for way in WAYS)
-            + (f"| {prepare:.2f} |" if prepare is not None else "| – |")
+            + (f"| {prepare:.2f} " if prepare is not None else "| – ")
+            + "".join(
+                f"| {row['bare']['cpu'] / row[way]['cpu']:.2f} " for way in ("ocr", "pipeline")
+            )
+            + "|"
         )
     return [*quality, "", *speed]
 
@@ -159,12 +166,15 @@ def markdown(results: dict[str, Any]) -> str:
         f"{results['workers']} single-threaded Tesseracts at a time each way "
         "(`OMP_THREAD_LIMIT=1`). *bare*: `tesseract page.jpg out -l chi_sim+eng txt`; "
         "*bare, TSV+PDF*: the same writing `tsv pdf`, the outputs the pipeline needs. "
-        "*OCR step*: `ingestion.ocr.ocr_pil_image` on the same file (`prepare_image`, then one "
-        "Tesseract pass writing TSV and a PDF page). *pipeline*: a scanned PDF embedding "
-        "those JPEG bytes, filed end to end with `ingest_submit(..., wait=True)` (pdftoppm "
-        "at 300 dpi, the OCR step, the searchable rendition, the database). CER: Levenshtein "
+        "*OCR step*: `ingestion.parsers.image.ocr_frame` on the same file, as the image "
+        "parser runs it (`prepare`, then one Tesseract pass writing TSV and the text of a "
+        "PDF page, laid over the JPEG; a spare thread prepares the next page while both "
+        "Tesseracts run). *pipeline*: a scanned PDF embedding those JPEG bytes, filed end to "
+        "end with `ingest_submit(..., wait=True)` (each page's JPEG taken from the PDF as it "
+        "is, the OCR step, the searchable rendition joined by pdfunite, the database). "
+        "CER: Levenshtein "
         "distance over the printed characters, whitespace removed, NFKC. CPU s/page: this "
-        "process and its children, the load-independent view; *prepare_image* is its CPU "
+        "process and its children, the load-independent view; *prepare* is its CPU "
         "alone, measured separately.",
         "",
         *_scan_tables(results["scans"]),
@@ -172,18 +182,21 @@ def markdown(results: dict[str, Any]) -> str:
         f"## Peak memory filing a {memory['pages']}-page scanned PDF",
         "",
         "| pages | file MB | status | seconds | pages/min | peak RSS, all processes "
-        "| processes then | largest single process, by name |",
-        "|---|---|---|---|---|---|---|---|",
+        "| processes then | Python's own peak (VmHWM) | largest sampled, by program |",
+        "|---|---|---|---|---|---|---|---|---|",
         f"| {memory['pages']} | {memory['size_mb']:.0f} | {memory['status']} "
         f"| {memory['seconds']:.0f} | {memory['pages'] * 60 / memory['seconds']:.1f} "
         f"| {memory['tree_peak_mb']:.0f} MB | {memory['tree_peak_processes']} "
-        f"| {by_name} |",
+        f"| {memory['python_peak_mb']:.0f} MB | {by_name} |",
         "",
-        "A child process (`run.py --file`) files the PDF; its process tree (Python, pdftoppm, "
-        f"Tesseract) is sampled from /proc every 50 ms ({memory['samples']} samples) and the "
-        "resident sizes summed (shared pages counted in each process, so this errs high). "
-        "Not `ru_maxrss`: Linux carries a parent's high-water mark into every child it "
-        "execs, so it would report the benchmark's own size. Pages: "
+        "A child process (`benchmarks/filing.py`) files the PDF; its process tree (Python, "
+        f"Tesseract, pdfunite) is sampled from /proc every 50 ms ({memory['samples']} samples) "
+        "and the "
+        "resident sizes summed (shared pages counted in each process, so this errs high; a "
+        "child between vfork and exec, which shows its parent's memory, is skipped). The "
+        "Python process reports its own high-water mark at the end. Not `ru_maxrss`: Linux "
+        "carries a parent's high-water mark into every child it execs, so it would report "
+        "the benchmark's own size. Pages: "
         f"{memory['lines']} lines of text on off-white paper with sensor grain, 300 dpi, "
         "JPEG quality 60, 20 distinct pages repeated.",
         "",

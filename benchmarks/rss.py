@@ -2,6 +2,8 @@
 
 Not ``ru_maxrss``: across fork and exec Linux carries the parent's high-water mark into the
 child's, so every process started by a large parent reports at least the parent's peak.
+Between vfork and exec a child shares its parent's memory and /proc shows the parent's
+resident size for it too; such a child (still running the parent's program) is not counted.
 """
 
 from __future__ import annotations
@@ -32,19 +34,25 @@ def _children() -> dict[int, list[int]]:
 
 
 def tree_rss(root: int) -> dict[int, tuple[str, int]]:
-    """Name and resident bytes of ``root`` and of each of its descendants, now."""
+    """Program name and resident bytes of ``root`` and of each of its descendants, now."""
     tree = _children()
     found: dict[int, tuple[str, int]] = {}
+    try:
+        root_program = os.readlink(f"/proc/{root}/exe")
+    except OSError:
+        return found
     stack = [root]
     while stack:
         pid = stack.pop()
+        stack.extend(tree.get(pid, ()))
         try:
+            program = os.readlink(f"/proc/{pid}/exe")  # before statm: see the module doc
             resident = int(Path(f"/proc/{pid}/statm").read_text().split()[1])
-            name = Path(f"/proc/{pid}/comm").read_text().strip()
         except (OSError, IndexError, ValueError):
             continue
-        found[pid] = (name, resident * PAGE_BYTES)
-        stack.extend(tree.get(pid, ()))
+        if pid != root and program == root_program:
+            continue  # not yet exec'd: the parent's memory, already counted
+        found[pid] = (Path(program).name, resident * PAGE_BYTES)
     return found
 
 

@@ -1,10 +1,11 @@
 """`make bench`: what filing costs, measured on inputs made here from the seed texts.
 
 1. Born-digital PDFs filed end to end (pages per second); Tesseract must never run for them.
-2. Scans (clean, noisy, poor) read three ways, each with one process per core: bare
-   `tesseract` on the page JPEGs, our OCR step (``ocr_pil_image``: ``prepare_image`` and one
-   Tesseract pass writing TSV and PDF) on the same files, and the whole pipeline filing a
-   scanned PDF that embeds those very JPEG bytes. Pages per minute and character error rates.
+2. Scans (clean, noisy, poor) read four ways, each with one process per core: bare
+   `tesseract` on the page JPEGs writing text, and again writing TSV and PDF (what the
+   pipeline needs); our OCR step (``ocr_frame``: ``prepare`` and one Tesseract pass writing
+   TSV and PDF text over the JPEG) on the same files; and the whole pipeline filing a scanned
+   PDF that embeds those very JPEG bytes. Pages per minute, CPU seconds and character error rates.
 3. Peak memory of a child process filing a 300-page scanned PDF, Tesseract children included.
 
 Everything runs in a fresh data folder (DMS_DATA_DIR set to a temporary directory). The
@@ -20,6 +21,7 @@ import resource
 import subprocess
 import sys
 import tempfile
+import threading
 import time
 from collections.abc import Callable, Iterator
 from concurrent.futures import ThreadPoolExecutor
@@ -32,11 +34,10 @@ ROOT = Path(__file__).resolve().parents[1]
 if str(ROOT) not in sys.path:  # run as a script: `python benchmarks/run.py`
     sys.path.insert(0, str(ROOT))
 
-from benchmarks import render, report  # noqa: E402
+from benchmarks import filing, render, report  # noqa: E402
 from benchmarks.cer import corpus_cer, errors  # noqa: E402
+from benchmarks.filing import CUSTOMER, file_document, filed_pages, setup_django  # noqa: E402
 from benchmarks.rss import run_measured  # noqa: E402
-
-CUSTOMER = "BENCH-0001"
 
 
 @dataclass(frozen=True)
@@ -50,7 +51,7 @@ class Plan:
     big_lines: int
 
 
-FULL = Plan("full", 4, 25, 6, 20, 300, 3)
+FULL = Plan("full", 4, 25, 5, 20, 300, 3)
 QUICK = Plan("quick", 2, 5, 2, 20, 30, 3)
 
 
@@ -76,37 +77,6 @@ def measured(result: Pass) -> Iterator[None]:
     yield
     result.seconds += time.perf_counter() - wall
     result.cpu += cpu_seconds() - cpu
-
-
-def setup_django(data_dir: Path, workers: int) -> None:
-    os.environ["DMS_DATA_DIR"] = str(data_dir)
-    os.environ["DMS_OCR_WORKERS"] = str(workers)
-    os.environ.setdefault("DMS_LOG_LEVEL", "WARNING")
-    os.environ.setdefault("DJANGO_SETTINGS_MODULE", "records_dms.settings")
-    import django
-
-    django.setup()
-
-
-def file_document(path: Path) -> tuple[Any, float]:
-    """File one file through the whole pipeline and wait for it; the job and its seconds."""
-    from ingestion.services import ingest_submit
-    from records_dms.archive.models import Customer
-
-    customer = Customer.objects.get(code=CUSTOMER)
-    start = time.perf_counter()
-    with path.open("rb") as stream:
-        job = ingest_submit(
-            customer=customer, stream=stream, filename=path.name, actor=None,
-            record_type="other", channel="scan", wait=True,
-        )  # fmt: skip
-    return job, time.perf_counter() - start
-
-
-def filed_pages(job: Any) -> list[tuple[str, str]]:
-    if job.status != "filed" or job.record is None:
-        raise RuntimeError(f"{job.original_name} was not filed: {job.status} {job.reason}")
-    return list(job.record.pages.order_by("number").values_list("text", "source"))
 
 
 # 1. Born-digital ----------------------------------------------------------------------------
@@ -195,23 +165,21 @@ def prepare_cost(paths: list[Path]) -> float:
 
 
 def our_ocr(paths: list[Path], workers: int, out: Path) -> Pass:
-    """Our OCR step on the same files, as the image parser calls it (thread per worker)."""
-    from PIL import Image
-
-    from ingestion.ocr import ocr_pil_image
+    """Our OCR step on the same files, as the image parser runs it (``ocr_each``)."""
+    from ingestion.ocr import ocr_each
+    from ingestion.parsers.image import ocr_frame
     from ingestion.pipeline import parse_context
 
     context = parse_context(out)
 
-    def one(path: Path) -> str:
-        with Image.open(path) as image:
-            dpi = image.info.get("dpi")
-            page = ocr_pil_image(image, dpi[0] if dpi else None, out, context, f"ours-{path.stem}")
-        return page.text
+    def one(path: Path, slots: threading.Semaphore) -> str:
+        work = out / f"ours-{path.stem}"
+        work.mkdir(exist_ok=True)
+        return ocr_frame(path, 0, work, context, slots=slots).text
 
     result = Pass()
-    with measured(result), ThreadPoolExecutor(max_workers=workers) as pool:
-        result.texts = list(pool.map(one, paths))
+    with measured(result):
+        result.texts = ocr_each(paths, one, workers)
     return result
 
 
@@ -282,7 +250,7 @@ def bench_memory(plan: Plan, work: Path) -> dict[str, Any]:
     out = work / "big-scan.json"
     with out.open("w") as stdout:
         memory = run_measured(
-            [sys.executable, str(Path(__file__).resolve()), "--file", str(pdf)],
+            [sys.executable, str(Path(filing.__file__).resolve()), str(pdf)],
             env=dict(os.environ), stdout=stdout,
         )  # fmt: skip
     if memory.returncode != 0:
@@ -295,21 +263,12 @@ def bench_memory(plan: Plan, work: Path) -> dict[str, Any]:
         "status": filed["status"],
         "seconds": filed["seconds"],
         "ocr_pages": filed["ocr_pages"],
+        "python_peak_mb": filed["python_mb"],
         "tree_peak_mb": memory.tree_peak_mb,
         "tree_peak_processes": memory.tree_peak_processes,
         "by_name_mb": memory.by_name_mb,
         "samples": memory.samples,
     }
-
-
-def file_in_child(path: Path) -> None:
-    """The child of the memory run: file one PDF, print what happened as one JSON line."""
-    job, seconds = file_document(path)
-    pages = filed_pages(job)
-    print(json.dumps({
-        "status": job.status, "pages": len(pages), "seconds": seconds,
-        "ocr_pages": sum(source == "ocr" for _text, source in pages),
-    }))  # fmt: skip
 
 
 # Driver -------------------------------------------------------------------------------------
@@ -328,13 +287,8 @@ def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--quick", action="store_true", help="a smaller run (about 3 minutes)")
     parser.add_argument("--out", type=Path, help="results file (full run: benchmarks/results.md)")
-    parser.add_argument("--file", type=Path, help=argparse.SUPPRESS)  # the memory run's child
     args = parser.parse_args(argv)
     workers = len(os.sched_getaffinity(0))
-    if args.file:
-        setup_django(Path(os.environ["DMS_DATA_DIR"]), workers)
-        file_in_child(args.file)
-        return 0
     plan = QUICK if args.quick else FULL
     out = args.out or (None if args.quick else ROOT / "benchmarks" / "results.md")
     started = time.perf_counter()

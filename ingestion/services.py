@@ -10,6 +10,7 @@ from pathlib import Path
 from typing import IO, Any
 
 from django.db import transaction
+from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from records_dms.accounts.roles import Confidentiality
@@ -125,9 +126,16 @@ def ingest_retry(job: IngestionJob, *, wait: bool = False) -> IngestionJob:
     return _start(job, wait=wait)
 
 
-def ingest_recover() -> int:
-    """Queue again the jobs a killed worker left in processing; returns how many."""
+def ingest_recover(*, stale_after: datetime.timedelta | None = None) -> int:
+    """Queue again the jobs a killed worker left in processing; returns how many.
+
+    ``stale_after``: only jobs untouched that long (with many workers on a shared queue, a job
+    another live worker is running must not be queued twice; the queue's own time limit is
+    the age after which nobody can still be running it).
+    """
     stuck = IngestionJob.objects.filter(status=JobStatus.PROCESSING)
+    if stale_after is not None:
+        stuck = stuck.filter(updated_at__lt=timezone.now() - stale_after)
     count = 0
     for job in stuck:
         IngestionJob.objects.filter(pk=job.pk).update(status=JobStatus.QUEUED)

@@ -64,8 +64,10 @@ def cmd_run(args: argparse.Namespace) -> int:
     call_command("collectstatic", interactive=False, verbosity=0)
     _index_if_empty()
     _warm_up_search()
-    worker = subprocess.Popen([sys.executable, "-m", "records_dms", "worker"])
-    inbox = subprocess.Popen([sys.executable, "-m", "records_dms", "inbox", "--watch"])
+    children = []
+    if not args.no_worker:  # at scale the workers run apart (`dms worker`, any number)
+        children.append(subprocess.Popen([sys.executable, "-m", "records_dms", "worker"]))
+    children.append(subprocess.Popen([sys.executable, "-m", "records_dms", "inbox", "--watch"]))
     signal.signal(signal.SIGTERM, lambda *_: sys.exit(0))
     try:
         from waitress import serve
@@ -79,7 +81,7 @@ def cmd_run(args: argparse.Namespace) -> int:
         )
         serve(application, host=args.host, port=args.port, threads=8, ident="records-dms")
     finally:
-        for child in (worker, inbox):
+        for child in children:
             child.terminate()
             child.wait(timeout=30)
     return EXIT_OK
@@ -109,23 +111,58 @@ def _index_if_empty() -> None:
 
 
 def cmd_worker(args: argparse.Namespace) -> int:
+    import datetime
+
+    from django.conf import settings
     from django.core.management import call_command
 
     from ingestion.services import ingest_recover
     from retention.destruction import destruction_recover
     from retention.review import retention_daily_start
 
-    # A worker killed mid-task left its job in processing: queue it again (jobs are idempotent).
-    ingest_recover()
+    if settings.TASKS_KIND == "rq":
+        # Any number of workers on any machines share the Redis queue: only a job older than
+        # the queue's time limit can have been left by a dead worker.
+        ingest_recover(stale_after=datetime.timedelta(seconds=settings.TASK_TIMEOUT))
+    else:
+        # A worker killed mid-task left its job in processing: queue it again (jobs are
+        # idempotent).
+        ingest_recover()
     # Likewise a destruction killed half way is finished, and the daily review run is queued.
     destruction_recover()
     retention_daily_start()
+    if settings.TASKS_KIND == "rq":
+        _preload()
+        call_command(
+            "rqworker",
+            *settings.RQ_QUEUES,
+            job_class="django_tasks_rq.Job",
+            burst=args.batch,
+            name=args.name,
+            # Tasks deferred with run_after (the daily retention run) wait in RQ's scheduler;
+            # of all the workers one at a time holds its lock.
+            with_scheduler=True,
+            verbosity=0 if args.batch else 1,
+        )
+        return EXIT_OK
     options: dict[str, Any] = {"queue_name": "*", "reload": False}
     if args.batch:
         options["batch"] = True
         options["startup_delay"] = False
     call_command("db_worker", **options)
     return EXIT_OK
+
+
+def _preload() -> None:
+    """Load once what every task needs, so RQ's forked work-horses inherit it."""
+    from django.conf import settings
+
+    from search import analysis
+
+    # Only the dictionary: a search backend's connections must not be shared across a fork.
+    cache_dir = settings.SEARCH_BACKENDS["default"].get("CACHE_DIR")
+    analysis.configure(str(cache_dir) if cache_dir else None)
+    analysis.warm_up()
 
 
 def cmd_demo(args: argparse.Namespace) -> int:
@@ -300,8 +337,12 @@ def build_parser() -> argparse.ArgumentParser:
     run = add("run", cmd_run, "migrate, then serve the web app with a task worker")
     run.add_argument("--port", type=int, default=8000)
     run.add_argument("--host", default="127.0.0.1")
+    run.add_argument(
+        "--no-worker", action="store_true", help="serve only; workers run apart (dms worker)"
+    )
     worker = add("worker", cmd_worker, "run a background task worker")
     worker.add_argument("--batch", action="store_true", help="run queued tasks, then exit")
+    worker.add_argument("--name", help="the worker's name on the queue (DMS_TASKS=rq)")
     add("demo", cmd_demo, "load demo customers, records and users", json_flag=True)
 
     customer = commands.add_parser("customer", help="customers")
@@ -355,6 +396,10 @@ def build_parser() -> argparse.ArgumentParser:
 
     add_retention_commands(commands, add, cmd_retention)
     add("verify", cmd_verify, "check the audit chain and stored originals", json_flag=True)
+
+    from .cli_backup import add_backup_commands
+
+    add_backup_commands(add)
     manage = add("manage", cmd_manage, "run a Django management command")
     manage.add_argument("rest", nargs=argparse.REMAINDER)
     return parser

@@ -123,6 +123,10 @@ if _database["ENGINE"] == "django.db.backends.sqlite3":
     }
     # A name per test run: a killed run's leftover -wal file never meets a new database.
     _database["TEST"] = {"NAME": str(DATA_DIR / f"test-dms-{os.getpid()}.sqlite3")}
+elif _database["ENGINE"] == "django.db.backends.postgresql":
+    # A test database per process: parallel runs (and pytest-xdist's workers, which add their
+    # own suffix) never share one.
+    _database["TEST"] = {"NAME": f"test_{_database['NAME']}_{os.getpid()}"}
 DATABASES = {"default": _database}
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
@@ -147,8 +151,35 @@ STATIC_URL = "/static/"
 STATIC_ROOT = DATA_DIR / "static"
 MEDIA_ROOT = DATA_DIR / "media"
 MEDIA_URL = "/media-not-served/"  # originals are only ever served through a logged view
+# Originals and renditions: the data dir (embedded) or an S3 bucket with Object Lock (scale-out).
+STORAGE = os.environ.get("DMS_STORAGE", "local")
+S3_LOCK_MODE = os.environ.get("DMS_S3_LOCK_MODE", "GOVERNANCE").upper()
+S3_MIN_LOCK_DAYS = int(os.environ.get("DMS_S3_MIN_LOCK_DAYS", "365"))
+if S3_LOCK_MODE not in {"GOVERNANCE", "COMPLIANCE"}:
+    raise ImproperlyConfigured(
+        f"DMS_S3_LOCK_MODE must be GOVERNANCE or COMPLIANCE, not {S3_LOCK_MODE!r}"
+    )
+if STORAGE == "s3":
+    _default_storage: dict[str, object] = {
+        "BACKEND": "records_dms.archive.storage.ArchiveS3Storage",
+        "OPTIONS": {
+            "bucket_name": os.environ.get("DMS_S3_BUCKET", "records-dms"),
+            "endpoint_url": os.environ.get("DMS_S3_ENDPOINT") or None,
+            "region_name": os.environ.get("DMS_S3_REGION") or None,
+            # Credentials: boto3's own chain (AWS_ACCESS_KEY_ID / AWS_SECRET_ACCESS_KEY,
+            # AWS_PROFILE, an instance role); never in settings.
+            "file_overwrite": False,
+            "default_acl": None,
+            "querystring_auth": True,
+            "addressing_style": os.environ.get("DMS_S3_ADDRESSING_STYLE") or "path",
+        },
+    }
+elif STORAGE == "local":
+    _default_storage = {"BACKEND": "django.core.files.storage.FileSystemStorage"}
+else:
+    raise ImproperlyConfigured(f"DMS_STORAGE must be local or s3, not {STORAGE!r}")
 STORAGES = {
-    "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
+    "default": _default_storage,
     "staticfiles": {"BACKEND": "whitenoise.storage.CompressedStaticFilesStorage"},
 }
 STATIC_ROOT.mkdir(exist_ok=True)
@@ -163,11 +194,30 @@ MAX_PAGES = int(os.environ.get("DMS_MAX_PAGES", "2000"))
 OCR_WORKERS = int(os.environ.get("DMS_OCR_WORKERS", "0")) or (os.cpu_count() or 1)
 MAX_EMAIL_DEPTH = 5  # emails attached to emails are followed this many levels deep
 
+# Background work: a durable queue in the database (embedded) or RQ on Redis (scale-out).
+# DMS_TASKS names the kind; DMS_TASKS_BACKEND (a backend's import path) still wins when set.
+TASKS_KIND = os.environ.get("DMS_TASKS", "database")
+REDIS_URL = os.environ.get("DMS_REDIS_URL", "redis://127.0.0.1:6379/0")
+_TASK_BACKENDS = {
+    "database": "django_tasks_db.DatabaseBackend",
+    "rq": "django_tasks_rq.RQBackend",
+    "immediate": "django_tasks.backends.immediate.ImmediateBackend",
+}
+if TASKS_KIND not in _TASK_BACKENDS:
+    raise ImproperlyConfigured(
+        f"DMS_TASKS must be one of {', '.join(_TASK_BACKENDS)}, not {TASKS_KIND!r}"
+    )
 TASKS = {
     "default": {
-        "BACKEND": os.environ.get("DMS_TASKS_BACKEND", "django_tasks_db.DatabaseBackend"),
+        "BACKEND": os.environ.get("DMS_TASKS_BACKEND") or _TASK_BACKENDS[TASKS_KIND],
     }
 }
+# A job running longer than this is stopped by RQ; a job left "processing" that long by a dead
+# worker is queued again when a worker starts (DMS_TASK_TIMEOUT, seconds).
+TASK_TIMEOUT = int(os.environ.get("DMS_TASK_TIMEOUT", "3600"))
+RQ_QUEUES = {"default": {"URL": REDIS_URL, "DEFAULT_TIMEOUT": TASK_TIMEOUT}}
+if TASKS_KIND == "rq":
+    INSTALLED_APPS.append("django_rq")
 
 # Full-text search: SQLite FTS5 in the data dir (embedded) or Elasticsearch (scale-out).
 SEARCH_BACKEND = os.environ.get("DMS_SEARCH_BACKEND", "sqlite")

@@ -2,16 +2,16 @@
 
 from __future__ import annotations
 
+import threading
 import warnings
-from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 from typing import ClassVar
 
 from django.utils.translation import gettext as _
 from PIL import Image, ImageSequence, UnidentifiedImageError
 
-from ..ocr import OcrPage, ocr_pil_image
-from ..rendition import merge_pages
+from ..ocr import OcrPage, guess_dpi, ocr_each, ocr_pil_image
+from ..rendition import Backdrop, merge_pages
 from .base import ParseContext, ParsedPage, ParseResult, RejectedInput
 
 
@@ -54,16 +54,45 @@ class ImageParser:
         with Image.open(path) as image:
             count = getattr(image, "n_frames", 1)
 
-        def one(index: int) -> OcrPage:
-            # Each worker opens the file itself: frames are decoded one at a time.
-            with Image.open(path) as image:
-                image.seek(index)
-                return ocr_pil_image(image, _dpi(image), work, context, f"frame-{index + 1:05d}")
+        def one(index: int, slots: threading.Semaphore) -> OcrPage:
+            return ocr_frame(path, index, work, context, slots=slots)
 
-        with ThreadPoolExecutor(max_workers=max(1, context.ocr_workers)) as pool:
-            results = list(pool.map(one, range(count)))
+        results = ocr_each(range(count), one, context.ocr_workers)
         pages = [ParsedPage(r.text, "ocr", r.confidence) for r in results]
         rendition = merge_pages(
             None, dict(enumerate(results)), count, context.work_dir / "rendition.pdf"
         )
         return ParseResult(pages=pages, rendition=rendition)
+
+
+def ocr_frame(
+    path: Path,
+    index: int,
+    work: Path,
+    context: ParseContext,
+    *,
+    slots: threading.Semaphore | None = None,
+) -> OcrPage:
+    """OCR one frame of an image file; each call opens the file, decoding only that frame.
+
+    Tesseract reads a single JPEG or PNG of plain gray or colour pixels itself when
+    preparation leaves it alone, and a JPEG is shown in the searchable PDF as it is, whatever
+    copy Tesseract read.
+    """
+    with Image.open(path) as image:
+        whole = (
+            getattr(image, "n_frames", 1) == 1
+            and image.format in ("JPEG", "PNG")
+            and image.mode in ("L", "RGB")
+        )
+        image.seek(index)
+        dpi = _dpi(image)
+        backdrop = (
+            Backdrop(jpeg=path, dpi=dpi or guess_dpi(image))
+            if whole and image.format == "JPEG"
+            else None
+        )
+        return ocr_pil_image(
+            image, dpi, work, context, f"frame-{index + 1:05d}",
+            source=path if whole else None, backdrop=backdrop, slots=slots,
+        )  # fmt: skip

@@ -3,18 +3,19 @@
 from __future__ import annotations
 
 import subprocess
-from concurrent.futures import ThreadPoolExecutor
+import threading
 from pathlib import Path
 from typing import ClassVar
 
 import pdfplumber
 import pypdfium2 as pdfium
+import pypdfium2.raw as pdfium_c
 from django.utils.translation import gettext as _
 from pdfminer.pdfdocument import PDFEncryptionError, PDFPasswordIncorrect
 from PIL import Image
 
-from ..ocr import OcrPage, normalise_text, ocr_pil_image
-from ..rendition import merge_pages
+from ..ocr import OcrPage, normalise_text, ocr_each, ocr_pil_image
+from ..rendition import PDFIUM_LOCK, Backdrop, merge_pages
 from .base import ParseContext, ParsedPage, ParseResult, RejectedInput
 
 RASTER_DPI = 300
@@ -71,19 +72,27 @@ class PdfParser:
             )
 
     def parse(self, path: Path, context: ParseContext) -> ParseResult:
-        pages: list[ParsedPage] = []
-        scanned: list[int] = []
-        with pdfplumber.open(path) as pdf:
-            title = str((pdf.metadata or {}).get("Title") or "")
-            for index, page in enumerate(pdf.pages):
-                text = normalise_text(page.extract_text() or "", join_cjk_lines=True)
-                page.close()  # free the page's parsed objects: pages stream one at a time
-                if len(text.replace(" ", "").replace("\n", "")) < context.min_text_chars:
-                    scanned.append(index)
-                pages.append(ParsedPage(text=text, source="text_layer"))
+        with PDFIUM_LOCK:
+            document = pdfium.PdfDocument(str(path))
+            try:
+                title = str(document.get_metadata_dict().get("Title") or "")
+                has_text = [_has_chars(document, index) for index in range(len(document))]
+            except BaseException:
+                document.close()
+                raise
+        try:
+            pages = self._text_layer(path, has_text, context)
+            scanned = [
+                index
+                for index, page in enumerate(pages)
+                if len(page.text.replace(" ", "").replace("\n", "")) < context.min_text_chars
+            ]
+            results = self._ocr_pages(path, document, scanned, context) if scanned else []
+        finally:
+            with PDFIUM_LOCK:
+                document.close()
         rendition = None
         if scanned:
-            results = self._ocr_pages(path, scanned, context)
             for index, result in zip(scanned, results, strict=True):
                 pages[index] = ParsedPage(result.text, "ocr", result.confidence)
             rendition = merge_pages(
@@ -94,37 +103,148 @@ class PdfParser:
             )
         return ParseResult(pages=pages, title=title, rendition=rendition)
 
-    def _ocr_pages(self, path: Path, indexes: list[int], context: ParseContext) -> list[OcrPage]:
+    def _text_layer(
+        self, path: Path, has_text: list[bool], context: ParseContext
+    ) -> list[ParsedPage]:
+        """pdfplumber's text of the pages PDFium finds characters on; a scan is not opened."""
+        pages = [ParsedPage(text="", source="text_layer") for _ in has_text]
+        if not any(has_text):
+            return pages
+        with pdfplumber.open(path) as pdf:
+            for index, page in enumerate(pdf.pages):
+                if has_text[index]:
+                    text = page.extract_text() or ""
+                    pages[index] = ParsedPage(
+                        normalise_text(text, join_cjk_lines=True), "text_layer"
+                    )
+                page.close()  # free the page's parsed objects: pages stream one at a time
+        return pages
+
+    def _ocr_pages(
+        self, path: Path, document: pdfium.PdfDocument, indexes: list[int], context: ParseContext
+    ) -> list[OcrPage]:
         work = context.work_dir / "ocr"
         work.mkdir(exist_ok=True)
 
-        def one(index: int) -> OcrPage:
+        def one(index: int, slots: threading.Semaphore) -> OcrPage:
             stem = work / f"page-{index + 1:05d}"
-            subprocess.run(
-                [
-                    "pdftoppm",
-                    "-r",
-                    str(RASTER_DPI),
-                    "-gray",
-                    "-f",
-                    str(index + 1),
-                    "-l",
-                    str(index + 1),
-                    "-singlefile",
-                    str(path),
-                    str(stem),
-                ],
-                check=True,
-                capture_output=True,
-                timeout=300,
-            )
-            raster = stem.with_suffix(".pgm")
-            try:
-                with Image.open(raster) as image:
-                    return ocr_pil_image(image, RASTER_DPI, work, context, stem.name)
-            finally:
-                raster.unlink(missing_ok=True)
+            with PDFIUM_LOCK:
+                scan = _embedded_scan(document, index)
+            if scan is None:
+                return self._rasterised(path, index, stem, context, slots)
+            picture, dpi = scan
+            del scan
+            if isinstance(picture, bytes):  # the scanner's JPEG, as it is in the file
+                source = stem.with_suffix(".jpg")
+                source.write_bytes(picture)
+                del picture
+                try:
+                    with Image.open(source) as image:
+                        usable = image.mode in ("L", "RGB")
+                        return ocr_pil_image(
+                            image, dpi, work, context, stem.name,
+                            source=source if usable else None, slots=slots,
+                            backdrop=Backdrop(document=document, index=index),
+                        )  # fmt: skip
+                finally:
+                    source.unlink(missing_ok=True)
+            # Other encodings: the picture's own pixels, decoded by PDFium.
+            return ocr_pil_image(
+                picture, dpi, work, context, stem.name, slots=slots,
+                backdrop=Backdrop(document=document, index=index),
+            )  # fmt: skip
 
-        # One Tesseract per worker; each holds only its own page image.
-        with ThreadPoolExecutor(max_workers=max(1, context.ocr_workers)) as pool:
-            return list(pool.map(one, indexes))
+        return ocr_each(indexes, one, context.ocr_workers)
+
+    def _rasterised(
+        self,
+        path: Path,
+        index: int,
+        stem: Path,
+        context: ParseContext,
+        slots: threading.Semaphore,
+    ) -> OcrPage:
+        """A page that is more than one picture: pdftoppm draws all of it, gray, 300 dpi."""
+        subprocess.run(
+            [
+                "pdftoppm",
+                "-r",
+                str(RASTER_DPI),
+                "-gray",
+                "-f",
+                str(index + 1),
+                "-l",
+                str(index + 1),
+                "-singlefile",
+                str(path),
+                str(stem),
+            ],
+            check=True,
+            capture_output=True,
+            timeout=300,
+        )
+        raster = stem.with_suffix(".pgm")
+        try:
+            with Image.open(raster) as image:
+                return ocr_pil_image(
+                    image, RASTER_DPI, stem.parent, context, stem.name, slots=slots
+                )
+        finally:
+            raster.unlink(missing_ok=True)
+
+
+def _has_chars(document: pdfium.PdfDocument, index: int) -> bool:
+    page = document[index]
+    try:
+        textpage = page.get_textpage()
+        try:
+            return bool(textpage.count_chars())
+        finally:
+            textpage.close()
+    finally:
+        page.close()
+
+
+MIN_COVER = 0.9  # the picture covers at least this share of the page's width and height
+
+
+def _embedded_scan(
+    document: pdfium.PdfDocument, index: int
+) -> tuple[bytes | Image.Image, float] | None:
+    """A scanned page's picture at its own resolution, without drawing the page.
+
+    A page whose only content is one upright picture covering it is a scan: its JPEG bytes
+    (DCTDecode) are returned as they are, other encodings decoded by PDFium to their own
+    pixels, with the resolution the page gives them. None for anything else (text, vector
+    drawings, several pictures, rotated pages), which pdftoppm then draws.
+    """
+    page = document[index]
+    try:
+        if page.get_rotation() % 360:
+            return None
+        objects = list(page.get_objects(max_depth=1))
+        if len(objects) != 1 or objects[0].type != pdfium_c.FPDF_PAGEOBJ_IMAGE:
+            return None
+        picture = objects[0]
+        assert isinstance(picture, pdfium.PdfImage)
+        width, height = page.get_size()
+        left, bottom, right, top = picture.get_bounds()
+        if right - left < MIN_COVER * width or top - bottom < MIN_COVER * height:
+            return None
+        matrix = picture.get_matrix()
+        if matrix.b or matrix.c or matrix.a <= 0 or matrix.d <= 0:
+            return None  # turned or mirrored
+        metadata = picture.get_metadata()
+        dpi_x, dpi_y = metadata.horizontal_dpi, metadata.vertical_dpi
+        if dpi_x <= 0 or abs(dpi_x - dpi_y) > 0.01 * dpi_x:
+            return None  # pixels that are not square: let pdftoppm draw the page
+        if picture.get_filters() == ["DCTDecode"]:
+            return bytes(picture.get_data(decode_simple=False)), float(dpi_x)
+        bitmap = picture.get_bitmap(render=False)
+        image = bitmap.to_pil().convert("L")  # a copy: to_pil shares the bitmap's buffer
+        del bitmap  # freed by its finalizer (closing it by hand makes pypdfium2 warn)
+        return image, float(dpi_x)
+    except pdfium.PdfiumError:
+        return None
+    finally:
+        page.close()
