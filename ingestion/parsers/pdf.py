@@ -48,7 +48,8 @@ class PdfParser:
             if b"%%EOF" not in handle.read():
                 raise RejectedInput(_("the PDF is truncated (no end-of-file marker)"))
         try:
-            document = pdfium.PdfDocument(str(path))
+            with PDFIUM_LOCK:
+                document = pdfium.PdfDocument(str(path))
         except pdfium.PdfiumError as error:
             # PDFium's error code can be stale across documents: look at the file itself.
             pages = _pages_by_pdfminer(path)
@@ -59,10 +60,11 @@ class PdfParser:
             raise RejectedInput(
                 _("the PDF cannot be read (%(error)s)") % {"error": error}
             ) from error
-        try:
-            pages = len(document)
-        finally:
-            document.close()
+        with PDFIUM_LOCK:
+            try:
+                pages = len(document)
+            finally:
+                document.close()
         if pages == 0:
             raise RejectedInput(_("the PDF has no pages"))
         if pages > context.max_pages:
