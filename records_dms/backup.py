@@ -190,6 +190,14 @@ def _deployment_is_empty() -> bool:
     return not has_rows and next(storage_keys(), None) is None
 
 
+def _forget_seeded_rows() -> None:
+    """Rows that migrations seed (the default retention schedules) give way to the backup's,
+    which carry the archive's own edits under the same codes."""
+    from retention.models import RetentionSchedule
+
+    RetentionSchedule.objects.all().delete()
+
+
 def backup_restore(source: Path) -> Summary:
     """Load a bag into this (empty, migrated) deployment, then rebuild the search index."""
     import bagit
@@ -207,6 +215,7 @@ def backup_restore(source: Path) -> Summary:
         raise BackupError("this deployment already holds an archive; restore into an empty one")
     database = payload / DATABASE_FILE
     with transaction.atomic():
+        _forget_seeded_rows()
         call_command("loaddata", str(database), verbosity=0)
     files = size = 0
     root = payload / FILES_DIR
