@@ -15,7 +15,8 @@ from pathlib import Path
 from search import PageDoc
 from search.analysis import _jieba, fold, query_terms
 
-SEEDS = Path(__file__).resolve().parents[3] / "shared" / "seeds"
+# A copy of ../shared/seeds kept in the repository, so a clean clone anywhere can run it.
+SEEDS = Path(__file__).resolve().parents[1] / "fixtures" / "seeds"
 CODES = ["QMS-PM-31301", "QMS-CS-20417", "ISO-9001-7.5"]
 _CJK_WORD = re.compile(r"^[\u4e00-\u9fff]{2}$")
 
