@@ -18,21 +18,44 @@ GENESIS_HASH = "0" * 64
 
 
 class AppendOnlyError(Exception):
-    """Raised when code tries to change or delete an audit event."""
+    """Raised when code tries to change or delete a row of an append-only chain."""
 
 
-class AuditEventQuerySet(models.QuerySet["AuditEvent"]):
+def _refuse(model: Any, what: str) -> AppendOnlyError:
+    return AppendOnlyError(f"{model._meta.verbose_name_plural} cannot be {what}")
+
+
+class AppendOnlyQuerySet(models.QuerySet[Any]):
+    """Bulk update and delete refused: a chain only grows (the audit trail, the register)."""
+
     def update(self, **kwargs: Any) -> int:
-        raise AppendOnlyError("audit events cannot be updated")
+        raise _refuse(self.model, "updated")
 
     def delete(self) -> tuple[int, dict[str, int]]:
-        raise AppendOnlyError("audit events cannot be deleted")
+        raise _refuse(self.model, "deleted")
 
     def _raw_delete(self, using: Any) -> int:
-        raise AppendOnlyError("audit events cannot be deleted")
+        raise _refuse(self.model, "deleted")
 
 
-class AuditEvent(models.Model):
+class AppendOnlyModel(models.Model):
+    """A row that is written once: saving an existing row or deleting one is refused."""
+
+    objects: ClassVar[models.Manager[Any]] = AppendOnlyQuerySet.as_manager()
+
+    class Meta:
+        abstract = True
+
+    def save(self, *args: Any, **kwargs: Any) -> None:
+        if not self._state.adding:
+            raise _refuse(self, "updated")
+        super().save(*args, **kwargs)
+
+    def delete(self, *args: Any, **kwargs: Any) -> tuple[int, dict[str, int]]:
+        raise _refuse(self, "deleted")
+
+
+class AuditEvent(AppendOnlyModel):
     sequence = models.BigIntegerField(_("number"), primary_key=True)
     occurred_at = models.DateTimeField(_("time"))
     actor = models.ForeignKey(
@@ -55,8 +78,6 @@ class AuditEvent(models.Model):
     previous_hash = models.CharField(max_length=64)
     hash = models.CharField(max_length=64, unique=True)
 
-    objects: ClassVar[models.Manager[AuditEvent]] = AuditEventQuerySet.as_manager()
-
     class Meta:
         ordering = ["sequence"]
         verbose_name = _("audit event")
@@ -65,14 +86,6 @@ class AuditEvent(models.Model):
 
     def __str__(self) -> str:
         return f"#{self.sequence} {self.action} {self.object_repr}"
-
-    def save(self, *args: Any, **kwargs: Any) -> None:
-        if not self._state.adding:
-            raise AppendOnlyError("audit events cannot be updated")
-        super().save(*args, **kwargs)
-
-    def delete(self, *args: Any, **kwargs: Any) -> tuple[int, dict[str, int]]:
-        raise AppendOnlyError("audit events cannot be deleted")
 
     def canonical_content(self) -> bytes:
         """The bytes the hash covers: every field but the hash itself, in a fixed form."""

@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import hashlib
 import json
-from typing import Any, ClassVar
 
 from django.conf import settings
 from django.db import models
@@ -12,6 +11,7 @@ from django.utils.translation import gettext_lazy as _
 
 from records_dms.accounts.roles import Confidentiality
 from records_dms.archive.models import Record
+from records_dms.audit.models import AppendOnlyError, AppendOnlyModel  # noqa: F401 (raised by the register)
 
 from .events import RegisterEvent
 
@@ -213,22 +213,7 @@ class Custody(models.Model):
         return f"{self.record_id} → {self.holder_id}"
 
 
-class AppendOnlyError(Exception):
-    """Raised when code tries to change or delete a register entry."""
-
-
-class RegisterEntryQuerySet(models.QuerySet["RegisterEntry"]):
-    def update(self, **kwargs: Any) -> int:
-        raise AppendOnlyError("register entries cannot be updated")
-
-    def delete(self) -> tuple[int, dict[str, int]]:
-        raise AppendOnlyError("register entries cannot be deleted")
-
-    def _raw_delete(self, using: Any) -> int:
-        raise AppendOnlyError("register entries cannot be deleted")
-
-
-class RegisterEntry(models.Model):
+class RegisterEntry(AppendOnlyModel):
     """One line of the checkout register (借阅登记簿): hash-chained and signed by the server."""
 
     sequence = models.BigIntegerField(_("number"), primary_key=True)
@@ -258,8 +243,6 @@ class RegisterEntry(models.Model):
     key_id = models.CharField(max_length=16)
     signature = models.CharField(_("server signature"), max_length=128)
 
-    objects: ClassVar[models.Manager[RegisterEntry]] = RegisterEntryQuerySet.as_manager()
-
     class Meta:
         ordering = ["sequence"]
         verbose_name = _("register entry")
@@ -268,14 +251,6 @@ class RegisterEntry(models.Model):
 
     def __str__(self) -> str:
         return f"#{self.sequence} {self.event}"
-
-    def save(self, *args: Any, **kwargs: Any) -> None:
-        if not self._state.adding:
-            raise AppendOnlyError("register entries cannot be updated")
-        super().save(*args, **kwargs)
-
-    def delete(self, *args: Any, **kwargs: Any) -> tuple[int, dict[str, int]]:
-        raise AppendOnlyError("register entries cannot be deleted")
 
     def canonical_content(self) -> bytes:
         """The bytes the hash covers: every field but the hash and the signature."""
