@@ -3,10 +3,10 @@ from typing import Any
 from django.urls import include, path, reverse
 from django.utils.translation import gettext_lazy as _
 from wagtail import hooks
-from wagtail.admin.menu import Menu, MenuItem, SubmenuMenuItem
+from wagtail.admin.menu import Menu, MenuItem
 
-from records_dms.accounts.policy import policy
 from records_dms.accounts.roles import Action
+from records_dms.web.menu import ActionMenuItem, ActionSubmenu
 
 from . import admin_urls
 
@@ -16,20 +16,6 @@ def register_retention_urls() -> list[Any]:
     return [
         path("retention/", include((admin_urls.urlpatterns, "retention"), namespace="retention"))
     ]
-
-
-class ActionMenuItem(MenuItem):
-    def __init__(self, *args: Any, actions: tuple[Action, ...], **kwargs: Any) -> None:
-        super().__init__(*args, **kwargs)
-        self.actions = actions
-
-    def is_shown(self, request: Any) -> bool:
-        return any(policy.has(request.user, action) for action in self.actions)
-
-
-class RetentionMenuItem(SubmenuMenuItem):
-    def is_shown(self, request: Any) -> bool:
-        return any(item.is_shown(request) for item in self.menu.registered_menu_items)
 
 
 @hooks.register("register_admin_menu_item")
@@ -64,4 +50,4 @@ def register_retention_menu() -> MenuItem:
             actions=(Action.VIEW_RETENTION, Action.MANAGE_SCHEDULES),
         ),
     ]
-    return RetentionMenuItem(_("Retention"), Menu(items=items), icon_name="time", order=300)
+    return ActionSubmenu(_("Retention"), Menu(items=items), icon_name="time", order=300)

@@ -5,10 +5,10 @@ from typing import Any
 from django.urls import include, path, reverse
 from django.utils.translation import gettext_lazy as _
 from wagtail import hooks
-from wagtail.admin.menu import Menu, MenuItem, SubmenuMenuItem
+from wagtail.admin.menu import Menu, MenuItem
 
-from records_dms.accounts.policy import policy
 from records_dms.accounts.roles import Action
+from records_dms.web.menu import ActionMenuItem, ActionSubmenu
 
 from . import admin_urls
 
@@ -16,17 +16,6 @@ from . import admin_urls
 @hooks.register("register_admin_urls")
 def register_lending_urls() -> list[Any]:
     return [path("loans/", include((admin_urls.urlpatterns, "lending"), namespace="lending"))]
-
-
-class ActionMenuItem(MenuItem):
-    """A menu entry shown to users who may take any of ``actions``."""
-
-    def __init__(self, label: Any, url_name: str, actions: tuple[Action, ...], **kwargs: Any):
-        super().__init__(label, reverse(url_name), **kwargs)
-        self.actions = actions
-
-    def is_shown(self, request: Any) -> bool:
-        return any(policy.has(request.user, action) for action in self.actions)
 
 
 MENU_HOOK = "register_lending_menu_item"
@@ -43,7 +32,9 @@ ENTRIES = [
 def _entry(label: Any, url_name: str, actions: tuple[Action, ...], icon: str, order: int) -> Any:
     @hooks.register(MENU_HOOK)
     def item() -> MenuItem:
-        return ActionMenuItem(label, url_name, actions, icon_name=icon, order=order)
+        return ActionMenuItem(
+            label, reverse(url_name), actions=actions, icon_name=icon, order=order
+        )
 
     return item
 
@@ -52,16 +43,9 @@ for _entry_args in ENTRIES:
     _entry(*_entry_args)
 
 
-class LendingMenuItem(SubmenuMenuItem):
-    def is_shown(self, request: Any) -> bool:
-        return policy.has(request.user, Action.REQUEST_LOAN) or policy.has(
-            request.user, Action.VIEW_REGISTER
-        )
-
-
 @hooks.register("register_admin_menu_item")
 def register_lending_menu() -> MenuItem:
-    return LendingMenuItem(
+    return ActionSubmenu(
         _("Lending"), Menu(register_hook_name=MENU_HOOK), icon_name="folder-open-inverse", order=300
     )
 

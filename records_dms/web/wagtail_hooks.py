@@ -6,11 +6,11 @@ from wagtail import hooks
 from wagtail.admin.menu import MenuItem
 from wagtail.permissions import register_permission_policy
 
-from records_dms.accounts.policy import policy
 from records_dms.accounts.roles import Action
 from records_dms.archive.models import Customer
 
 from . import admin_urls
+from .menu import ActionMenuItem
 from .permissions import CustomerPermissionPolicy
 from .views.customers import CustomerViewSet
 
@@ -27,33 +27,34 @@ def register_archive_urls() -> list[Any]:
     return [path("archive/", include((admin_urls.urlpatterns, "web"), namespace="web"))]
 
 
-class IngestionMenuItem(MenuItem):
-    def is_shown(self, request: Any) -> bool:
-        return policy.has(request.user, Action.ADD_RECORD)
-
-
 @hooks.register("register_admin_menu_item")
 def register_ingestion_menu_item() -> MenuItem:
-    return IngestionMenuItem(
-        _("Ingestion queue"), reverse("web:jobs"), icon_name="upload", order=200
+    return ActionMenuItem(
+        _("Ingestion queue"),
+        reverse("web:jobs"),
+        actions=(Action.ADD_RECORD,),
+        icon_name="upload",
+        order=200,
     )
-
-
-class AuditMenuItem(MenuItem):
-    def is_shown(self, request: Any) -> bool:
-        return policy.has(request.user, Action.VIEW_AUDIT)
 
 
 @hooks.register("register_admin_menu_item")
 def register_audit_menu_item() -> MenuItem:
-    return AuditMenuItem(_("Audit trail"), reverse("web:audit"), icon_name="history", order=900)
-
-
-class SearchMenuItem(MenuItem):
-    def is_shown(self, request: Any) -> bool:
-        return policy.has(request.user, Action.VIEW_RECORD)
+    return ActionMenuItem(
+        _("Audit trail"),
+        reverse("web:audit"),
+        actions=(Action.VIEW_AUDIT,),
+        icon_name="history",
+        order=900,
+    )
 
 
 @hooks.register("register_admin_menu_item")
 def register_search_menu_item() -> MenuItem:
-    return SearchMenuItem(_("Search"), reverse("web:search"), icon_name="search", order=150)
+    return ActionMenuItem(
+        _("Search"),
+        reverse("web:search"),
+        actions=(Action.VIEW_RECORD,),
+        icon_name="search",
+        order=150,
+    )
