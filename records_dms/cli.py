@@ -62,8 +62,10 @@ def cmd_run(args: argparse.Namespace) -> int:
 
     call_command("migrate", interactive=False, verbosity=0)
     call_command("collectstatic", interactive=False, verbosity=0)
-    _index_if_empty()
-    _warm_up_search()
+    from .cli_search import dictionary_load, index_if_empty
+
+    index_if_empty()
+    dictionary_load(background=True)
     children = []
     if not args.no_worker:  # at scale the workers run apart (`dms worker`, any number)
         children.append(subprocess.Popen([sys.executable, "-m", "records_dms", "worker"]))
@@ -85,29 +87,6 @@ def cmd_run(args: argparse.Namespace) -> int:
             child.terminate()
             child.wait(timeout=30)
     return EXIT_OK
-
-
-def _warm_up_search() -> None:
-    """Load the Chinese dictionary in the background, so the first search is not the slow one."""
-    import threading
-
-    from django.conf import settings
-
-    from search import analysis
-
-    analysis.configure(settings.SEARCH_BACKENDS["default"].get("CACHE_DIR"))  # type: ignore[arg-type]
-    threading.Thread(target=analysis.warm_up, name="search-warm-up", daemon=True).start()
-
-
-def _index_if_empty() -> None:
-    """Records filed before this data dir had a search index (an upgrade): index them now."""
-    from records_dms.archive.indexing import search_rebuild
-    from records_dms.archive.models import Record
-    from search import get_backend
-
-    if Record.objects.exists() and not get_backend().indexed_records():
-        print("building the search index…", flush=True)
-        search_rebuild()
 
 
 def cmd_worker(args: argparse.Namespace) -> int:
@@ -132,7 +111,10 @@ def cmd_worker(args: argparse.Namespace) -> int:
     destruction_recover()
     retention_daily_start()
     if settings.TASKS_KIND == "rq":
-        _preload()
+        from .cli_search import dictionary_load
+
+        # Loaded once here, so RQ's forked work-horses inherit it.
+        dictionary_load(background=False)
         call_command(
             "rqworker",
             *settings.RQ_QUEUES,
@@ -151,18 +133,6 @@ def cmd_worker(args: argparse.Namespace) -> int:
         options["startup_delay"] = False
     call_command("db_worker", **options)
     return EXIT_OK
-
-
-def _preload() -> None:
-    """Load once what every task needs, so RQ's forked work-horses inherit it."""
-    from django.conf import settings
-
-    from search import analysis
-
-    # Only the dictionary: a search backend's connections must not be shared across a fork.
-    cache_dir = settings.SEARCH_BACKENDS["default"].get("CACHE_DIR")
-    analysis.configure(str(cache_dir) if cache_dir else None)
-    analysis.warm_up()
 
 
 def cmd_demo(args: argparse.Namespace) -> int:
