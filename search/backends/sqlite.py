@@ -15,7 +15,6 @@ from __future__ import annotations
 
 import datetime
 import html
-import math
 import os
 import re
 import threading
@@ -31,6 +30,7 @@ from .. import analysis
 from ..highlight import highlight
 from ..types import Hit, PageDoc, Results, Scope, SearchQuery, SearchUnavailable
 from .base import Progress
+from .sqlite_rank import Bm25
 
 TOKENIZER = "dms_zh"
 MMAP_BYTES = 4 << 30  # address space only; the OS pages in what queries touch
@@ -99,8 +99,6 @@ BM25 = "bm25(fts, 1.0, 0.6, 0.0)"  # text, reference/title; tags never rank
 # that match few pages: FTS5's own recounts every phrase over the whole index per query.
 CACHED_BM25 = "dms_bm25(fts)"
 CACHED_BM25_MAX_PAGES = 2000
-_WEIGHTS = (1.0, 0.6, 0.0)
-_K1, _B = 1.2, 0.75
 _NOT_TAG = re.compile(r"[^0-9a-z]")
 _CJK_CHAR = re.compile(r"[\u3400-\u9fff\uf900-\ufaff]")
 
@@ -121,55 +119,6 @@ def doc_tags(doc: PageDoc) -> str:
             tag("y", year),
         )
     )
-
-
-class Bm25:
-    """FTS5's bm25 (same formula, weights, and scores), with each phrase's document count
-    cached per index instead of recounted over the whole index on every query.
-
-    FTS5's bm25 computes every phrase's IDF by running the phrase over the whole index, also
-    for a search trimmed to one customer: 客户信息 must check positions in every page that has
-    客户 and 信息. Counts change slowly; one is recounted when the index grew or shrank by
-    more than 1 %. Per matched page this runs in Python, so it is used only when a search
-    matches few pages (CACHED_BM25_MAX_PAGES).
-    """
-
-    def __init__(self) -> None:
-        self.counts: dict[tuple[Any, ...], tuple[int, int]] = {}
-
-    def __call__(self, api: apsw.FTS5ExtensionApi, *args: Any) -> float:
-        rows = api.row_count
-        average = api.column_total_size(-1) / rows if rows else 1.0
-        length = api.column_size(-1)
-        score = 0.0
-        for index, tokens in enumerate(api.phrases):
-            frequency = 0.0
-            for column, offsets in enumerate(api.phrase_locations(index)):
-                if offsets:
-                    frequency += _WEIGHTS[column] * len(offsets)
-            if not frequency:
-                continue  # contributes nothing, as in FTS5 (and tags never rank)
-            matching = self._count(api, index, tuple(tokens), rows)
-            idf = math.log((rows - matching + 0.5) / (matching + 0.5))
-            idf = idf if idf > 0.0 else 1e-6
-            score += (
-                idf * frequency * (_K1 + 1) / (frequency + _K1 * (1 - _B + _B * length / average))
-            )
-        return -score
-
-    def _count(
-        self, api: apsw.FTS5ExtensionApi, index: int, key: tuple[Any, ...], rows: int
-    ) -> int:
-        cached = self.counts.get(key)
-        if cached is None or abs(cached[1] - rows) > rows // 100:
-            found = [0]
-
-            def one(_api: apsw.FTS5ExtensionApi, closure: list[int]) -> None:
-                closure[0] += 1
-
-            api.query_phrase(index, one, found)
-            cached = self.counts[key] = (found[0], rows)
-        return cached[0]
 
 
 @apsw.fts5.StringTokenizer
