@@ -11,4 +11,4 @@ class ReportsConfig(AppConfig):
 
     def ready(self) -> None:
         # The panels and summary lines whose data lives in the archive and ingestion.
-        from . import builtin_panels  # noqa: F401
+        from . import builtin_panels, builtin_summary  # noqa: F401

@@ -1,7 +1,7 @@
 """The yearly summary of the archive (the seeds ask for one at each year's end).
 
 A registry of sections, like the dashboard panels: the archive's own (customers, records by
-type, complaints) are registered in ``builtin_panels``; loans and destructions are reserved
+type, complaints) are registered in ``builtin_summary``; loans and destructions are reserved
 here and show as "not recorded" until lending and retention register theirs under the same
 key from their ``AppConfig.ready``::
 
