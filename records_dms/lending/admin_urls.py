@@ -1,6 +1,6 @@
 from django.urls import path
 
-from . import views
+from . import register_views, views
 
 urlpatterns = [
     path("", views.LoanListView.as_view(), name="loans"),
@@ -11,10 +11,10 @@ urlpatterns = [
     path("<int:pk>/decide/", views.loan_decide, name="decide"),
     path("<int:pk>/checkout/", views.CheckoutView.as_view(), name="checkout"),
     path("<int:pk>/return/", views.ReturnView.as_view(), name="return"),
-    path("copies/<int:pk>/", views.copy_view, name="copy"),
-    path("register/", views.RegisterView.as_view(), name="register"),
-    path("register/export/", views.register_export, name="register_export"),
-    path("signatures/<str:sha256>.png", views.signature_image, name="signature"),
+    path("copies/<int:pk>/", register_views.copy_view, name="copy"),
+    path("register/", register_views.RegisterView.as_view(), name="register"),
+    path("register/export/", register_views.register_export, name="register_export"),
+    path("signatures/<str:sha256>.png", register_views.signature_image, name="signature"),
     path("records/<int:pk>/location/", views.LocationView.as_view(), name="location"),
     path("reading/", views.ReadingView.as_view(), name="reading"),
 ]
