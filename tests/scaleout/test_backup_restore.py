@@ -25,10 +25,18 @@ LIST_REFERENCES = (
 )
 
 
+# The adapters a test run may have chosen (the PostgreSQL stage sets DMS_DATABASE_URL): a
+# deployment started by a test is embedded unless the test names its adapters itself.
+ADAPTERS = ("DMS_DATABASE_URL", "DMS_STORAGE", "DMS_SEARCH_BACKEND", "DMS_TASKS")
+
+
 def _dms(env: dict[str, str], *args: str) -> subprocess.CompletedProcess[str]:
+    inherited = {
+        k: v for k, v in os.environ.items() if k not in ADAPTERS and not k.startswith("DMS_S3_")
+    }
     return subprocess.run(
         [sys.executable, "-m", "records_dms", *args],
-        env={**os.environ, "DMS_LANGUAGE": "en", **env},
+        env={**inherited, "DMS_LANGUAGE": "en", **env},
         capture_output=True,
         text=True,
         timeout=300,
