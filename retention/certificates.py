@@ -140,8 +140,11 @@ def certificate_pdf(request: DestructionRequest, number: str, issued_at: object)
 
 def certificate_issue(request: DestructionRequest) -> DestructionCertificate:
     """Make, sign and keep the certificate of an executed request (once; safe to repeat)."""
+    from .filing import certificate_file
+
     existing = DestructionCertificate.objects.filter(request=request).first()
     if existing is not None:
+        certificate_file(existing, request.executed_by)  # a run killed before filing it
         return existing
     issued_at = timezone.now()
     with transaction.atomic():
@@ -152,13 +155,15 @@ def certificate_issue(request: DestructionRequest) -> DestructionCertificate:
         if default_storage.exists(key):  # left by a run killed before this row was saved
             default_storage.delete(key)
         saved = default_storage.save(key, ContentFile(signed))
-        return DestructionCertificate.objects.create(
+        certificate = DestructionCertificate.objects.create(
             request=request,
             number=number,
             pdf_key=saved,
             sha256=hashlib.sha256(signed).hexdigest(),
             issued_at=issued_at,
         )
+        certificate_file(certificate, request.executed_by)
+        return certificate
 
 
 def certificate_bytes(certificate: DestructionCertificate) -> bytes:

@@ -13,6 +13,7 @@ from collections.abc import Sequence
 from pathlib import Path
 
 from django.conf import settings
+from django.contrib.auth.models import User as AuthUser
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.files.storage import default_storage
 from django.db import transaction
@@ -84,7 +85,16 @@ def destruction_request_propose(
     *, records: Sequence[Record], actor: User, reason: str = ""
 ) -> DestructionRequest:
     """Propose due records for destruction (clerks); held, lent or undue records are refused."""
-    person = require(actor, Action.REVIEW_RETENTION)
+    return destruction_propose_as(records, require(actor, Action.REVIEW_RETENTION), reason)
+
+
+def destruction_propose_as(
+    records: Sequence[Record], person: AuthUser, reason: str = ""
+) -> DestructionRequest:
+    """The proposal itself, for a caller that has checked ``person``'s right already (a
+    compliance officer answering a deletion request or proposing a sealed dossier's due
+    records)."""
+    actor = person
     records = list({r.pk: r for r in records}.values())
     if not records:
         raise ValidationError(_("A destruction request needs at least one record."))

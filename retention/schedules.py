@@ -18,7 +18,7 @@ from records_dms.archive.services import User
 from records_dms.audit.services import audit_log
 
 from . import events
-from .models import RecordRetention, RetentionSchedule, TriggerEvent, Waiting
+from .models import Disposition, RecordRetention, RetentionSchedule, TriggerEvent, Waiting
 from .permissions import require
 
 SCHEDULE_FIELDS = (
@@ -95,7 +95,7 @@ def _compute(
         state.trigger_date, state.due_date, state.waiting = None, None, Waiting.NO_SCHEDULE
         return
     state.trigger_date, state.waiting = _trigger_date(record, schedule, state, last_activity)
-    if state.keep_permanently:
+    if state.keep_permanently or schedule.disposition == Disposition.KEEP_PERMANENTLY:
         state.due_date, state.waiting = None, Waiting.PERMANENT
     elif state.extended_to is not None:
         state.due_date = state.extended_to
