@@ -17,6 +17,7 @@ from reportlab.lib.styles import ParagraphStyle
 from reportlab.lib.units import mm
 from reportlab.platypus import Paragraph, SimpleDocTemplate, Spacer, Table, TableStyle
 
+from records_dms.archive.indexing import records_reindex
 from records_dms.archive.models import Page, Record, RecordState, RecordType
 from records_dms.archive.services import counter_next
 from records_dms.pdfrender import chinese_font
@@ -144,7 +145,9 @@ def certificate_issue(request: DestructionRequest) -> DestructionCertificate:
 
     existing = DestructionCertificate.objects.filter(request=request).first()
     if existing is not None:
-        certificate_file(existing, request.executed_by)  # a run killed before filing it
+        if existing.record_id is None:  # a run killed before filing it
+            record = certificate_file(existing, request.executed_by)
+            records_reindex([Record.objects.select_related("customer").get(pk=record.pk)])
         return existing
     issued_at = timezone.now()
     with transaction.atomic():
@@ -162,8 +165,11 @@ def certificate_issue(request: DestructionRequest) -> DestructionCertificate:
             sha256=hashlib.sha256(signed).hexdigest(),
             issued_at=issued_at,
         )
-        certificate_file(certificate, request.executed_by)
-        return certificate
+        record = certificate_file(certificate, request.executed_by)
+    # Indexed now, not only on commit: a caller's outer transaction (or a kill before its
+    # on-commit hook) must not leave the filed certificate unfindable.
+    records_reindex([Record.objects.select_related("customer").get(pk=record.pk)])
+    return certificate
 
 
 def certificate_bytes(certificate: DestructionCertificate) -> bytes:

@@ -224,6 +224,7 @@ def deletion_request_answer(*, request: DeletionRequest, actor: User) -> Deletio
                 reason=f"删除请求 deletion request {request.number}",
                 actor=actor,
             )
+            customer.refresh_from_db()
         request.state = DeletionState.ANSWERED
         request.answered_by = person
         request.answered_at = timezone.now()

@@ -14,6 +14,7 @@ from django.conf import settings
 from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
 from records_dms.archive.models import Customer, Record, RecordType
 from records_dms.archive.services import User, customer_create, record_create, record_pages_set
@@ -21,6 +22,9 @@ from records_dms.audit.services import audit_log
 
 from . import events
 from .models import DestructionCertificate
+
+# The record type's label lives in the archive; its translation is retention's.
+RECORD_TYPE_LABEL = gettext_lazy("Certificate of destruction")
 
 
 def archive_own_customer(actor: User = None) -> Customer:
