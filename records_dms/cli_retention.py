@@ -297,12 +297,12 @@ def cmd_deletion_request(args: argparse.Namespace, actor: Any, emit: Emit) -> in
 
     step = args.step
     if step == "list":
-        payload = [deletion_payload(r) for r in DeletionRequest.objects.all()]
+        listed = [deletion_payload(r) for r in DeletionRequest.objects.all()]
         lines = [
             f"{p['number']:<14} {p['customer']:<12} {p['received_on']}  {p['state']}"
-            for p in payload
+            for p in listed
         ]
-        emit(args, payload, "\n".join(lines) or "no deletion requests")
+        emit(args, listed, "\n".join(lines) or "no deletion requests")
         return 0
     if step == "register":
         customer = _customer(args.code)
