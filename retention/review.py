@@ -244,7 +244,9 @@ def retention_daily(day: str, *, keep_chain: bool = False) -> int:
 
 def retention_daily_start() -> None:
     """Run today's notice if it is still due and keep the daily chain going (worker start)."""
+    from .filing import certificates_file_missing
     from .schedules import retention_backfill
 
     retention_backfill()
+    certificates_file_missing()  # certificates issued before they were filed as records
     retention_daily(timezone.localdate().isoformat(), keep_chain=True)
