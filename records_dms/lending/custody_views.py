@@ -10,6 +10,7 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect
 from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 
 from records_dms.accounts.policy import policy
 from records_dms.accounts.roles import Action
@@ -91,7 +92,11 @@ class HandoverView(LendingView):
             return self.render(form)
         messages.success(
             request,
-            _("%(count)d originals handed over from %(from)s to %(to)s.")
+            ngettext(
+                "%(count)d original handed over from %(from)s to %(to)s.",
+                "%(count)d originals handed over from %(from)s to %(to)s.",
+                len(records),
+            )
             % {
                 "count": len(records),
                 "from": data["from_user"].get_username(),
