@@ -94,14 +94,14 @@ class HandoverForm(forms.Form):
         widget=forms.Textarea(attrs={"rows": 3}),
         help_text=_("One per line."),
     )
-    from_user = UserChoiceField(queryset=None, label=_("handed over by"))
+    from_user = UserChoiceField(queryset=None, label=_("Handed over by"))
     from_department = forms.CharField(
         label=_("from department"),
         max_length=100,
         required=False,
         help_text=_("Empty: the department the originals were last handed to."),
     )
-    to_user = UserChoiceField(queryset=None, label=_("taken over by"))
+    to_user = UserChoiceField(queryset=None, label=_("Taken over by"))
     department = forms.CharField(label=_("to department"), max_length=100, required=False)
     from_signature = forms.CharField(widget=forms.HiddenInput, required=False)
     to_signature = forms.CharField(widget=forms.HiddenInput, required=False)

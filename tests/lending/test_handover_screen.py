@@ -246,3 +246,12 @@ def test_bulk_activation_and_other_users_are_not_held_up(users, customer, clerk)
     )
     auditor.refresh_from_db()
     assert response.status_code == 302 and auditor.is_active
+
+
+@pytest.mark.django_db
+def test_the_handover_screen_speaks_chinese(users, clerk, settings):
+    settings.LANGUAGE_CODE = "zh-hans"
+    client = client_for(clerk)
+    page = client.get(reverse("lending:handover"), HTTP_ACCEPT_LANGUAGE="zh-hans").content.decode()
+    for text in ("移交", "移交人签名", "接收人签名", "移交部门", "接收部门", "确认移交"):
+        assert text in page, text
