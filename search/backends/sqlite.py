@@ -311,7 +311,7 @@ class SqliteBackend:
                 if scope.customer_ids is not None or query.customer_ids:
                     narrow = con.execute("SELECT count(*) FROM fts WHERE fts MATCH ?", params[:1])
                     if int(cast(Any, narrow.fetchone())[0]) <= CACHED_BM25_MAX_PAGES:
-                        rank = CACHED_BM25
+                        rank = f"dms_bm25(fts, {self._bm25.statement()})"  # see Bm25
                 if where == _MATCH_ONLY:
                     hits_sql = _TOP_SQL.format(rank=rank)
                 else:

@@ -2,12 +2,14 @@
 
 from __future__ import annotations
 
+import itertools
 import math
 from typing import Any
 
 import apsw
 
 WEIGHTS = (1.0, 0.6, 0.0)  # text, reference/title; tags never rank (as in sqlite.BM25)
+TAGS = 2  # the column of filter tags
 _K1, _B = 1.2, 0.75
 
 
@@ -20,29 +22,50 @@ class Bm25:
     客户 and 信息. Counts change slowly; one is recounted when the index grew or shrank by
     more than 1 %. Per matched page this runs in Python, so it is used only when a search
     matches few pages (CACHED_BM25_MAX_PAGES).
+
+    Called as ``dms_bm25(fts, N)`` with a number unique to the statement, what is the same for
+    every row of one search (index size, average length, IDFs, which phrases are filter tags)
+    is worked out on its first row only.
     """
 
     def __init__(self) -> None:
         self.counts: dict[tuple[Any, ...], tuple[int, int]] = {}
+        self._statements: dict[Any, _Statement] = {}
+        self._next = itertools.count(1)
+
+    def statement(self) -> int:
+        """A number for one statement's ``dms_bm25(fts, N)``."""
+        return next(self._next)
 
     def __call__(self, api: apsw.FTS5ExtensionApi, *args: Any) -> float:
-        rows = api.row_count
-        average = api.column_total_size(-1) / rows if rows else 1.0
-        length = api.column_size(-1)
+        key = args[0] if args else None
+        memo = self._statements.get(key) if key is not None else None
+        if memo is None:
+            memo = _Statement(api)
+            if key is not None:
+                if len(self._statements) > 64:  # statements run one at a time per thread
+                    self._statements.clear()
+                self._statements[key] = memo
+        lengths = _K1 * (1 - _B + _B * api.column_size(-1) / memo.average)
         score = 0.0
-        for index, tokens in enumerate(api.phrases):
+        for index in memo.ranked:
             frequency = 0.0
             for column, offsets in enumerate(api.phrase_locations(index)):
                 if offsets:
+                    if column == TAGS:  # a filter tag, never ranked: skip it from now on
+                        memo.tags.add(index)
+                        break
                     frequency += WEIGHTS[column] * len(offsets)
             if not frequency:
                 continue  # contributes nothing, as in FTS5 (and tags never rank)
-            matching = self._count(api, index, tuple(tokens), rows)
-            idf = math.log((rows - matching + 0.5) / (matching + 0.5))
-            idf = idf if idf > 0.0 else 1e-6
-            score += (
-                idf * frequency * (_K1 + 1) / (frequency + _K1 * (1 - _B + _B * length / average))
-            )
+            idf = memo.idfs.get(index)
+            if idf is None:
+                matching = self._count(api, index, memo.tokens[index], memo.rows)
+                idf = math.log((memo.rows - matching + 0.5) / (matching + 0.5))
+                idf = memo.idfs[index] = idf if idf > 0.0 else 1e-6
+            score += idf * frequency * (_K1 + 1) / (frequency + lengths)
+        if memo.tags:
+            memo.ranked = [index for index in memo.ranked if index not in memo.tags]
         return -score
 
     def _count(
@@ -58,3 +81,15 @@ class Bm25:
             api.query_phrase(index, one, found)
             cached = self.counts[key] = (found[0], rows)
         return cached[0]
+
+
+class _Statement:
+    """What every row of one statement shares."""
+
+    def __init__(self, api: apsw.FTS5ExtensionApi) -> None:
+        self.rows = api.row_count
+        self.average = (api.column_total_size(-1) / self.rows if self.rows else 1.0) or 1.0
+        self.tokens = [tuple(tokens) for tokens in api.phrases]
+        self.ranked = list(range(len(self.tokens)))
+        self.tags: set[int] = set()
+        self.idfs: dict[int, float] = {}
