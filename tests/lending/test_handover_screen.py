@@ -92,6 +92,11 @@ def test_a_clerk_records_a_handover_between_two_others_and_both_signatures_are_k
     page = client.get(reverse("lending:register")).content.decode()
     for s in entry.data["signatures"]:
         assert reverse("lending:signature", args=[s["sha256"]]) in page
+    # The printed and exported register carry it too.
+    pdf = client.get(reverse("lending:register_export"))
+    assert pdf.status_code == 200 and pdf.content.startswith(b"%PDF")
+    csv = client.get(reverse("lending:register_export") + "?format=csv").content.decode("utf-8-sig")
+    assert "handover_from:clerk2:" in csv and "handover_to:compliance:" in csv
     assert register_verify() == []
 
 
