@@ -232,6 +232,7 @@ def retention_daily(day: str) -> int:
     again would only send nothing twice. (A queued run lost with Redis's data is not queued
     again for that morning; the next worker start or chain run queues the following ones.)
     """
+    from records_dms.archive.daily import daily_jobs_run
     from records_dms.archive.services import counter_next
 
     from .tasks import retention_daily_task
@@ -245,6 +246,9 @@ def retention_daily(day: str) -> int:
             # Rolled back with the counter if queuing fails, so a later start queues it.
             if counter_next(f"retention-daily-queued:{tomorrow.isoformat()}") == 1:
                 retention_daily_task.using(run_after=run_at).enqueue(tomorrow.isoformat())
+    # The other parts' daily work (lending's overdue run) rides on the same chain; each job is
+    # idempotent, so the extra runs of a worker start do nothing twice.
+    daily_jobs_run(on)
     return count or 0
 
 
