@@ -19,6 +19,7 @@ from reportlab.platypus import Paragraph, SimpleDocTemplate, Spacer, Table, Tabl
 
 from records_dms.archive.indexing import records_reindex
 from records_dms.archive.models import Page, Record, RecordState, RecordType
+from records_dms.archive.object_lock import versions_present
 from records_dms.archive.services import counter_next
 from records_dms.pdfrender import chinese_font
 from search import get_backend
@@ -127,6 +128,17 @@ def certificate_pdf(request: DestructionRequest, number: str, issued_at: object)
         )
     )
     story.append(table)
+    # On S3: the object versions each destroyed record's files had (none on the local folder).
+    removed = [i for i in request.items.order_by("reference") if i.version_ids]
+    if removed:
+        story += [
+            Spacer(1, 8),
+            Paragraph("<b>已删除的存储对象版本 Storage object versions removed (S3)</b>", body),
+            *[
+                Paragraph(escape(f"{i.reference}: {', '.join(i.version_ids)}"), cell)
+                for i in removed
+            ],
+        ]
     buffer = io.BytesIO()
     SimpleDocTemplate(
         buffer,
@@ -215,6 +227,8 @@ def certificate_verify(certificate: DestructionCertificate) -> list[CertificateP
             )
             if key and default_storage.exists(key) and not still_used.exists():
                 problem(f"{item.reference}: a stored file is still there ({key})")
+            for version in versions_present(key, item.version_ids):
+                problem(f"{item.reference}: the store still holds version {version} of {key}")
     return problems
 
 

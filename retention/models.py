@@ -261,6 +261,9 @@ class DestructionItem(models.Model):
     original_key = models.CharField(max_length=200, blank=True)
     rendition_key = models.CharField(max_length=200, blank=True)
     paper = models.BooleanField(_("paper original"), default=False)
+    # The S3 object versions removed (original's first), listed before anything is deleted;
+    # empty on the local folder. The certificate names them.
+    version_ids = models.JSONField(_("storage versions removed"), default=list, blank=True)
     destroyed_at = models.DateTimeField(_("destroyed at"), null=True, blank=True)
 
     class Meta:
