@@ -72,8 +72,8 @@ def emails(draw: Any) -> bytes:
     lines += [name.encode() + b": " + header_bytes(value) for name, value in extra]
     if draw(st.booleans()):
         lines.append(b"Content-Type: text/plain; charset=" + header_bytes(draw(CHARSETS)))
-    lines.append(b"Content-Transfer-Encoding: " + draw(st.sampled_from([b"8bit", b"base64",
-                                                        b"quoted-printable", b"x-bogus"])))  # fmt: skip
+    encodings = [b"8bit", b"base64", b"quoted-printable", b"x-bogus"]
+    lines.append(b"Content-Transfer-Encoding: " + draw(st.sampled_from(encodings)))
     return b"\r\n".join(lines) + b"\r\n\r\n" + draw(st.binary(max_size=500))
 
 
