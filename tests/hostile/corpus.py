@@ -410,7 +410,8 @@ def malformed_email() -> bytes:
 
 @case("nested.eml", FILED, "deeper than 5", "ten emails each attached to the next: the top "
       "one and five levels below are filed as linked records (DMS_MAX_EMAIL_DEPTH, default 5); "
-      "deeper ones stay in the last filed one's original and its job says so", records=6)  # fmt: skip
+      "deeper ones stay in the last filed one's original and its job says so",
+      records=6)  # fmt: skip
 def email_nested_ten_deep() -> bytes:
     inner = plain_message("level 10", "the innermost message").as_bytes()
     for level in range(9, 0, -1):
