@@ -326,6 +326,9 @@ SIGNING_CERT_FILE = os.environ.get("DMS_SIGNING_CERT", "")
 SIGNING_ORGANISATION = os.environ.get("DMS_ORGANISATION", "records-dms")
 # How many compliance officers (none of them the proposer) must approve a destruction list.
 DESTRUCTION_APPROVERS = int(os.environ.get("DMS_DESTRUCTION_APPROVERS", "1"))
+# The archive's own dossier, where every certificate of destruction is filed as a record.
+ARCHIVE_OWN_CODE = os.environ.get("DMS_ARCHIVE_OWN_CODE", "QMS-ARCHIVE")
+ARCHIVE_OWN_NAME = os.environ.get("DMS_ARCHIVE_OWN_NAME", "档案室 Records archive")
 
 OCR_LANGUAGES = os.environ.get("DMS_OCR_LANGS") or os.environ.get(
     "DMS_OCR_LANGUAGES", "chi_sim+eng"
