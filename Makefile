@@ -3,7 +3,7 @@ PORT ?= 8000
 VENV := .venv/bin
 
 .PHONY: run test setup setup-test lint typecheck pytest bench bench-search messages clean \
-	services test-postgres bench-workers
+	services test-postgres bench-workers bench-load
 
 run: setup
 	$(VENV)/dms manage migrate --noinput -v0
@@ -48,6 +48,15 @@ bench-workers: setup services
 PAGES ?= 100000
 bench-search: setup
 	$(VENV)/python benchmarks/search.py --pages $(PAGES)
+
+# Searches and dossier views by 20 concurrent users against `dms run` (locust, headless; results
+# in benchmarks/load-results.md). On the 100,000-page index benchmarks/search.py built when it is
+# there (LOAD_INDEX), else on LOAD_PAGES pages indexed now.
+LOAD_INDEX ?= /tmp/bench-search-100k/search.sqlite3
+LOAD_PAGES ?= 2000
+bench-load: setup-test
+	$(VENV)/python benchmarks/load.py --users 20 --spawn-rate 5 --seconds 60 \
+		$(if $(wildcard $(LOAD_INDEX)),--index $(LOAD_INDEX),--pages $(LOAD_PAGES))
 
 messages:
 	cd records_dms && ../$(VENV)/python -m django makemessages -l zh_Hans --settings=records_dms.settings
