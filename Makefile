@@ -32,10 +32,11 @@ pytest:
 services:
 	@scripts/services.sh >/dev/null
 
-# The whole suite again, on PostgreSQL (DMS_TEST_DATABASE_URL, else the role services.sh makes).
+# The whole suite again, on PostgreSQL (DMS_TEST_DATABASE_URL, else the role services.sh makes),
+# but the load scenario's smoke test: its server always runs the embedded SQLite size.
 test-postgres: setup-test services
 	DMS_DATABASE_URL=$${DMS_TEST_DATABASE_URL:-postgres://dms:dms@127.0.0.1:5432/dms} \
-		$(VENV)/pytest -n 2 --dist loadgroup
+		$(VENV)/pytest -n 2 --dist loadgroup --deselect tests/benchmarks/test_load.py
 
 bench: setup bench-search bench-workers
 	$(VENV)/python benchmarks/run.py
