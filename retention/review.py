@@ -209,11 +209,20 @@ def retention_notify(on: datetime.date) -> int | None:
     clerks = (
         get_user_model().objects.filter(is_active=True, groups__name=roles.CLERK).exclude(email="")
     )
+    # Clerks may not see sealed dossiers: those records are counted, not named (compliance
+    # officers review them on the sealed-dossiers screen).
     lines = [
         f"{r.record.reference}  {r.record.customer.code}  {r.record.title}  "
         f"{r.schedule.code if r.schedule else '-'}  {r.due_date}"
         for r in rows
+        if not r.record.customer.sealed
     ]
+    sealed = len(rows) - len(lines)
+    if sealed:
+        lines.append(
+            _("and %(count)d of sealed dossiers, which compliance officers review")
+            % {"count": sealed}
+        )
     send_mail(
         subject=_("%(count)d records are due for review on %(day)s")
         % {"count": len(rows), "day": on},
