@@ -25,6 +25,7 @@ from django.utils.translation import gettext as _
 from records_dms.archive.indexing import record_index
 from records_dms.archive.models import ComplaintCase, Record, RecordState, Volume
 from records_dms.archive.services import record_create, record_pages_set
+from records_dms.chaos import chaos_point
 
 from .models import IngestionJob, JobStatus
 from .ocr import normalise_text
@@ -240,6 +241,7 @@ def pipeline_run(job: IngestionJob) -> IngestionJob:
     state = FileState(job=job, path=Path(job.spool_path), context=parse_context(work_dir))
     try:
         for stage in STAGES:
+            chaos_point(f"ingest:{type(stage).__name__.lower()}")
             stage.run(state)
     except Stop as stop:
         _undo(state)
@@ -256,6 +258,7 @@ def pipeline_run(job: IngestionJob) -> IngestionJob:
     finally:
         shutil.rmtree(work_dir, ignore_errors=True)
     job.save()
+    chaos_point("ingest:saved")
     if job.status != JobStatus.FAILED:
         Path(job.spool_path).unlink(missing_ok=True)  # kept only to retry a failure
     return job

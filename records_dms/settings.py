@@ -58,6 +58,7 @@ INSTALLED_APPS = [
     "records_dms.lending",
     "records_dms.web",
     "records_dms.reports",
+    "records_dms.fixity",
     "ingestion",
     "retention",
     "django_tasks",
@@ -193,6 +194,8 @@ DATA_UPLOAD_MAX_NUMBER_FIELDS = 5000
 MAX_UPLOAD_MB = int(os.environ.get("DMS_MAX_UPLOAD_MB", "200"))
 MAX_PAGES = int(os.environ.get("DMS_MAX_PAGES", "2000"))
 OCR_WORKERS = int(os.environ.get("DMS_OCR_WORKERS", "0")) or (os.cpu_count() or 1)
+# Fixity: every stored original is re-hashed once in this many days (0: never by the worker).
+FIXITY_DAYS = int(os.environ.get("DMS_FIXITY_DAYS", "30"))
 MAX_EMAIL_DEPTH = 5  # emails attached to emails are followed this many levels deep
 
 # Background work: a durable queue in the database (embedded) or RQ on Redis (scale-out).
@@ -216,6 +219,9 @@ TASKS = {
 # A job running longer than this is stopped by RQ; a job left "processing" that long by a dead
 # worker is queued again when a worker starts (DMS_TASK_TIMEOUT, seconds).
 TASK_TIMEOUT = int(os.environ.get("DMS_TASK_TIMEOUT", "3600"))
+# Spooled copies and work folders a killed process left are removed when a worker starts,
+# once untouched this long (a live job's are kept).
+STALE_WORK_MINUTES = int(os.environ.get("DMS_STALE_WORK_MINUTES", "120"))
 RQ_QUEUES = {"default": {"URL": REDIS_URL, "DEFAULT_TIMEOUT": TASK_TIMEOUT}}
 if TASKS_KIND == "rq":
     INSTALLED_APPS.append("django_rq")

@@ -26,6 +26,7 @@ from records_dms.archive.indexing import record_unindex
 from records_dms.archive.models import Channel, Page, Record, RecordState
 from records_dms.archive.services import User, counter_next
 from records_dms.audit.services import audit_log
+from records_dms.chaos import chaos_point
 from search import get_backend
 
 from . import events
@@ -233,6 +234,7 @@ def destruction_request_execute(
                 obj=request,
                 data={"witness": request.witness, "paper_method": request.paper_method},
             )
+    chaos_point("destruction:started")
     if run:
         destruction_run(request.pk)
         request.refresh_from_db()
@@ -253,6 +255,7 @@ def destruction_run(request_id: int) -> DestructionRequest:
         _item_execute(item_id, request)
     from .certificates import certificate_issue
 
+    chaos_point("destruction:certificate")
     certificate_issue(request)
     with transaction.atomic():
         request = _open_request(request, RequestState.EXECUTING)
@@ -299,10 +302,13 @@ def _item_execute(item_id: int, request: DestructionRequest) -> None:
             item.state = ItemState.PURGING
             item.save(update_fields=["state"])
     # From here on the record goes, whatever happens: a crash is finished by the next run.
+    chaos_point("destruction:purging")
     _files_delete(item)
+    chaos_point("destruction:files-deleted")
     # Out of the index now, not only after the commit below: a kill between that commit and
     # its on-commit hook would otherwise leave the destroyed text findable.
     get_backend().remove([item.record_id])
+    chaos_point("destruction:unindexed")
     with transaction.atomic():
         record = Record.objects.select_for_update().get(pk=item.record_id)
         Page.objects.filter(record=record).delete()
@@ -327,6 +333,7 @@ def _item_execute(item_id: int, request: DestructionRequest) -> None:
                 "paper": item.paper,
             },
         )
+    chaos_point("destruction:item-destroyed")
 
 
 def _files_delete(item: DestructionItem) -> None:
