@@ -37,10 +37,10 @@ import subprocess
 import sys
 import tempfile
 import time
+from collections.abc import Callable
 from dataclasses import asdict, dataclass, field
 from pathlib import Path
 from typing import Any
-from collections.abc import Callable
 
 ROOT = Path(__file__).resolve().parents[1]
 if str(ROOT) not in sys.path:  # run as a script: `python benchmarks/chaos.py`
@@ -152,7 +152,7 @@ class Deployment:
         )
 
     def run(self, *args: str, timeout: float = 900) -> subprocess.CompletedProcess[str]:
-        return subprocess.run(
+        done = subprocess.run(
             [sys.executable, "-m", "records_dms", *args],
             env=self.env,
             cwd=ROOT,
@@ -161,6 +161,8 @@ class Deployment:
             timeout=timeout,
             check=False,
         )
+        log_output(done.args, done.stderr)
+        return done
 
 
 def run_killed(
@@ -179,7 +181,17 @@ def run_killed(
             break
         time.sleep(0.1)
     out, err = process.communicate()
+    log_output(process.args, err)
     return process.returncode == -signal.SIGKILL, out, err
+
+
+LOG: list[Path] = []  # where the children's error output goes (set by chaos())
+
+
+def log_output(args: Any, err: str) -> None:
+    if LOG and err.strip():
+        with LOG[0].open("a") as handle:
+            handle.write(f"$ {' '.join(map(str, args))}\n{err}\n")
 
 
 # Inputs --------------------------------------------------------------------------------------
@@ -222,7 +234,7 @@ class Corpus:
         files = [self.pdf(folder) for _ in range(self.rng.randint(1, 3))]
         if self.rng.random() < 0.4:
             files.append(self.scan(folder))
-        if self.made[:-len(files)] and self.rng.random() < 0.3:  # filed before: a duplicate
+        if self.made[: -len(files)] and self.rng.random() < 0.3:  # filed before: a duplicate
             earlier = self.rng.choice(self.made[: -len(files)])
             copy = folder / f"again-{earlier.name}"
             shutil.copyfile(earlier, copy)
@@ -261,8 +273,9 @@ def queue_empty() -> bool:
     return not IngestionJob.objects.exclude(status__in=FINAL).exists()
 
 
-def import_run(run: Run, deployment: Deployment, corpus: Corpus, rng: random.Random,
-               max_delay: float) -> dict[str, str]:
+def import_run(
+    run: Run, deployment: Deployment, corpus: Corpus, rng: random.Random, max_delay: float
+) -> dict[str, str]:
     """File a batch killed somewhere; return file → status of what was acknowledged."""
     folder = deployment.data_dir.parent / "inputs" / f"run-{run.number}"
     files = corpus.batch(folder)
@@ -272,19 +285,19 @@ def import_run(run: Run, deployment: Deployment, corpus: Corpus, rng: random.Ran
     if run.kind == "import-wait":
         command.append("--wait")
         run.kill = pick_kill(rng, points, len(files), max_delay)
-        run.killed, out, err = start_killed(deployment, command, run.kill)
+        run.killed, out, _ = start_killed(deployment, command, run.kill)
     else:
         # Queued: the import itself may die after taking a file; else the worker dies.
         run.kill = pick_kill(rng, points, len(files), max_delay)
         if run.kill.startswith("ingest:submitted"):
-            run.killed, out, err = start_killed(deployment, command, run.kill)
+            run.killed, out, _ = start_killed(deployment, command, run.kill)
         else:
             done = deployment.run(*command)
             out = done.stdout
             if done.returncode not in (0, 1):
                 run.violations.append(f"import failed: {done.stderr[-500:]}")
             # A worker runs until stopped: once it is idle it is stopped the hard way too.
-            run.killed, _, err = start_killed(deployment, ["worker"], run.kill, queue_empty)
+            run.killed, _, _ = start_killed(deployment, ["worker"], run.kill, queue_empty)
     acknowledged: dict[str, str] = {}
     for line in out.splitlines():
         parts = line.split()
@@ -336,8 +349,9 @@ def destruction_fixture(corpus: Corpus, folder: Path, rng: random.Random) -> tup
     return request.pk, [records[-1].pk]
 
 
-def destruction_run(run: Run, deployment: Deployment, corpus: Corpus, rng: random.Random,
-                    max_delay: float) -> tuple[int, list[int]]:
+def destruction_run(
+    run: Run, deployment: Deployment, corpus: Corpus, rng: random.Random, max_delay: float
+) -> tuple[int, list[int]]:
     from retention.models import DestructionRequest
 
     folder = deployment.data_dir.parent / "inputs" / f"run-{run.number}"
@@ -448,9 +462,7 @@ def check(
     for path in tmp.iterdir() if tmp.exists() else []:
         violations.append(f"temporary work left behind: {path.name}")
     # Destruction: only what an approved request listed, and all of it.
-    destroyed = set(
-        Record.objects.filter(state=RecordState.DESTROYED).values_list("pk", flat=True)
-    )
+    destroyed = set(Record.objects.filter(state=RecordState.DESTROYED).values_list("pk", flat=True))
     for record_id in sorted(destroyed - approved):
         violations.append(f"record {record_id} destroyed outside an approved request")
     for record_id in sorted(approved - destroyed):
@@ -459,9 +471,7 @@ def check(
         violations.append(f"bystander record {record_id} destroyed")
     for item in DestructionItem.objects.exclude(state=ItemState.DESTROYED):
         violations.append(f"destruction item {item.reference} left {item.state}")
-    for item in DestructionItem.objects.filter(state=ItemState.DESTROYED).select_related(
-        "request"
-    ):
+    for item in DestructionItem.objects.filter(state=ItemState.DESTROYED).select_related("request"):
         request = item.request
         approvers = set(request.approvals.values_list("approver_id", flat=True))
         if len(approvers) < request.approvals_required or request.proposed_by_id in approvers:
@@ -485,9 +495,10 @@ def check(
 
 
 def chaos(runs: int, seed: int, data_root: Path, max_delay: float, quiet: bool) -> list[Run]:
-    rng = random.Random(seed)
+    rng = random.Random(seed)  # noqa: S311 (reproducible runs, not secrets)
     deployment = Deployment(data_root / "data")
     deployment.setup()
+    LOG[:] = [data_root / "children.log"]
     corpus = Corpus(data_root / "inputs", rng)
     approved: set[int] = set()
     bystanders: set[int] = set()
@@ -531,7 +542,7 @@ def summary(results: list[Run]) -> dict[str, Any]:
     return {
         "runs": len(results),
         "killed": sum(r.killed for r in results),
-        "by_kind": {k: sum(r.kind == k for r in results) for k in sorted({r.kind for r in results})},
+        "by_kind": {k: sum(r.kind == k for r in results) for k in {r.kind for r in results}},
         "kill_points": len({r.kill.split("@")[0] for r in results if "@" in r.kill}),
         "files": sum(r.files for r in results if r.kind != "destruction"),
         "destroyed": max((r.destroyed for r in results), default=0),

@@ -109,6 +109,13 @@ class FileRecord:
         assert stored is not None
         if result.rendition is not None:
             key = f"renditions/{job.sha256[:2]}/{job.sha256}.pdf"
+            if (
+                default_storage.exists(key)
+                and not Record.objects.filter(rendition_key=key)
+                .exclude(state=RecordState.DESTROYED)
+                .exists()
+            ):
+                default_storage.delete(key)  # no record's: left (maybe cut short) by a crash
             if not default_storage.exists(key):
                 with result.rendition.open("rb") as handle:
                     default_storage.save(key, File(handle, name=key))
@@ -146,17 +153,19 @@ class FileRecord:
                 job.status = JobStatus.FILED
                 job.reason = ""
                 job.save(update_fields=["record", "status", "reason", "mime_type", "updated_at"])
-        except IntegrityError as error:
+        except (IntegrityError, ValidationError) as error:
+            # The same bytes filed meanwhile by another upload (the database's constraint, or
+            # the record's validation of it, says so): a duplicate, not a rejection.
             existing = _live_record_with(job.sha256)
             if existing is None:
+                if isinstance(error, ValidationError):
+                    raise Stop(JobStatus.REJECTED, "; ".join(error.messages)) from error
                 raise
             if existing.ingestion_jobs.filter(pk=job.pk).exists():
                 # Two runs of this same job raced (a recovered job): the other one filed it.
                 job.status, job.record, state.record = JobStatus.FILED, existing, existing
                 return
             raise Stop(JobStatus.DUPLICATE, _duplicate_reason(existing), existing) from error
-        except ValidationError as error:
-            raise Stop(JobStatus.REJECTED, "; ".join(error.messages)) from error
         state.record = record
 
 

@@ -99,6 +99,7 @@ def cmd_worker(args: argparse.Namespace) -> int:
     from retention.destruction import destruction_recover
     from retention.review import retention_daily_start
 
+    from .archive.indexing import index_recover
     from .fixity.services import fixity_daily_start
 
     if settings.TASKS_KIND == "rq":
@@ -111,6 +112,8 @@ def cmd_worker(args: argparse.Namespace) -> int:
         ingest_recover()
     # Likewise a destruction killed half way is finished, and the daily review run is queued.
     destruction_recover()
+    # A process killed between filing a record and indexing it left it unfindable.
+    index_recover()
     retention_daily_start()
     fixity_daily_start()
     if settings.TASKS_KIND == "rq":
@@ -195,6 +198,7 @@ def cmd_import(args: argparse.Namespace) -> int:
         raise CommandError(
             f"unknown record type {args.type!r}; one of {', '.join(RecordType.values)}"
         )
+
     def line(r: dict[str, Any]) -> None:  # each file as soon as it is taken
         text = f"{r['status']:<9} {r['reference'] or '-':<24} {r['file']}"
         print(text + (f"  ({r['error']})" if r["error"] else ""), flush=True)

@@ -119,9 +119,7 @@ def fixity_alert(findings: list[FixityFinding]) -> None:
     send_mail(
         subject=_("Fixity check: %(count)d stored originals are damaged or missing")
         % {"count": len(findings)},
-        message="\n".join(
-            f"{f.reference}  {f.customer}  {f.problem}  ({f.key})" for f in findings
-        ),
+        message="\n".join(f"{f.reference}  {f.customer}  {f.problem}  ({f.key})" for f in findings),
         from_email=None,
         recipient_list=recipients,
     )
