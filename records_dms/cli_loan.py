@@ -212,9 +212,15 @@ def cmd_loan_handover(args: argparse.Namespace) -> int:
     records = list(Record.objects.filter(reference__in=[r.upper() for r in args.references]))
     if len(records) != len(set(args.references)):
         raise CommandError("no such record among: " + ", ".join(args.references))
-    to_user = get_user_model().objects.filter(username=args.to, is_active=True).first()
+    people = get_user_model().objects.filter(is_active=True)
+    to_user = people.filter(username=args.to).first()
     if to_user is None:
         raise CommandError(f"no active user {args.to!r}")
+    from_user = actor
+    if args.from_user:
+        from_user = people.filter(username=args.from_user).first()
+        if from_user is None:
+            raise CommandError(f"no active user {args.from_user!r}")
     from_png, to_png = _png(args.signature), _png(args.to_signature)
     if from_png is None or to_png is None:
         raise CommandError("both sign: give --signature PNG and --to-signature PNG")
@@ -226,16 +232,60 @@ def cmd_loan_handover(args: argparse.Namespace) -> int:
             from_signature=from_png,
             to_signature=to_png,
             department=args.department or "",
+            from_user=from_user,
+            from_department=args.from_department or "",
         )
     except (ValidationError, PermissionDenied) as error:
         messages = error.messages if isinstance(error, ValidationError) else [str(error)]
         raise CommandError("; ".join(messages)) from error
     payload = {
-        "from": actor.get_username(),
+        "from": from_user.get_username(),
         "to": to_user.get_username(),
         "references": [r.reference for r in records],
     }
     _emit(args, payload, f"handed {len(records)} originals over to {to_user.get_username()}")
+    return EXIT_OK
+
+
+def cmd_loan_read(args: argparse.Namespace) -> int:
+    """Register reading in the room: the item stays in the archive; purpose, time, person."""
+    from django.contrib.auth import get_user_model
+    from django.core.exceptions import PermissionDenied, ValidationError
+
+    from records_dms.accounts.policy import policy
+    from records_dms.lending.services import reading_register
+
+    from .cli import EXIT_OK, CommandError, _emit
+
+    actor = _who(args)
+    record = policy.records(actor).filter(reference=args.reference.strip().upper()).first()
+    if record is None:
+        raise CommandError(f"no record {args.reference!r}")
+    reader = get_user_model().objects.filter(username=args.reader, is_active=True).first()
+    if reader is None:
+        raise CommandError(f"no active user {args.reader!r}")
+    try:
+        entry = reading_register(record=record, reader=reader, purpose=args.purpose, actor=actor)
+    except (ValidationError, PermissionDenied) as error:
+        messages = error.messages if isinstance(error, ValidationError) else [str(error)]
+        raise CommandError("; ".join(messages)) from error
+    payload = {
+        "sequence": entry.sequence,
+        "event": entry.event,
+        "occurred_at": entry.occurred_at.isoformat(),
+        "actor": entry.actor_name,
+        "reader": entry.data["reader"],
+        "reference": entry.data["reference"],
+        "purpose": entry.data["purpose"],
+        "hash": entry.hash,
+        "key_id": entry.key_id,
+        "signature": entry.signature,
+    }
+    _emit(
+        args,
+        payload,
+        f"#{entry.sequence} {record.reference} read by {reader.get_username()} in the room",
+    )
     return EXIT_OK
 
 
@@ -278,7 +328,15 @@ def add_loan_commands(commands: Any, add: Callable[..., argparse.ArgumentParser]
     handover.add_argument("--to", required=True, metavar="USERNAME")
     handover.add_argument("--signature", metavar="PNG", help="the signature of who hands over")
     handover.add_argument("--to-signature", metavar="PNG", help="the signature of who takes over")
-    handover.add_argument("--department")
+    handover.add_argument("--department", help="the department taking the originals over")
+    handover.add_argument(
+        "--from", dest="from_user", metavar="USERNAME", help="who hands over (default: --as)"
+    )
+    handover.add_argument("--from-department", help="the department handing them over")
+    read = add("read", cmd_loan_read, "register reading in the room (查阅)", sub, json_flag=True)
+    read.add_argument("reference", metavar="REFERENCE")
+    read.add_argument("--reader", required=True, metavar="USERNAME", help="who reads")
+    read.add_argument("--purpose", required=True, help="what the reading is for")
     register = add(
         "register", cmd_loan_register, "export the register (.pdf or .csv)", sub, json_flag=True
     )

@@ -262,6 +262,9 @@ LOAN_MAX_DAYS = {
     "confidential": int(os.environ.get("DMS_LOAN_DAYS_CONFIDENTIAL", "14")),
     "secret": int(os.environ.get("DMS_LOAN_DAYS_SECRET", "7")),
 }
+# Overdue loans: the daily run e-mails borrower and clerk when a loan becomes overdue, and again
+# every this many days while it stays out (0: only the first time).
+LOAN_REMIND_DAYS = int(os.environ.get("DMS_LOAN_REMIND_DAYS", "1"))
 # The register's Ed25519 signing key (PEM); empty: one generated into the data dir.
 REGISTER_KEY = os.environ.get("DMS_REGISTER_KEY", "")
 # Public keys (hex) of earlier signing keys whose entries still verify after a key change.

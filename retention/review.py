@@ -230,6 +230,8 @@ def retention_daily(day: str, *, keep_chain: bool = False) -> int:
     Only the run that sent the day's e-mail queues the next one, so extra chains (one per
     worker start, ``keep_chain``) die out after a day and exactly one goes on.
     """
+    from records_dms.archive.daily import daily_jobs_run
+
     from .tasks import retention_daily_task
 
     on = datetime.date.fromisoformat(day)
@@ -239,6 +241,9 @@ def retention_daily(day: str, *, keep_chain: bool = False) -> int:
         run_at = timezone.make_aware(datetime.datetime.combine(tomorrow, datetime.time(7, 0)))
         if retention_daily_task.get_backend().supports_defer:
             retention_daily_task.using(run_after=run_at).enqueue(tomorrow.isoformat())
+    # The other parts' daily work (lending's overdue run) rides on the same chain; each job is
+    # idempotent, so the extra runs of a worker start do nothing twice.
+    daily_jobs_run(on)
     return count or 0
 
 

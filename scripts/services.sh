@@ -50,6 +50,9 @@ if ! as_postgres psql -p "$pg_port" -tAc "SELECT 1 FROM pg_roles WHERE rolname='
   as_postgres psql -p "$pg_port" -q -c \
     "CREATE ROLE \"$PG_USER\" LOGIN CREATEDB PASSWORD '$PG_PASSWORD'" >&2
 fi
+# Tests drop the scratch databases they made WITH (FORCE), which must be able to end an
+# autovacuum worker (owned by postgres) still busy in a freshly restored database.
+as_postgres psql -p "$pg_port" -q -c "GRANT pg_signal_backend TO \"$PG_USER\"" >&2
 if ! as_postgres psql -p "$pg_port" -tAc "SELECT 1 FROM pg_database WHERE datname='$PG_DB'" \
   | grep -q 1; then
   as_postgres createdb -p "$pg_port" -O "$PG_USER" "$PG_DB" >&2

@@ -60,7 +60,7 @@ def _jieba() -> Any:
 def warm_up() -> None:
     """Load the dictionary now (about a second) rather than in the first search or filing."""
     _jieba()
-    fold("顧客")
+    _fold_arrays()
 
 
 @lru_cache(maxsize=1)
@@ -81,7 +81,7 @@ def _fold_char(char: str) -> str:
 
 
 class _FoldTable(dict[int, str]):
-    """``str.translate`` table filled on first sight of a character: folding runs in C."""
+    """``str.translate`` table filled on first sight of a character (the exact, slow path)."""
 
     def __missing__(self, key: int) -> str:
         value = self[key] = _fold_char(chr(key))
@@ -89,11 +89,44 @@ class _FoldTable(dict[int, str]):
 
 
 _FOLD_TABLE = _FoldTable()
+_BMP = 0x10000
+
+
+@lru_cache(maxsize=1)
+def _fold_arrays() -> tuple[Any, Any]:
+    """The fold of every BMP character as a lookup table, and which fold to other than one.
+
+    Looking a page's characters up in one array runs ~5x faster than ``str.translate`` with
+    a dict (a CJK page is ~1,000 characters and is folded at indexing and for every
+    highlight). Built once per process (~0.5 s).
+    """
+    import numpy as np
+
+    single = np.arange(_BMP, dtype=np.uint32)
+    other = np.zeros(_BMP, dtype=bool)
+    for point in range(_BMP):
+        if 0xD800 <= point < 0xE000:
+            continue  # surrogates are left as they are
+        folded = _fold_char(chr(point))
+        if len(folded) == 1:
+            single[point] = ord(folded)
+        else:
+            other[point] = True
+    return single, other
 
 
 def fold(text: str) -> str:
     """The form both documents and queries are compared in."""
-    return text.translate(_FOLD_TABLE)
+    if len(text) < 32:
+        return text.translate(_FOLD_TABLE)
+    import numpy as np
+
+    single, other = _fold_arrays()
+    codes = np.frombuffer(text.encode("utf-32-le", "surrogatepass"), dtype=np.uint32)
+    if int(codes.max()) >= _BMP or other[codes].any():
+        return text.translate(_FOLD_TABLE)  # a character folding to 0 or 2+, or beyond the BMP
+    folded: str = single[codes].tobytes().decode("utf-32-le", "surrogatepass")
+    return folded
 
 
 def _fold_with_origins(text: str) -> tuple[str, list[int]]:

@@ -10,7 +10,7 @@ from __future__ import annotations
 import html
 import re
 
-from .analysis import _fold_with_origins
+from .analysis import _fold_with_origins, fold
 
 _JOINERS = re.compile(r"[-_./:\s]?")
 
@@ -40,13 +40,15 @@ def highlight(text: str, terms: list[list[str]], width: int = 64) -> str:
 
 
 def _spans(text: str, terms: list[list[str]]) -> list[tuple[int, int]]:
-    folded, origins = _fold_with_origins(text)
+    folded = fold(text)
+    origins = None if len(folded) == len(text) else _fold_with_origins(text)[1]
     found: list[tuple[int, int]] = []
     for word in {word for term in terms for word in term if word}:
         index = folded.find(word)
         while index >= 0:
-            found.append((origins[index], origins[index + len(word)]))
-            index = folded.find(word, index + len(word))
+            end = index + len(word)
+            found.append((index, end) if origins is None else (origins[index], origins[end]))
+            index = folded.find(word, end)
     found.sort()
     merged: list[tuple[int, int]] = []
     for span_start, span_end in found:

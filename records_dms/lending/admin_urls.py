@@ -1,6 +1,6 @@
 from django.urls import path
 
-from . import register_views, views
+from . import custody_views, register_views, views
 
 urlpatterns = [
     path("", views.LoanListView.as_view(), name="loans"),
@@ -17,4 +17,5 @@ urlpatterns = [
     path("signatures/<str:sha256>.png", register_views.signature_image, name="signature"),
     path("records/<int:pk>/location/", views.LocationView.as_view(), name="location"),
     path("reading/", views.ReadingView.as_view(), name="reading"),
+    path("handover/", custody_views.HandoverView.as_view(), name="handover"),
 ]

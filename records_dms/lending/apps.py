@@ -13,6 +13,12 @@ class LendingConfig(AppConfig):
         from .selectors import on_loan_blocker
 
         destruction_blocker_register(on_loan_blocker)
+        from records_dms.archive.daily import daily_job_register
+
+        from .overdue import loans_daily
+
+        # Overdue loans are marked and their people e-mailed on the product's daily chain.
+        daily_job_register("lending.overdue", loans_daily)
         from .panels import register as panels_register
 
         panels_register()

@@ -8,17 +8,19 @@ from typing import Any
 
 from django.core.exceptions import ValidationError
 from django.db import transaction
+from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from records_dms.accounts.policy import policy
 from records_dms.accounts.roles import Action
-from records_dms.archive.models import Record
+from records_dms.archive.models import Record, RecordState
 from records_dms.archive.services import User
 from records_dms.audit.services import audit_log
 
 from . import events
 from .events import RegisterEvent
-from .models import Custody, LoanItem, SignatureRole
+from .models import Custody, HandSignature, Incident, Loan, LoanItem, SignatureRole
 from .register import register_append
 from .selectors import custody_of, loans_open_of
 from .services import _require
@@ -35,13 +37,40 @@ def custody_hand_over(
     from_signature: bytes,
     to_signature: bytes,
     department: str = "",
+    from_user: Any = None,
+    from_department: str = "",
 ) -> list[Custody]:
-    """Pass the paper originals from the acting clerk to ``to_user``; both sign."""
-    giver = _require(actor, Action.LEND)
+    """Pass paper originals from ``from_user`` (default: the acting clerk) to ``to_user``.
+
+    Both sign. A clerk records it; an original nobody holds yet is in the archive, so only a
+    clerk hands it over. ``department`` is the taking department, ``from_department`` the
+    giving one (default: the department the originals were last handed to).
+    """
+    clerk = _require(actor, Action.LEND)
+    giver = from_user if from_user is not None else clerk
     if not records:
         raise ValidationError(_("Name at least one record to hand over."))
+    if len({record.pk for record in records}) != len(records):
+        raise ValidationError(_("A record is named twice."))
+    if not giver.is_active:
+        raise ValidationError(_("%(user)s is not active.") % {"user": giver.get_username()})
     if to_user is None or not to_user.is_active or to_user.pk == giver.pk:
         raise ValidationError(_("Hand over to another active user."))
+    visible = set(
+        policy.records(to_user)
+        .filter(pk__in=[record.pk for record in records])
+        .values_list("pk", flat=True)
+    )
+    for record in records:
+        if record.state == RecordState.DESTROYED:
+            raise ValidationError(
+                _("%(reference)s is destroyed.") % {"reference": record.reference}
+            )
+        if record.pk not in visible:
+            raise ValidationError(
+                _("%(user)s may not see %(reference)s.")
+                % {"user": to_user.get_username(), "reference": record.reference}
+            )
     with transaction.atomic():
         held = {
             c.record_id: c for c in Custody.objects.select_for_update().filter(record__in=records)
@@ -51,6 +80,8 @@ def custody_hand_over(
                 "record__reference", flat=True
             )
         )
+        giver_is_clerk = policy.has(giver, Action.LEND)
+        departments = set()
         for record in records:
             custody = held.get(record.pk)
             if custody is not None and custody.holder_id != giver.pk:
@@ -58,11 +89,21 @@ def custody_hand_over(
                     _("%(reference)s is in the custody of %(user)s.")
                     % {"reference": record.reference, "user": custody.holder}
                 )
+            if custody is None and not giver_is_clerk:
+                raise ValidationError(
+                    _("%(reference)s is kept in the archive: a records clerk hands it over.")
+                    % {"reference": record.reference}
+                )
+            if custody is not None and custody.department:
+                departments.add(custody.department)
             if record.reference in out:
                 raise ValidationError(
                     _("The paper original of %(reference)s is already on loan.")
                     % {"reference": record.reference}
                 )
+        from_department = from_department.strip() or (
+            departments.pop() if len(departments) == 1 else ""
+        )
         signed = [
             signature_store(png=from_signature, signer=giver, role=SignatureRole.HANDOVER_FROM),
             signature_store(png=to_signature, signer=to_user, role=SignatureRole.HANDOVER_TO),
@@ -82,8 +123,10 @@ def custody_hand_over(
             "references": references,
             "department": department.strip(),
         }
-        register_append(event=RegisterEvent.HANDOVER, actor=giver, signatures=signed, data=data)
-        audit_log(action=events.CUSTODY_HANDED_OVER, actor=giver, data=data)
+        if from_department:
+            data["from_department"] = from_department
+        register_append(event=RegisterEvent.HANDOVER, actor=clerk, signatures=signed, data=data)
+        audit_log(action=events.CUSTODY_HANDED_OVER, actor=clerk, data=data)
     return rows
 
 
@@ -99,6 +142,18 @@ def offboarding_blockers(user: Any) -> list[str]:
         for custody in custody_of(user)
     ]
     return reasons
+
+
+def kept_by_register(user: Any) -> bool:
+    """Whether loans, signatures, incidents or custody name ``user``: the register keeps who
+    they were, so the account may be deactivated but not deleted."""
+    people = Q(borrower=user) | Q(decided_by=user) | Q(checked_out_by=user) | Q(received_by=user)
+    return (
+        Loan.objects.filter(people).exists()
+        or HandSignature.objects.filter(signer=user).exists()
+        or Incident.objects.filter(opened_by=user).exists()
+        or Custody.objects.filter(holder=user).exists()
+    )
 
 
 def user_deactivate(*, user: Any, actor: User) -> None:

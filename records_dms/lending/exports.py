@@ -58,7 +58,8 @@ def entry_details(entry: RegisterEntry) -> str:
         ("to", _("to")),
     ):
         if data.get(field):
-            parts.append(f"{label}: {data[field]}")
+            department = data.get({"from": "from_department", "to": "department"}.get(field, ""))
+            parts.append(f"{label}: {data[field]}" + (f" ({department})" if department else ""))
     items = data.get("items") or []
     if items:
         described = []

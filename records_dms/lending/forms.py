@@ -2,7 +2,10 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 from django import forms
+from django.contrib.auth import get_user_model
 from django.utils.translation import gettext_lazy as _
 
 from .models import Condition, LoanKind
@@ -73,3 +76,45 @@ class ReadingForm(forms.Form):
     reference = forms.CharField(label=_("file reference number"), max_length=48)
     reader = forms.CharField(label=_("reader (user name)"), max_length=150)
     purpose = forms.CharField(label=_("purpose"), max_length=255)
+
+
+class UserChoiceField(forms.ModelChoiceField):
+    """An active user, shown by name and user name."""
+
+    def label_from_instance(self, obj: Any) -> str:
+        name = obj.get_full_name()
+        return f"{name} ({obj.get_username()})" if name else obj.get_username()
+
+
+class HandoverForm(forms.Form):
+    """Handover (移交) of paper originals: what, from whom, to whom; both sign on the pads."""
+
+    references = forms.CharField(
+        label=_("file reference numbers"),
+        widget=forms.Textarea(attrs={"rows": 3}),
+        help_text=_("One per line."),
+    )
+    from_user = UserChoiceField(queryset=None, label=_("Handed over by"))
+    from_department = forms.CharField(
+        label=_("from department"),
+        max_length=100,
+        required=False,
+        help_text=_("Empty: the department the originals were last handed to."),
+    )
+    to_user = UserChoiceField(queryset=None, label=_("Taken over by"))
+    department = forms.CharField(label=_("to department"), max_length=100, required=False)
+    from_signature = forms.CharField(widget=forms.HiddenInput, required=False)
+    to_signature = forms.CharField(widget=forms.HiddenInput, required=False)
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        people = get_user_model().objects.filter(is_active=True).order_by("username")
+        for name in ("from_user", "to_user"):
+            field = self.fields[name]
+            assert isinstance(field, forms.ModelChoiceField)
+            field.queryset = people
+
+    def reference_list(self) -> list[str]:
+        text = self.cleaned_data["references"]
+        found = [line.strip().upper() for line in text.replace(",", "\n").splitlines()]
+        return [reference for reference in found if reference]

@@ -213,6 +213,29 @@ class Custody(models.Model):
         return f"{self.record_id} → {self.holder_id}"
 
 
+class OverdueNotice(models.Model):
+    """The overdue e-mail of one loan for one day was sent: at most one per loan and day, however
+    many workers run the daily chain (the database refuses a second row)."""
+
+    loan = models.ForeignKey(
+        Loan, on_delete=models.CASCADE, related_name="overdue_notices", verbose_name=_("loan")
+    )
+    day = models.DateField(_("day"))
+    recipients = models.CharField(_("recipients"), max_length=500, blank=True)
+    sent_at = models.DateTimeField(_("sent at"), auto_now_add=True)
+
+    class Meta:
+        ordering = ["-day", "loan"]
+        verbose_name = _("overdue notice")
+        verbose_name_plural = _("overdue notices")
+        constraints = [
+            models.UniqueConstraint(fields=["loan", "day"], name="overdue_notice_once_a_day")
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.loan_id} {self.day}"
+
+
 class RegisterEntry(AppendOnlyModel):
     """One line of the checkout register (借阅登记簿): hash-chained and signed by the server."""
 

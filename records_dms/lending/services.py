@@ -35,6 +35,7 @@ from .models import (
     LoanKind,
     LoanState,
     Location,
+    RegisterEntry,
     SignatureRole,
 )
 from .register import register_append
@@ -388,7 +389,7 @@ def location_set(
     return location
 
 
-def reading_register(*, record: Record, reader: Any, purpose: str, actor: User) -> None:
+def reading_register(*, record: Record, reader: Any, purpose: str, actor: User) -> RegisterEntry:
     """Register reading in the room (查阅) without taking the item out: purpose, time, person."""
     _require(actor, Action.LEND)
     if not purpose.strip():
@@ -399,7 +400,7 @@ def reading_register(*, record: Record, reader: Any, purpose: str, actor: User) 
             % {"user": reader, "reference": record.reference}
         )
     with transaction.atomic():
-        register_append(
+        entry = register_append(
             event=RegisterEvent.READING,
             actor=actor,
             data={
@@ -416,3 +417,4 @@ def reading_register(*, record: Record, reader: Any, purpose: str, actor: User) 
             purpose=purpose.strip(),
             data={"reference": record.reference, "reader": reader.get_username()},
         )
+    return entry

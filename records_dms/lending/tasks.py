@@ -1,4 +1,5 @@
-"""Background tasks of lending (run daily by the worker's scheduler or `dms loan overdue`)."""
+"""Background tasks of lending. The overdue run itself rides on the daily chain (see overdue.py);
+this task runs it on demand."""
 
 from __future__ import annotations
 

@@ -30,7 +30,7 @@ from .. import analysis
 from ..highlight import highlight
 from ..types import Hit, PageDoc, Results, Scope, SearchQuery, SearchUnavailable
 from .base import Progress
-from .sqlite_rank import Bm25
+from .sqlite_rank import BUSY_MS, PHRASE_COUNTS, Bm25, precount
 
 TOKENIZER = "dms_zh"
 MMAP_BYTES = 4 << 30  # address space only; the OS pages in what queries touch
@@ -189,12 +189,12 @@ class SqliteBackend:
         con = apsw.Connection(str(path))
         con.register_fts5_tokenizer(TOKENIZER, cast(Any, _tokenizer))
         con.register_fts5_function("dms_bm25", self._bm25)
-        con.set_busy_timeout(30_000)
+        con.set_busy_timeout(BUSY_MS)
         con.execute("PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL")
         # Reading pages through the OS cache rather than SQLite's 2 MB default: joining the
         # matches to their rows (facets, filters) is ~6× faster (benchmarks/search.py).
         con.execute(f"PRAGMA mmap_size={MMAP_BYTES}; PRAGMA cache_size=-65536")
-        con.execute(_SCHEMA)
+        con.execute(_SCHEMA + PHRASE_COUNTS)
         return con
 
     @property
@@ -274,10 +274,11 @@ class SqliteBackend:
                     batch = []
             total += self._insert_batch(fresh, batch, progress)
             fresh.execute("INSERT INTO fts(fts) VALUES ('optimize')")
+            precount(fresh)  # the frequent words' IDF counts, saved with the index
             with self.con.backup("main", fresh, "main") as backup:
                 while not backup.done:
                     backup.step(-1)
-            self._bm25.counts.clear()
+            self._bm25.forget()
         finally:
             fresh.close()
             for leftover in fresh_path.parent.glob(fresh_path.name + "*"):
@@ -294,9 +295,10 @@ class SqliteBackend:
         return count
 
     def clear(self) -> None:
-        self._bm25.counts.clear()
+        self._bm25.forget()
         with self._writing() as con:
             con.execute("DELETE FROM pages")
+            con.execute("DELETE FROM phrase_counts")
 
     # Reading ----------------------------------------------------------------------------
 
@@ -309,9 +311,10 @@ class SqliteBackend:
                 where, params = self._where(con, expression, query, scope)
                 rank = BM25
                 if scope.customer_ids is not None or query.customer_ids:
+                    self._bm25.load(con)
                     narrow = con.execute("SELECT count(*) FROM fts WHERE fts MATCH ?", params[:1])
                     if int(cast(Any, narrow.fetchone())[0]) <= CACHED_BM25_MAX_PAGES:
-                        rank = CACHED_BM25
+                        rank = f"dms_bm25(fts, {self._bm25.statement()})"  # see Bm25
                 if where == _MATCH_ONLY:
                     hits_sql = _TOP_SQL.format(rank=rank)
                 else:
@@ -321,6 +324,8 @@ class SqliteBackend:
                 facet_rows: list[Any] = con.execute(facets_sql, params).fetchall()
         except apsw.SQLError as error:
             raise SearchUnavailable(str(error)) from error
+        if self._bm25.pending:
+            self._bm25.save(self.con)  # for the next process too
         facets: dict[str, dict[str, int]] = {"customer": {}, "type": {}, "year": {}}
         total = 0
         for customer, record_type, year, count in facet_rows:

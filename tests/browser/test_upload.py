@@ -16,7 +16,7 @@ from playwright.sync_api import expect, sync_playwright
 from ingestion.models import IngestionJob, JobStatus
 from ingestion.services import ingest_run
 
-from ..factories import make_pdf
+from ..factories import SEED_LINES, make_pdf
 from .test_clerk_journey import (
     ARTIFACTS,
     BROWSER_LOCALE,
@@ -132,9 +132,11 @@ def test_the_page_follows_queued_jobs_and_retries_a_failed_one(
     # Jobs wait in the queue for the worker thread, as they do for `dms run`'s worker.
     settings.TASKS = {"default": {"BACKEND": "django_tasks.backends.dummy.DummyBackend"}}
     first = tmp_path / "first.pdf"
-    first.write_bytes(make_pdf(["第一份"]))
+    # Born-digital pages with enough text: the journey is the page's, not OCR's (a page of a
+    # few characters would be OCR'd, tens of seconds on a loaded CI machine).
+    first.write_bytes(make_pdf(["第一份", *SEED_LINES]))
     flaky = tmp_path / "flaky.pdf"
-    flaky.write_bytes(make_pdf(["第二份"]))
+    flaky.write_bytes(make_pdf(["第二份", *SEED_LINES]))
     stop = threading.Event()
     worker = threading.Thread(target=_worker, args=(stop, flaky.name), daemon=True)
     worker.start()

@@ -9,6 +9,7 @@ import base64
 from typing import Any
 
 import pytest
+from django.contrib.auth import get_user_model
 from django.urls import URLPattern, URLResolver, get_resolver, reverse
 
 from records_dms.accounts import roles
@@ -49,6 +50,7 @@ EXPECTED_GET: dict[str, tuple[set[str], str]] = {
     "lending:signature": (REGISTER_READERS, "sha256"),
     "lending:location": ({CLERK}, "record"),
     "lending:reading": ({CLERK}, ""),
+    "lending:handover": ({CLERK}, ""),
 }
 POST_ONLY = {"lending:decide"}
 
@@ -129,14 +131,23 @@ WRITES: dict[str, tuple[str, dict[str, Any], set[str]]] = {
     "lending:return": ("out", {"signature": "SIGNATURE", "note": ""}, {CLERK}),
     "lending:location": ("record", {"room": "A101", "cabinet": "3", "shelf": "2"}, {CLERK}),
     "lending:reading": ("", {"reference": "", "reader": "staff", "purpose": "查阅"}, {CLERK}),
+    "lending:handover": (
+        "",
+        {"from_signature": "SIGNATURE", "to_signature": "SIGNATURE", "department": "质量部"},
+        {CLERK},
+    ),
 }
 
 
 def _data(name: str, data: dict[str, Any], world: dict[str, Any]) -> dict[str, Any]:
     data = {k: (_signature_field() if v == "SIGNATURE" else v) for k, v in data.items()}
     reference = Loan.objects.get(pk=world["requested"]).items.get().record.reference
-    if name in ("lending:request", "lending:reading"):
+    if name in ("lending:request", "lending:reading", "lending:handover"):
         data["reference" if name == "lending:reading" else "references"] = reference
+    if name == "lending:handover":
+        people = get_user_model().objects
+        data["from_user"] = people.get(username="clerk").pk
+        data["to_user"] = people.get(username="compliance").pk
     return data
 
 
@@ -165,6 +176,10 @@ def test_allowed_writes_take_effect(name, users, world):
     entries = RegisterEntry.objects.count()
     response = client.post(url_for(name, key, world), _data(name, data, world))
     assert response.status_code == 302, (name, response.content[:2000])
+    if name == "lending:handover":
+        from records_dms.lending.models import Custody
+
+        assert Custody.objects.get().holder.username == "compliance"
     if name == "lending:location":
         from records_dms.archive.models import Record
 

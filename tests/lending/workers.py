@@ -27,3 +27,17 @@ def check_out_at(database_url: str, data_dir: str, loan_id: int, start_at: float
     except ValidationError as error:
         return "refused: " + "; ".join(error.messages)
     return "checked out"
+
+
+def daily_start_at(database_url: str, data_dir: str, outbox: str, start_at: float) -> str:
+    """A worker starting at ``start_at``: run the daily chain's start, e-mail into ``outbox``."""
+    setup_django(database_url, data_dir)
+    from django.conf import settings
+
+    from retention.review import retention_daily_start
+
+    settings.EMAIL_BACKEND = "django.core.mail.backends.filebased.EmailBackend"
+    settings.EMAIL_FILE_PATH = outbox
+    time.sleep(max(0.0, start_at - time.time()))
+    retention_daily_start()
+    return "ok"

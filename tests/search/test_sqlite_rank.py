@@ -7,7 +7,7 @@ from typing import Any
 import pytest
 
 from search import Scope, SearchQuery
-from search.backends import sqlite
+from search.backends import sqlite, sqlite_rank
 
 from .test_conformance import DOCS, LEVELS
 
@@ -50,3 +50,37 @@ def test_counts_are_recounted_after_a_rebuild(backend: sqlite.SqliteBackend) -> 
     auditor = backend.search(SearchQuery(text="碎纸机"), Scope(None, LEVELS))
     assert after != before
     assert after == pytest.approx(next(h.score for h in auditor.hits if h.record_id == 5))
+
+
+def test_a_rebuild_counts_the_frequent_words_ahead_and_every_process_reads_them(
+    tmp_path: Any, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setattr(sqlite_rank, "PRECOUNT_MIN", 2)  # "frequent" in a handful of pages
+    path = tmp_path / "search.sqlite3"
+    built = sqlite.SqliteBackend(path)
+    built.rebuild(iter(DOCS))
+    sql = "SELECT phrase, pages FROM phrase_counts WHERE phrase = '投诉'"
+    saved = {phrase: pages for phrase, pages in built.con.execute(sql)}
+    matching = built.count(SearchQuery(text="投诉"), Scope(None, LEVELS))
+    assert saved == {"投诉": matching}  # its pages, as the phrase query counts them
+
+    # Another process (a new backend on the same file) ranks with the saved count, and ranks
+    # as FTS5's own bm25 does.
+    other = sqlite.SqliteBackend(path)
+    staff = other.search(SearchQuery(text="投诉"), Scope(frozenset({1, 2}), LEVELS))
+    assert other._bm25.counts[("投诉",)][0] == matching
+    auditor = other.search(SearchQuery(text="投诉"), Scope(None, LEVELS))
+    wanted = {(h.record_id, h.page): h.score for h in auditor.hits}
+    for hit in staff.hits:
+        assert hit.score == pytest.approx(wanted[(hit.record_id, hit.page)], rel=1e-9)
+
+
+def test_a_word_counted_by_a_search_is_saved_for_the_next_process(
+    backend: sqlite.SqliteBackend,
+) -> None:
+    scope = Scope(frozenset({1, 2}), LEVELS)
+    backend.search(SearchQuery(text="碎纸机"), scope)
+    rows = backend.con.execute("SELECT phrase FROM phrase_counts").fetchall()
+    assert ("碎纸机",) in rows
+    backend.clear()
+    assert backend.con.execute("SELECT count(*) FROM phrase_counts").fetchone() == (0,)
