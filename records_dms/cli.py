@@ -100,7 +100,6 @@ def cmd_worker(args: argparse.Namespace) -> int:
     from retention.review import retention_daily_start
 
     from .archive.indexing import index_recover
-    from .fixity.services import fixity_daily_start
 
     if settings.TASKS_KIND == "rq":
         # Any number of workers on any machines share the Redis queue: only a job older than
@@ -114,8 +113,7 @@ def cmd_worker(args: argparse.Namespace) -> int:
     destruction_recover()
     # A process killed between filing a record and indexing it left it unfindable.
     index_recover()
-    retention_daily_start()
-    fixity_daily_start()
+    retention_daily_start()  # the daily chain: review notice, overdue loans, fixity
     if settings.TASKS_KIND == "rq":
         from .cli_search import dictionary_load
 

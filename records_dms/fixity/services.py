@@ -1,7 +1,8 @@
 """Fixity: stored originals re-hashed against the SHA-256 recorded when they were filed.
 
 Every day the worker re-hashes a share of the originals (all of them once every
-``DMS_FIXITY_DAYS`` days, the longest unchecked first); ``dms verify --fixity`` checks them
+``DMS_FIXITY_DAYS`` days, the longest unchecked first), as a job of the daily chain retention
+runs; ``dms verify --fixity`` checks them
 all at once. A changed or missing original is an incident: it is written to the audit trail
 and e-mailed to the compliance officers.
 """
@@ -157,29 +158,9 @@ def fixity_run_all() -> tuple[int, list[FixityFinding]]:
     return len(originals), fixity_check(originals)
 
 
-def fixity_daily(day: str, *, keep_chain: bool = False) -> int:
-    """The daily task: check the day's share, then queue the run of the next night.
-
-    Only the run that did the day's check queues the next one, so extra chains (one per
-    worker start, ``keep_chain``) die out after a day and exactly one goes on.
-    """
-    from .tasks import fixity_daily_task
-
+def fixity_daily(on: datetime.date) -> FixityRun | None:
+    """The daily job (on the product's daily chain, ``records_dms.archive.daily``): the day's
+    share, once; None when already done that day or when DMS_FIXITY_DAYS is 0."""
     if int(settings.FIXITY_DAYS) <= 0:
-        return 0
-    on = datetime.date.fromisoformat(day)
-    run = fixity_run_share(on)
-    if run is not None or keep_chain:
-        tomorrow = on + datetime.timedelta(days=1)
-        run_at = timezone.make_aware(datetime.datetime.combine(tomorrow, datetime.time(2, 0)))
-        if fixity_daily_task.get_backend().supports_defer:
-            fixity_daily_task.using(run_after=run_at).enqueue(tomorrow.isoformat())
-    return run.checked if run is not None else 0
-
-
-def fixity_daily_start() -> None:
-    """Queue today's share (run if still due) and keep the daily chain going (worker start)."""
-    from .tasks import fixity_daily_task
-
-    if int(settings.FIXITY_DAYS) > 0:
-        fixity_daily_task.enqueue(timezone.localdate().isoformat(), keep_chain=True)
+        return None
+    return fixity_run_share(on)

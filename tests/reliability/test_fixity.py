@@ -6,6 +6,7 @@ import datetime
 import json
 
 import pytest
+from django.utils import timezone
 
 from records_dms.archive.models import Record
 from records_dms.audit.models import AuditEvent
@@ -14,10 +15,10 @@ from records_dms.cli import main
 from records_dms.fixity.models import FixityCheck, FixityRun
 from records_dms.fixity.services import (
     FIXITY_FAILED,
-    fixity_daily_start,
     fixity_run_all,
     fixity_run_share,
 )
+from retention.review import retention_daily_start
 
 from ..factories import file_pdf
 
@@ -106,15 +107,18 @@ def test_each_day_checks_its_share_longest_unchecked_first(customer, clerk, sett
     assert AuditEvent.objects.filter(action="fixity.run").count() == 2
 
 
-def test_the_worker_start_runs_todays_share(customer, clerk, settings):
+def test_the_daily_chain_a_worker_starts_runs_todays_share(customer, clerk, settings):
     settings.FIXITY_DAYS = 30
     _filed(customer, clerk, 2)
-    fixity_daily_start()  # tasks run at once in tests
+    retention_daily_start()  # what `dms worker` runs when it starts
     run = FixityRun.objects.get()
+    assert run.day == timezone.localdate()
     assert run.checked == 1 and run.problems == 0  # ceil(2 / 30)
+    retention_daily_start()  # a second worker start the same day checks nothing more
+    assert FixityRun.objects.get().checked == 1
     settings.FIXITY_DAYS = 0
     FixityRun.objects.all().delete()
-    fixity_daily_start()
+    retention_daily_start()
     assert not FixityRun.objects.exists()
 
 
