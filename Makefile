@@ -3,7 +3,7 @@ PORT ?= 8000
 VENV := .venv/bin
 
 .PHONY: run test setup setup-test lint typecheck pytest bench bench-search messages clean \
-	services test-postgres bench-workers bench-load
+	services test-postgres bench-workers bench-load chaos
 
 run: setup
 	$(VENV)/dms manage migrate --noinput -v0
@@ -44,6 +44,12 @@ bench: setup bench-search bench-workers
 # Ingestion with 1, 2 and 4 RQ workers on Redis (results in benchmarks/workers-results.md).
 bench-workers: setup services
 	$(VENV)/python benchmarks/workers.py
+
+# Crash injection: filing and destruction killed with SIGKILL, invariants checked after each
+# run (RUNS=50 by default; results in benchmarks/chaos-results.md).
+RUNS ?= 50
+chaos: setup
+	$(VENV)/python benchmarks/chaos.py --runs $(RUNS)
 
 # Search at archive scale: PAGES=1000000 for the 1M goal (results in benchmarks/search-results.md).
 PAGES ?= 100000

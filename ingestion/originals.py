@@ -78,13 +78,25 @@ def original_store(path: Path, sha256: str) -> StoredOriginal:
     key = original_key(sha256)
     size = path.stat().st_size
     if default_storage.exists(key):
-        return StoredOriginal(key=key, size=size, sha256=sha256, created=False)
+        if stored_sha256(key) == sha256:
+            return StoredOriginal(key=key, size=size, sha256=sha256, created=False)
+        # Not these bytes: a write cut short by a crash (storage writes in place). The key
+        # names the content, so the bytes in hand are the right ones: store them again.
+        default_storage.delete(key)
     with path.open("rb") as handle:
         saved = default_storage.save(key, File(handle, name=key))
     if saved != key:  # lost a race with an identical file; keep the first copy
         default_storage.delete(saved)
         return StoredOriginal(key=key, size=size, sha256=sha256, created=False)
     return StoredOriginal(key=key, size=size, sha256=sha256, created=True)
+
+
+def stored_sha256(key: str) -> str:
+    digest = hashlib.sha256()
+    with default_storage.open(key, "rb") as handle:
+        while chunk := handle.read(CHUNK):
+            digest.update(chunk)
+    return digest.hexdigest()
 
 
 def original_discard(stored: StoredOriginal) -> None:

@@ -25,6 +25,7 @@ from django.utils.translation import gettext as _
 from records_dms.archive.indexing import record_index
 from records_dms.archive.models import ComplaintCase, Record, RecordState, Volume
 from records_dms.archive.services import record_create, record_pages_set
+from records_dms.chaos import chaos_point
 
 from .models import IngestionJob, JobStatus
 from .ocr import normalise_text
@@ -109,6 +110,13 @@ class FileRecord:
         assert stored is not None
         if result.rendition is not None:
             key = f"renditions/{job.sha256[:2]}/{job.sha256}.pdf"
+            if (
+                default_storage.exists(key)
+                and not Record.objects.filter(rendition_key=key)
+                .exclude(state=RecordState.DESTROYED)
+                .exists()
+            ):
+                default_storage.delete(key)  # no record's: left (maybe cut short) by a crash
             if not default_storage.exists(key):
                 with result.rendition.open("rb") as handle:
                     default_storage.save(key, File(handle, name=key))
@@ -146,17 +154,19 @@ class FileRecord:
                 job.status = JobStatus.FILED
                 job.reason = ""
                 job.save(update_fields=["record", "status", "reason", "mime_type", "updated_at"])
-        except IntegrityError as error:
+        except (IntegrityError, ValidationError) as error:
+            # The same bytes filed meanwhile by another upload (the database's constraint, or
+            # the record's validation of it, says so): a duplicate, not a rejection.
             existing = _live_record_with(job.sha256)
             if existing is None:
+                if isinstance(error, ValidationError):
+                    raise Stop(JobStatus.REJECTED, "; ".join(error.messages)) from error
                 raise
             if existing.ingestion_jobs.filter(pk=job.pk).exists():
                 # Two runs of this same job raced (a recovered job): the other one filed it.
                 job.status, job.record, state.record = JobStatus.FILED, existing, existing
                 return
             raise Stop(JobStatus.DUPLICATE, _duplicate_reason(existing), existing) from error
-        except ValidationError as error:
-            raise Stop(JobStatus.REJECTED, "; ".join(error.messages)) from error
         state.record = record
 
 
@@ -252,6 +262,7 @@ def pipeline_run(job: IngestionJob) -> IngestionJob:
     state = FileState(job=job, path=Path(job.spool_path), context=parse_context(work_dir))
     try:
         for stage in STAGES:
+            chaos_point(f"ingest:{type(stage).__name__.lower()}")
             stage.run(state)
     except Stop as stop:
         _undo(state)
@@ -268,6 +279,7 @@ def pipeline_run(job: IngestionJob) -> IngestionJob:
     finally:
         shutil.rmtree(work_dir, ignore_errors=True)
     job.save()
+    chaos_point("ingest:saved")
     if job.status != JobStatus.FAILED:
         Path(job.spool_path).unlink(missing_ok=True)  # kept only to retry a failure
     return job

@@ -16,6 +16,7 @@ from django.utils.translation import gettext as _
 from records_dms.accounts.roles import Confidentiality
 from records_dms.archive.models import Customer, Record
 from records_dms.archive.services import User
+from records_dms.chaos import chaos_point
 
 from .models import IngestionJob, JobStatus
 from .originals import RejectedFile, spool, spool_dir
@@ -80,6 +81,7 @@ def ingest_submit(
 
 def _start(job: IngestionJob, *, wait: bool) -> IngestionJob:
     """Run a queued job here and now, or hand it to the worker once the caller commits."""
+    chaos_point("ingest:submitted")
     if wait:
         return ingest_run(str(job.pk))
     transaction.on_commit(partial(ingest_job.enqueue, str(job.pk)))
@@ -127,21 +129,62 @@ def ingest_retry(job: IngestionJob, *, wait: bool = False) -> IngestionJob:
 
 
 def ingest_recover(*, stale_after: datetime.timedelta | None = None) -> int:
-    """Queue again the jobs a killed worker left in processing; returns how many.
+    """Queue again the jobs a killed process left behind; returns how many.
+
+    A job left in processing (its worker was killed) goes back to the queue; a job left
+    queued may never have reached the queue (its process was killed between saving it and
+    queueing its task), so its task is queued again (running a job twice is harmless: the
+    second run finds it taken or finished). Spooled copies and work folders that no live job
+    needs any more are removed (``leftovers_clean``).
 
     ``stale_after``: only jobs untouched that long (with many workers on a shared queue, a job
     another live worker is running must not be queued twice; the queue's own time limit is
     the age after which nobody can still be running it).
     """
-    stuck = IngestionJob.objects.filter(status=JobStatus.PROCESSING)
+    stuck = IngestionJob.objects.filter(status__in=(JobStatus.PROCESSING, JobStatus.QUEUED))
     if stale_after is not None:
         stuck = stuck.filter(updated_at__lt=timezone.now() - stale_after)
     count = 0
     for job in stuck:
-        IngestionJob.objects.filter(pk=job.pk).update(status=JobStatus.QUEUED)
+        if job.status == JobStatus.PROCESSING:
+            IngestionJob.objects.filter(pk=job.pk).update(status=JobStatus.QUEUED)
         transaction.on_commit(partial(ingest_job.enqueue, str(job.pk)))
         count += 1
+    leftovers_clean()
     return count
+
+
+def leftovers_clean(older_than: datetime.timedelta | None = None) -> int:
+    """Remove what killed runs left outside storage: spooled copies no unfinished job needs
+    and work folders of parsers and OCR, untouched for ``older_than`` (default
+    DMS_STALE_WORK_MINUTES); returns how many were removed.
+
+    They hold customers' documents, so they must not outlive a crash (nor a destruction).
+    """
+    from django.conf import settings
+
+    if older_than is None:
+        older_than = datetime.timedelta(minutes=settings.STALE_WORK_MINUTES)
+    cutoff = (timezone.now() - older_than).timestamp()
+    needed = set(
+        IngestionJob.objects.filter(
+            status__in=(JobStatus.QUEUED, JobStatus.PROCESSING, JobStatus.FAILED)
+        )
+        .exclude(spool_path="")
+        .values_list("spool_path", flat=True)
+    )
+    removed = 0
+    tmp = Path(settings.DATA_DIR) / "tmp"
+    candidates = [*spool_dir().iterdir(), *(tmp.glob("ingest-*") if tmp.exists() else [])]
+    for path in candidates:
+        try:
+            if str(path) in needed or path.stat().st_mtime > cutoff:
+                continue
+        except FileNotFoundError:
+            continue
+        shutil.rmtree(path, ignore_errors=True) if path.is_dir() else path.unlink(missing_ok=True)
+        removed += 1
+    return removed
 
 
 def children_of(job: IngestionJob) -> list[IngestionJob]:
@@ -176,16 +219,3 @@ def record_file(
     if job.status != JobStatus.FILED or job.record is None:
         raise RejectedFile(f"{job.original_name}: {job.reason}")
     return job.record
-
-
-def spool_cleanup() -> int:
-    """Remove spooled files no job points at any more (left by a crash before saving)."""
-    referenced = set(
-        IngestionJob.objects.exclude(spool_path="").values_list("spool_path", flat=True)
-    )
-    removed = 0
-    for path in spool_dir().iterdir():
-        if str(path) not in referenced:
-            shutil.rmtree(path, ignore_errors=True) if path.is_dir() else path.unlink()
-            removed += 1
-    return removed

@@ -99,6 +99,8 @@ def cmd_worker(args: argparse.Namespace) -> int:
     from retention.destruction import destruction_recover
     from retention.review import retention_daily_start
 
+    from .archive.indexing import index_recover
+
     if settings.TASKS_KIND == "rq":
         # Any number of workers on any machines share the Redis queue: only a job older than
         # the queue's time limit can have been left by a dead worker.
@@ -109,7 +111,9 @@ def cmd_worker(args: argparse.Namespace) -> int:
         ingest_recover()
     # Likewise a destruction killed half way is finished, and the daily review run is queued.
     destruction_recover()
-    retention_daily_start()
+    # A process killed between filing a record and indexing it left it unfindable.
+    index_recover()
+    retention_daily_start()  # the daily chain: review notice, overdue loans, fixity
     if settings.TASKS_KIND == "rq":
         from .cli_search import dictionary_load
 
@@ -192,13 +196,16 @@ def cmd_import(args: argparse.Namespace) -> int:
         raise CommandError(
             f"unknown record type {args.type!r}; one of {', '.join(RecordType.values)}"
         )
-    results, ok = run_import(args, _actor(args))
-    lines = [
-        f"{r['status']:<9} {r['reference'] or '-':<24} {r['file']}"
-        + (f"  ({r['error']})" if r["error"] else "")
-        for r in results
-    ]
-    _emit(args, results, "\n".join(lines) or "nothing to import")
+
+    def line(r: dict[str, Any]) -> None:  # each file as soon as it is taken
+        text = f"{r['status']:<9} {r['reference'] or '-':<24} {r['file']}"
+        print(text + (f"  ({r['error']})" if r["error"] else ""), flush=True)
+
+    results, ok = run_import(args, _actor(args), on_result=None if args.json else line)
+    if args.json:
+        _emit(args, results, "")
+    elif not results:
+        print("nothing to import")
     return EXIT_OK if ok else EXIT_FAILURE
 
 
@@ -233,9 +240,16 @@ def cmd_retention(args: argparse.Namespace) -> int:
 
 
 def cmd_verify(args: argparse.Namespace) -> int:
-    from records_dms.verify import verify_all
+    from records_dms.verify import Finding, verify_all
 
-    findings, counts = verify_all()
+    if args.fixity:  # only the stored originals, every one, recorded and alerted
+        from .fixity.services import fixity_run_all
+
+        checked, problems = fixity_run_all()
+        findings = [Finding("fixity", p.reference, p.problem) for p in problems]
+        counts = {"originals": checked}
+    else:
+        findings, counts = verify_all()
     payload = {
         "ok": not findings,
         "counts": counts,
@@ -365,7 +379,12 @@ def build_parser() -> argparse.ArgumentParser:
     from .cli_retention import add_retention_commands
 
     add_retention_commands(commands, add, cmd_retention)
-    add("verify", cmd_verify, "check the audit chain and stored originals", json_flag=True)
+    verify = add("verify", cmd_verify, "check the audit chain and stored originals", json_flag=True)
+    verify.add_argument(
+        "--fixity",
+        action="store_true",
+        help="re-hash every stored original now; audit and e-mail what is damaged or missing",
+    )
 
     from .cli_backup import add_backup_commands
 

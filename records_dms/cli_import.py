@@ -5,7 +5,7 @@ from __future__ import annotations
 import argparse
 import datetime
 import sys
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from pathlib import Path
 from typing import Any
 
@@ -59,8 +59,16 @@ class Progress:
             sys.stderr.flush()
 
 
-def run_import(args: argparse.Namespace, actor: Any) -> tuple[list[dict[str, Any]], bool]:
-    """File every path; return one summary per file and whether all went well."""
+def run_import(
+    args: argparse.Namespace,
+    actor: Any,
+    on_result: Callable[[dict[str, Any]], None] | None = None,
+) -> tuple[list[dict[str, Any]], bool]:
+    """File every path; return one summary per file and whether all went well.
+
+    ``on_result`` is told of each file as soon as it is accepted, so an interrupted import
+    has already said which files it took.
+    """
     from ingestion.models import IngestionJob, JobStatus
     from ingestion.services import ingest_retry, ingest_submit
     from records_dms.archive.models import Customer
@@ -103,6 +111,8 @@ def run_import(args: argparse.Namespace, actor: Any) -> tuple[list[dict[str, Any
                     "error": refusal,
                 }
             )
+            if on_result is not None:
+                on_result(results[-1])
             progress.step(path.name)
             continue
         with path.open("rb") as stream:
@@ -119,6 +129,8 @@ def run_import(args: argparse.Namespace, actor: Any) -> tuple[list[dict[str, Any
                 wait=args.wait,
             )
         results.append(job_summary(job, str(path)))
+        if on_result is not None:
+            on_result(results[-1])
         progress.step(path.name)
     return results, all(r["status"] not in ("rejected", "failed") for r in results)
 

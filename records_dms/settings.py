@@ -58,6 +58,7 @@ INSTALLED_APPS = [
     "records_dms.lending",
     "records_dms.web",
     "records_dms.reports",
+    "records_dms.fixity",
     "ingestion",
     "retention",
     "django_tasks",
@@ -203,6 +204,8 @@ MAX_EMAIL_HEADER_KB = int(os.environ.get("DMS_MAX_EMAIL_HEADER_KB", "256"))
 MAX_EMAIL_PARTS = int(os.environ.get("DMS_MAX_EMAIL_PARTS", "1000"))
 MAX_ATTACHMENTS = int(os.environ.get("DMS_MAX_ATTACHMENTS", "100"))
 OCR_TIMEOUT = float(os.environ.get("DMS_OCR_TIMEOUT", "600"))  # seconds, one page
+# Fixity: every stored original is re-hashed once in this many days (0: never by the worker).
+FIXITY_DAYS = int(os.environ.get("DMS_FIXITY_DAYS", "30"))
 
 # Background work: a durable queue in the database (embedded) or RQ on Redis (scale-out).
 # DMS_TASKS names the kind; DMS_TASKS_BACKEND (a backend's import path) still wins when set.
@@ -225,6 +228,9 @@ TASKS = {
 # A job running longer than this is stopped by RQ; a job left "processing" that long by a dead
 # worker is queued again when a worker starts (DMS_TASK_TIMEOUT, seconds).
 TASK_TIMEOUT = int(os.environ.get("DMS_TASK_TIMEOUT", "3600"))
+# Spooled copies and work folders a killed process left are removed when a worker starts,
+# once untouched this long (a live job's are kept).
+STALE_WORK_MINUTES = int(os.environ.get("DMS_STALE_WORK_MINUTES", "120"))
 RQ_QUEUES = {"default": {"URL": REDIS_URL, "DEFAULT_TIMEOUT": TASK_TIMEOUT}}
 if TASKS_KIND == "rq":
     INSTALLED_APPS.append("django_rq")

@@ -21,6 +21,7 @@ from records_dms.archive.indexing import records_reindex
 from records_dms.archive.models import Page, Record, RecordState, RecordType
 from records_dms.archive.object_lock import versions_present
 from records_dms.archive.services import counter_next
+from records_dms.chaos import chaos_point
 from records_dms.pdfrender import chinese_font
 from search import get_backend
 
@@ -170,6 +171,7 @@ def certificate_issue(request: DestructionRequest) -> DestructionCertificate:
         if default_storage.exists(key):  # left by a run killed before this row was saved
             default_storage.delete(key)
         saved = default_storage.save(key, ContentFile(signed))
+        chaos_point("certificate:stored")
         certificate = DestructionCertificate.objects.create(
             request=request,
             number=number,

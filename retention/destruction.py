@@ -26,6 +26,7 @@ from records_dms.archive.models import Channel, Page, Record, RecordState
 from records_dms.archive.object_lock import ObjectLockError, original_destroy, original_versions
 from records_dms.archive.services import User, counter_next
 from records_dms.audit.services import audit_log
+from records_dms.chaos import chaos_point
 from search import get_backend
 
 from . import events
@@ -242,6 +243,7 @@ def destruction_request_execute(
                 obj=request,
                 data={"witness": request.witness, "paper_method": request.paper_method},
             )
+    chaos_point("destruction:started")
     if run:
         destruction_run(request.pk)
         request.refresh_from_db()
@@ -262,6 +264,7 @@ def destruction_run(request_id: int) -> DestructionRequest:
         _item_execute(item_id, request)
     from .certificates import certificate_issue
 
+    chaos_point("destruction:certificate")
     with transaction.atomic():
         # One worker at a time issues the certificate and completes the request: several
         # starting at once (destruction_recover) may all have run the items up to here.
@@ -315,6 +318,7 @@ def _item_execute(item_id: int, request: DestructionRequest) -> None:
             item.version_ids = original_versions(record)
             item.save(update_fields=["state", "version_ids"])
     # From here on the record goes, whatever happens: a crash is finished by the next run.
+    chaos_point("destruction:purging")
     try:
         removed = _files_delete(item)
     except ObjectLockError as refused:
@@ -322,9 +326,11 @@ def _item_execute(item_id: int, request: DestructionRequest) -> None:
             raise
         _item_refused(item.pk, request, str(refused))
         return
+    chaos_point("destruction:files-deleted")
     # Out of the index now, not only after the commit below: a kill between that commit and
     # its on-commit hook would otherwise leave the destroyed text findable.
     get_backend().remove([item.record_id])
+    chaos_point("destruction:unindexed")
     with transaction.atomic():
         item = DestructionItem.objects.select_for_update().get(pk=item.pk)
         if item.state == ItemState.DESTROYED:  # another worker finished it meanwhile
@@ -354,6 +360,7 @@ def _item_execute(item_id: int, request: DestructionRequest) -> None:
                 **({"versions": versions} if versions else {}),
             },
         )
+    chaos_point("destruction:item-destroyed")
 
 
 def _item_refused(item_id: int, request: DestructionRequest, why: str) -> None:

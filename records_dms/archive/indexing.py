@@ -138,3 +138,22 @@ def records_reindex(records: Iterable[Record]) -> int:
     if docs:
         get_backend().index(docs)
     return len(docs)
+
+
+def index_recover(batch_size: int = 500) -> tuple[int, int]:
+    """Bring the index in line with the database after a crash (run when a worker starts).
+
+    A process killed between filing a record and indexing it leaves a filed record nobody can
+    find; it is indexed now. Entries of records that are destroyed or unknown are removed.
+    Returns (records indexed, records removed).
+    """
+    live = set(Record.objects.exclude(state=RecordState.DESTROYED).values_list("pk", flat=True))
+    indexed = set(get_backend().indexed_records())
+    missing = sorted(live - indexed)
+    for start in range(0, len(missing), batch_size):
+        chunk = missing[start : start + batch_size]
+        records_reindex(Record.objects.filter(pk__in=chunk).select_related("customer"))
+    gone = indexed - live
+    if gone:
+        get_backend().remove(gone)
+    return len(missing), len(gone)
