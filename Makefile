@@ -3,7 +3,7 @@ PORT ?= 8000
 VENV := .venv/bin
 
 .PHONY: run test setup setup-test lint typecheck pytest bench bench-search messages clean \
-	services test-postgres bench-workers chaos
+	services test-postgres bench-workers bench-load chaos
 
 run: setup
 	$(VENV)/dms manage migrate --noinput -v0
@@ -32,10 +32,11 @@ pytest:
 services:
 	@scripts/services.sh >/dev/null
 
-# The whole suite again, on PostgreSQL (DMS_TEST_DATABASE_URL, else the role services.sh makes).
+# The whole suite again, on PostgreSQL (DMS_TEST_DATABASE_URL, else the role services.sh makes),
+# but the load scenario's smoke test: its server always runs the embedded SQLite size.
 test-postgres: setup-test services
 	DMS_DATABASE_URL=$${DMS_TEST_DATABASE_URL:-postgres://dms:dms@127.0.0.1:5432/dms} \
-		$(VENV)/pytest -n 2 --dist loadgroup
+		$(VENV)/pytest -n 2 --dist loadgroup --deselect tests/benchmarks/test_load.py
 
 bench: setup bench-search bench-workers
 	$(VENV)/python benchmarks/run.py
@@ -54,6 +55,15 @@ chaos: setup
 PAGES ?= 100000
 bench-search: setup
 	$(VENV)/python benchmarks/search.py --pages $(PAGES)
+
+# Searches and dossier views by 20 concurrent users against `dms run` (locust, headless; results
+# in benchmarks/load-results.md). On the 100,000-page index benchmarks/search.py built when it is
+# there (LOAD_INDEX), else on LOAD_PAGES pages indexed now.
+LOAD_INDEX ?= /tmp/bench-search-100k/search.sqlite3
+LOAD_PAGES ?= 2000
+bench-load: setup-test
+	$(VENV)/python benchmarks/load.py --users 20 --spawn-rate 5 --seconds 60 \
+		$(if $(wildcard $(LOAD_INDEX)),--index $(LOAD_INDEX),--pages $(LOAD_PAGES))
 
 messages:
 	cd records_dms && ../$(VENV)/python -m django makemessages -l zh_Hans --settings=records_dms.settings

@@ -71,7 +71,12 @@ def drop(name: str | None) -> None:
             c.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
 
 
-def one_run(workers: int, files: list[Path], redis_url: str) -> float:
+def load() -> str:
+    """The 1-minute load average (the machine is shared: other work skews the figures)."""
+    return f"{os.getloadavg()[0]:.1f}"
+
+
+def one_run(workers: int, files: list[Path], redis_url: str) -> tuple[float, str, str]:
     import redis
 
     redis.Redis.from_url(redis_url).flushdb()
@@ -91,6 +96,7 @@ def one_run(workers: int, files: list[Path], redis_url: str) -> float:
             dms(env, "manage", "migrate", "--noinput", "-v0")
             dms(env, "customer", "add", CUSTOMER, "基准测试客户")
             dms(env, "import", *map(str, files), "--customer", CUSTOMER, "--type", "minutes")
+            before = load()
             started = time.monotonic()
             processes = [
                 subprocess.Popen(
@@ -104,6 +110,7 @@ def one_run(workers: int, files: list[Path], redis_url: str) -> float:
             for process in processes:
                 process.wait()
             elapsed = time.monotonic() - started
+            after = load()
             filed = dms(
                 env,
                 "manage",
@@ -117,7 +124,7 @@ def one_run(workers: int, files: list[Path], redis_url: str) -> float:
                 raise SystemExit(f"{workers} workers filed {count} of {len(files)} files")
         finally:
             drop(name)
-    return elapsed
+    return elapsed, before, after
 
 
 def main() -> None:
@@ -132,20 +139,26 @@ def main() -> None:
         files = scans(Path(tmp), args.files, args.lines)
         rows = []
         for workers in [int(n) for n in args.workers.split(",")]:
-            seconds = one_run(workers, files, redis_url)
-            rows.append((workers, seconds, len(files) * 60 / seconds))
-            print(f"{workers} workers: {seconds:.1f} s, {rows[-1][2]:.1f} pages/min", flush=True)
+            seconds, before, after = one_run(workers, files, redis_url)
+            rows.append((workers, seconds, len(files) * 60 / seconds, before, after))
+            print(
+                f"{workers} workers: {seconds:.1f} s, {rows[-1][2]:.1f} pages/min "
+                f"(load {before} → {after})",
+                flush=True,
+            )
     single = rows[0][1]
     database = "PostgreSQL" if os.environ.get("DMS_BENCH_DATABASE_URL") else "SQLite"
     lines = [
         "# Ingestion with RQ workers on Redis",
         "",
         f"{args.files} scanned one-page PDFs ({args.lines} lines of Chinese, OCR chi_sim+eng), "
-        f"{database}, {os.cpu_count()} cores, each worker one Tesseract process.",
+        f"{database}, {os.cpu_count()} cores, each worker one Tesseract process. "
+        "Load: the 1-minute load average at the workers' start and at their end (the machine "
+        "is shared, so other work is in these figures).",
         "",
-        "| workers | seconds | pages/min | speed-up |",
-        "|---|---|---|---|",
-        *[f"| {w} | {s:.1f} | {p:.1f} | {single / s:.2f}× |" for w, s, p in rows],
+        "| workers | seconds | pages/min | speed-up | load start → end |",
+        "|---|---|---|---|---|",
+        *[f"| {w} | {s:.1f} | {p:.1f} | {single / s:.2f}× | {b} → {a} |" for w, s, p, b, a in rows],
         "",
     ]
     (ROOT / "benchmarks" / "workers-results.md").write_text("\n".join(lines), encoding="utf-8")

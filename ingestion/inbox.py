@@ -20,6 +20,7 @@ from .services import ingest_path
 
 REJECTED = "_rejected"
 WORKING = "_processing"
+SYMLINK_REASON = "a symbolic link, not a file; what it points at was not read"
 
 
 @dataclass(frozen=True)
@@ -52,7 +53,14 @@ def inbox_scan(settle_seconds: float = 2.0) -> list[InboxOutcome]:
     root = inbox_dir()
     outcomes = []
     for path in sorted(root.glob("*/*/*")):
-        if path.parts[-3] in (REJECTED, WORKING) or not path.is_file():
+        if path.parts[-3] in (REJECTED, WORKING):
+            continue
+        if path.is_symlink():  # never follow one: it could point at any file on the server
+            reason = f"{path.name}: {SYMLINK_REASON}"
+            _reject(path, reason)
+            outcomes.append(InboxOutcome(path, None, reason))
+            continue
+        if not path.is_file():
             continue
         if not _settled(path, settle_seconds):
             continue

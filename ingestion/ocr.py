@@ -24,12 +24,12 @@ from pathlib import Path
 from typing import TypeVar
 
 import numpy as np
+from django.utils.translation import gettext as _
 from PIL import Image, ImageFilter, ImageOps
 
-from .parsers.base import ParseContext
+from .parsers.base import ParseContext, RejectedInput
 from .rendition import Backdrop, searchable_page
 
-OCR_TIMEOUT = 600
 T = TypeVar("T")
 R = TypeVar("R")
 
@@ -272,7 +272,14 @@ def ocr_image(
         "tsv",
         "pdf",
     ]
-    result = subprocess.run(command, env=env, capture_output=True, timeout=OCR_TIMEOUT, check=False)
+    try:
+        result = subprocess.run(
+            command, env=env, capture_output=True, timeout=context.ocr_timeout, check=False
+        )
+    except subprocess.TimeoutExpired as error:
+        raise RejectedInput(
+            _("OCR of a page took longer than the limit of %(s)g s") % {"s": context.ocr_timeout}
+        ) from error
     if result.returncode != 0:
         raise RuntimeError(f"tesseract failed: {result.stderr.decode(errors='replace')[-300:]}")
     text, confidence = read_tsv(out_base.with_suffix(".tsv"))

@@ -32,7 +32,7 @@ from .ocr import normalise_text
 from .originals import StoredOriginal, original_discard, original_store
 from .parsers.base import ParseContext, Parser, ParseResult, RejectedInput
 from .parsers.registry import parser_for
-from .preflight import sniff
+from .preflight import sniff, zip_check
 
 
 class Stop(Exception):
@@ -66,6 +66,7 @@ class Preflight:
         with state.path.open("rb") as handle:
             head = handle.read(4096)
         try:
+            zip_check(state.path, head)
             state.mime_type = sniff(head)
             state.parser = parser_for(state.mime_type)
             state.parser.check(state.path, state.context)
@@ -133,7 +134,7 @@ class FileRecord:
                 record = record_create(
                     customer=job.customer,
                     type=_record_type(state),
-                    title=job.title or result.title or job.original_name,
+                    title=(job.title or result.title or job.original_name)[:TITLE_CHARS],
                     document_date=job.document_date or result.document_date or timezone.localdate(),
                     actor=job.created_by,
                     original=metadata,
@@ -185,6 +186,10 @@ class Attachments:
         if not state.result.attachments:
             return
         if state.job.depth >= settings.MAX_EMAIL_DEPTH:
+            state.job.reason = _(
+                "attachments nested deeper than %(depth)d levels are kept inside this "
+                "record's original, not filed separately"
+            ) % {"depth": settings.MAX_EMAIL_DEPTH}
             return
         # Attachments take the type the clerk gave the import, unless that was "email".
         child_type = state.job.record_type if state.job.record_type != "email" else "other"
@@ -216,6 +221,7 @@ STAGES: tuple[Stage, ...] = (
 )
 
 
+TITLE_CHARS = 300  # a title taken from the document (a 2 MB subject) is cut to the field's size
 EMAIL_TYPES = frozenset({"message/rfc822", "application/vnd.ms-outlook"})
 
 
@@ -239,6 +245,12 @@ def parse_context(work_dir: Path) -> ParseContext:
         ocr_workers=settings.OCR_WORKERS,
         max_pages=settings.MAX_PAGES,
         tesseract_cmd=settings.TESSERACT_CMD,
+        max_pixels=settings.MAX_IMAGE_PIXELS,
+        max_page_points=settings.MAX_PAGE_POINTS,
+        max_email_header_bytes=settings.MAX_EMAIL_HEADER_KB * 1024,
+        max_email_parts=settings.MAX_EMAIL_PARTS,
+        max_attachments=settings.MAX_ATTACHMENTS,
+        ocr_timeout=settings.OCR_TIMEOUT,
     )
 
 

@@ -4,7 +4,8 @@ from __future__ import annotations
 
 import re
 import unicodedata
-from pathlib import PurePosixPath, PureWindowsPath
+import zipfile
+from pathlib import Path, PurePosixPath, PureWindowsPath
 from typing import Any
 
 from django.utils.translation import gettext as _
@@ -44,6 +45,8 @@ def sniff(head: bytes) -> str:
     lowered = stripped[:512].lower()
     if lowered.startswith((b"<!doctype html", b"<html")) or b"<html" in lowered[:256]:
         raise RejectedInput(_("an HTML page, not a document that can be filed"))
+    if lowered.startswith((b"<svg", b"<?xml", b"<!doctype svg")) and b"<svg" in lowered:
+        raise RejectedInput(_("an SVG image, which can carry scripts and is not filed"))
     for signature, description in _REFUSED:
         if head.startswith(signature):
             raise RejectedInput(str(description))
@@ -52,6 +55,31 @@ def sniff(head: bytes) -> str:
     if _is_text(head):
         return "text/plain"
     raise RejectedInput(_("unrecognised binary data (not a PDF, image, email or text)"))
+
+
+MACRO_MEMBERS = ("vbaproject.bin", "vbadata.xml")
+
+
+def zip_check(path: Path, head: bytes) -> None:
+    """Name what a ZIP-based file is before refusing it: Office macros are called out.
+
+    Only the ZIP's central directory is read; no member is ever decompressed, so a ZIP bomb
+    costs nothing.
+    """
+    if not head.startswith(b"PK\x03\x04"):
+        return
+    try:
+        with zipfile.ZipFile(path) as archive:
+            names = [info.filename.lower() for info in archive.infolist()]
+    except (zipfile.BadZipFile, OSError, ValueError):
+        names = []
+    if any(name.rsplit("/", 1)[-1] in MACRO_MEMBERS for name in names):
+        raise RejectedInput(
+            _("an Office document with macros (vbaProject.bin), which are not filed")
+        )
+    if "[content_types].xml" in names:
+        raise RejectedInput(_("an Office document, which is not supported yet; print it to PDF"))
+    raise RejectedInput(_("a ZIP archive, which is not filed; unpack it and file its documents"))
 
 
 def _is_text(head: bytes) -> bool:

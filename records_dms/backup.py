@@ -227,6 +227,11 @@ def backup_restore(source: Path) -> Summary:
             raise BackupError(f"{key}: the storage kept it as {saved}")
         files += 1
         size += path.stat().st_size
+    from retention.locks import locks_reapply
+
+    # On S3 the objects were written with the minimum lock: each original is locked through
+    # its record's due date again, and held records get their legal-hold flag.
+    locks_reapply()
     search_rebuild()
     objects = len(json.loads(database.read_text(encoding="utf-8")))
     with transaction.atomic():

@@ -21,8 +21,8 @@ def files_under(paths: list[str]) -> Iterator[Path]:
     """Each named file, and every file under each named folder, in a stable order."""
     for name in paths:
         path = Path(name)
-        if path.is_dir():
-            yield from sorted(p for p in path.rglob("*") if p.is_file())
+        if path.is_dir():  # links are listed (to be refused), never followed
+            yield from sorted(p for p in path.rglob("*") if p.is_file() or p.is_symlink())
         else:
             yield path
 
@@ -91,8 +91,16 @@ def run_import(
     files = list(files_under(args.paths))
     progress = Progress(len(files), enabled=not args.json)
     results = []
+    named = {Path(name) for name in args.paths}
     for path in files:
-        if not path.exists():
+        refusal = (
+            "no such file"
+            if not path.exists() and not path.is_symlink()
+            else "a symbolic link inside a folder is not followed; name its target itself"
+            if path.is_symlink() and path not in named
+            else ""
+        )
+        if refusal:
             results.append(
                 {
                     "file": str(path),
@@ -100,7 +108,7 @@ def run_import(
                     "reference": None,
                     "pages": None,
                     "children": [],
-                    "error": "no such file",
+                    "error": refusal,
                 }
             )
             if on_result is not None:

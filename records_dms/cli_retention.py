@@ -1,5 +1,9 @@
 """`dms retention`, `dms hold` and `dms destruction`: retention from the command line.
 
+`dms retention seal|unseal CODE --reason S` closes or opens a dossier; `dms retention
+deletion-request register|answer|show|list` registers and answers a customer's request for
+deletion (the answer letter is written with ``--letter PATH``).
+
 Every step runs the same service as the admin screens, as the user named by ``--as``: the
 proposer of a list still cannot approve it.
 """
@@ -213,6 +217,121 @@ def cmd_destruction(args: argparse.Namespace, actor: Any, emit: Emit) -> int:
     return 0
 
 
+def _customer(code: str) -> Any:
+    from records_dms.archive.models import Customer
+
+    customer = Customer.objects.filter(code=code.strip().upper()).first()
+    if customer is None:
+        raise RetentionCommandError(f"no customer {code!r}")
+    return customer
+
+
+def seal_payload(customer: Any) -> dict[str, Any]:
+    from retention.models import DossierSeal
+
+    return {
+        "customer": customer.code,
+        "sealed": customer.sealed,
+        "seals": [
+            {
+                "id": seal.pk,
+                "reason": seal.reason,
+                "sealed_by": seal.sealed_by.get_username(),
+                "sealed_at": seal.sealed_at,
+                "unsealed_at": seal.unsealed_at,
+                "unseal_reason": seal.unseal_reason or None,
+            }
+            for seal in DossierSeal.objects.filter(customer=customer).select_related("sealed_by")
+        ],
+    }
+
+
+def cmd_seal(args: argparse.Namespace, actor: Any, emit: Emit) -> int:
+    from retention.sealing import dossier_seal, dossier_unseal
+
+    customer = _customer(args.code)
+    step = dossier_seal if args.retention_handler == "retention:seal" else dossier_unseal
+    _run(lambda: step(customer=customer, reason=args.reason, actor=actor))
+    customer.refresh_from_db()
+    state = "sealed" if customer.sealed else "unsealed"
+    emit(args, seal_payload(customer), f"dossier {customer.code} {state}")
+    return 0
+
+
+def deletion_payload(request: Any) -> dict[str, Any]:
+    return {
+        "id": request.pk,
+        "number": request.number,
+        "customer": request.customer.code,
+        "received_on": request.received_on,
+        "requester": request.requester,
+        "notes": request.notes,
+        "state": request.state,
+        "registered_by": request.registered_by.get_username(),
+        "answered_by": request.answered_by.get_username() if request.answered_by else None,
+        "answered_at": request.answered_at,
+        "destruction": request.destruction.number if request.destruction else None,
+        "sealed": request.customer.sealed,
+        "records": request.answer,
+        "letter_sha256": request.letter_sha256 or None,
+    }
+
+
+def _deletion_request(number: str) -> Any:
+    from retention.models import DeletionRequest
+
+    query = DeletionRequest.objects.select_related("customer", "registered_by", "destruction")
+    found = (query.filter(pk=int(number)).first() if number.isdigit() else None) or query.filter(
+        number=number.upper()
+    ).first()
+    if found is None:
+        raise RetentionCommandError(f"no deletion request {number}")
+    return found
+
+
+def cmd_deletion_request(args: argparse.Namespace, actor: Any, emit: Emit) -> int:
+    from pathlib import Path
+
+    from retention import deletion
+    from retention.models import DeletionRequest
+
+    step = args.step
+    if step == "list":
+        listed = [deletion_payload(r) for r in DeletionRequest.objects.all()]
+        lines = [
+            f"{p['number']:<14} {p['customer']:<12} {p['received_on']}  {p['state']}"
+            for p in listed
+        ]
+        emit(args, listed, "\n".join(lines) or "no deletion requests")
+        return 0
+    if step == "register":
+        customer = _customer(args.code)
+        request = _run(
+            lambda: deletion.deletion_request_register(
+                customer=customer,
+                received_on=args.received,
+                requester=args.requester,
+                notes=args.notes or "",
+                actor=actor,
+            )
+        )
+    else:
+        request = _deletion_request(args.id)
+        if step == "answer":
+            request = _run(lambda: deletion.deletion_request_answer(request=request, actor=actor))
+    if getattr(args, "letter", None):
+        if not request.letter_key:
+            raise RetentionCommandError(f"{request.number} is not answered yet")
+        Path(args.letter).write_bytes(deletion.deletion_letter_bytes(request))
+    payload = deletion_payload(request)
+    kept = sum(1 for r in payload["records"] if r["decision"] == "keep")
+    text = f"{payload['number']} (id {payload['id']}) {payload['customer']}: {payload['state']}"
+    if payload["state"] == "answered":
+        text += f", {kept} kept and sealed, destruction {payload['destruction'] or '-'}"
+    emit(args, payload, text)
+    return 0
+
+
 def add_retention_commands(
     commands: Any, add: Callable[..., argparse.ArgumentParser], handler: Callable[..., int]
 ) -> None:
@@ -229,6 +348,27 @@ def add_retention_commands(
     due = sub("due", "retention:due", "records due for review", retention_commands)
     due.add_argument("--on", type=iso_date, help="the day (YYYY-MM-DD); default today")
     due.add_argument("--notify", action="store_true", help="e-mail the clerks (once a day)")
+    for name, help_text in (("seal", "seal a dossier"), ("unseal", "unseal a dossier")):
+        sealing = sub(name, f"retention:{name}", help_text, retention_commands)
+        sealing.add_argument("code", metavar="CODE", help="the customer code")
+        sealing.add_argument("--reason", required=True)
+    deletion = retention_commands.add_parser(
+        "deletion-request", help="a customer's request for deletion"
+    )
+    deletion_steps = deletion.add_subparsers(dest="step", required=True)
+    register = sub("register", "deletion", "register a deletion request", deletion_steps)
+    register.add_argument("code", metavar="CODE", help="the customer code")
+    register.add_argument("--received", type=iso_date, required=True, help="YYYY-MM-DD")
+    register.add_argument("--requester", required=True, help="who asked")
+    register.add_argument("--notes")
+    sub("list", "deletion", "list deletion requests", deletion_steps)
+    for name, help_text in (
+        ("answer", "destroy what no obligation covers, seal the rest, write the letter"),
+        ("show", "show a deletion request"),
+    ):
+        step_parser = sub(name, "deletion", help_text, deletion_steps)
+        step_parser.add_argument("id", help="the request's id or number (SC-…)")
+        step_parser.add_argument("--letter", metavar="PATH", help="write the answer letter here")
 
     hold = commands.add_parser("hold", help="legal holds")
     hold_commands = hold.add_subparsers(dest="subcommand", required=True)
@@ -266,6 +406,9 @@ def add_retention_commands(
 
 HANDLERS: dict[str, Callable[[argparse.Namespace, Any, Emit], int]] = {
     "retention:due": cmd_retention_due,
+    "retention:seal": cmd_seal,
+    "retention:unseal": cmd_seal,
+    "deletion": cmd_deletion_request,
     "hold:place": cmd_hold_place,
     "hold:lift": cmd_hold_lift,
     "destruction": cmd_destruction,

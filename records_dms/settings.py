@@ -194,9 +194,18 @@ DATA_UPLOAD_MAX_NUMBER_FIELDS = 5000
 MAX_UPLOAD_MB = int(os.environ.get("DMS_MAX_UPLOAD_MB", "200"))
 MAX_PAGES = int(os.environ.get("DMS_MAX_PAGES", "2000"))
 OCR_WORKERS = int(os.environ.get("DMS_OCR_WORKERS", "0")) or (os.cpu_count() or 1)
+# Emails attached to emails are filed as records this many levels deep; deeper ones stay
+# inside their parent's original.
+MAX_EMAIL_DEPTH = int(os.environ.get("DMS_MAX_EMAIL_DEPTH", "5"))
+# Bounds on what one hostile file can make the parsers do (README, "Hostile input").
+MAX_IMAGE_PIXELS = int(os.environ.get("DMS_MAX_IMAGE_PIXELS", "89478485"))  # Pillow's own
+MAX_PAGE_POINTS = float(os.environ.get("DMS_MAX_PAGE_POINTS", "14400"))  # 200 in, PDF's limit
+MAX_EMAIL_HEADER_KB = int(os.environ.get("DMS_MAX_EMAIL_HEADER_KB", "256"))
+MAX_EMAIL_PARTS = int(os.environ.get("DMS_MAX_EMAIL_PARTS", "1000"))
+MAX_ATTACHMENTS = int(os.environ.get("DMS_MAX_ATTACHMENTS", "100"))
+OCR_TIMEOUT = float(os.environ.get("DMS_OCR_TIMEOUT", "600"))  # seconds, one page
 # Fixity: every stored original is re-hashed once in this many days (0: never by the worker).
 FIXITY_DAYS = int(os.environ.get("DMS_FIXITY_DAYS", "30"))
-MAX_EMAIL_DEPTH = 5  # emails attached to emails are followed this many levels deep
 
 # Background work: a durable queue in the database (embedded) or RQ on Redis (scale-out).
 # DMS_TASKS names the kind; DMS_TASKS_BACKEND (a backend's import path) still wins when set.
@@ -332,6 +341,9 @@ SIGNING_CERT_FILE = os.environ.get("DMS_SIGNING_CERT", "")
 SIGNING_ORGANISATION = os.environ.get("DMS_ORGANISATION", "records-dms")
 # How many compliance officers (none of them the proposer) must approve a destruction list.
 DESTRUCTION_APPROVERS = int(os.environ.get("DMS_DESTRUCTION_APPROVERS", "1"))
+# The archive's own dossier, where every certificate of destruction is filed as a record.
+ARCHIVE_OWN_CODE = os.environ.get("DMS_ARCHIVE_OWN_CODE", "QMS-ARCHIVE")
+ARCHIVE_OWN_NAME = os.environ.get("DMS_ARCHIVE_OWN_NAME", "档案室 Records archive")
 
 OCR_LANGUAGES = os.environ.get("DMS_OCR_LANGS") or os.environ.get(
     "DMS_OCR_LANGUAGES", "chi_sim+eng"

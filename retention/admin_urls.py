@@ -1,6 +1,6 @@
 from django.urls import path
 
-from .views import destruction, holds, review
+from .views import destruction, holds, review, sealing
 
 urlpatterns = [
     path("queue/", review.QueueView.as_view(), name="queue"),
@@ -19,5 +19,19 @@ urlpatterns = [
         "destruction/<int:pk>/certificate.pdf",
         destruction.certificate_download,
         name="certificate",
+    ),
+    path("seals/", sealing.SealListView.as_view(), name="seals"),
+    path("seals/<int:pk>/unseal/", sealing.unseal_view, name="unseal"),
+    path("seals/<int:pk>/propose/", sealing.seal_propose_view, name="seal_propose"),
+    path("deletion-requests/", sealing.DeletionListView.as_view(), name="deletions"),
+    path("deletion-requests/new/", sealing.DeletionRegisterView.as_view(), name="deletion_new"),
+    path("deletion-requests/<int:pk>/", sealing.DeletionView.as_view(), name="deletion"),
+    path(
+        "deletion-requests/<int:pk>/answer/", sealing.deletion_answer_view, name="deletion_answer"
+    ),
+    path(
+        "deletion-requests/<int:pk>/letter.pdf",
+        sealing.deletion_letter_view,
+        name="deletion_letter",
     ),
 ]

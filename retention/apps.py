@@ -22,10 +22,12 @@ class RetentionConfig(AppConfig):
         from records_dms.archive.blockers import destruction_blocker_register
         from records_dms.archive.triggers import record_trigger_register
 
+        from .filing import permanent_blocker
         from .holds import held_blocker
         from .schedules import retention_on_trigger
 
         destruction_blocker_register(held_blocker)
+        destruction_blocker_register(permanent_blocker)
         from .panels import register as panels_register
 
         panels_register()

@@ -17,7 +17,9 @@ from reportlab.lib.styles import ParagraphStyle
 from reportlab.lib.units import mm
 from reportlab.platypus import Paragraph, SimpleDocTemplate, Spacer, Table, TableStyle
 
+from records_dms.archive.indexing import records_reindex
 from records_dms.archive.models import Page, Record, RecordState, RecordType
+from records_dms.archive.object_lock import versions_present
 from records_dms.archive.services import counter_next
 from records_dms.chaos import chaos_point
 from records_dms.pdfrender import chinese_font
@@ -127,6 +129,17 @@ def certificate_pdf(request: DestructionRequest, number: str, issued_at: object)
         )
     )
     story.append(table)
+    # On S3: the object versions each destroyed record's files had (none on the local folder).
+    removed = [i for i in request.items.order_by("reference") if i.version_ids]
+    if removed:
+        story += [
+            Spacer(1, 8),
+            Paragraph("<b>已删除的存储对象版本 Storage object versions removed (S3)</b>", body),
+            *[
+                Paragraph(escape(f"{i.reference}: {', '.join(i.version_ids)}"), cell)
+                for i in removed
+            ],
+        ]
     buffer = io.BytesIO()
     SimpleDocTemplate(
         buffer,
@@ -141,8 +154,13 @@ def certificate_pdf(request: DestructionRequest, number: str, issued_at: object)
 
 def certificate_issue(request: DestructionRequest) -> DestructionCertificate:
     """Make, sign and keep the certificate of an executed request (once; safe to repeat)."""
+    from .filing import certificate_file
+
     existing = DestructionCertificate.objects.filter(request=request).first()
     if existing is not None:
+        if existing.record_id is None:  # a run killed before filing it
+            record = certificate_file(existing, request.executed_by)
+            records_reindex([Record.objects.select_related("customer").get(pk=record.pk)])
         return existing
     issued_at = timezone.now()
     with transaction.atomic():
@@ -154,13 +172,18 @@ def certificate_issue(request: DestructionRequest) -> DestructionCertificate:
             default_storage.delete(key)
         saved = default_storage.save(key, ContentFile(signed))
         chaos_point("certificate:stored")
-        return DestructionCertificate.objects.create(
+        certificate = DestructionCertificate.objects.create(
             request=request,
             number=number,
             pdf_key=saved,
             sha256=hashlib.sha256(signed).hexdigest(),
             issued_at=issued_at,
         )
+        record = certificate_file(certificate, request.executed_by)
+    # Indexed now, not only on commit: a caller's outer transaction (or a kill before its
+    # on-commit hook) must not leave the filed certificate unfindable.
+    records_reindex([Record.objects.select_related("customer").get(pk=record.pk)])
+    return certificate
 
 
 def certificate_bytes(certificate: DestructionCertificate) -> bytes:
@@ -206,6 +229,8 @@ def certificate_verify(certificate: DestructionCertificate) -> list[CertificateP
             )
             if key and default_storage.exists(key) and not still_used.exists():
                 problem(f"{item.reference}: a stored file is still there ({key})")
+            for version in versions_present(key, item.version_ids):
+                problem(f"{item.reference}: the store still holds version {version} of {key}")
     return problems
 
 

@@ -53,6 +53,15 @@ DEFAULT_SCHEDULES: list[dict[str, Any]] = [
         "trigger": "relationship_ended",
         "period_years": 5,
     },
+    {
+        "code": "archive-permanent",
+        "name": "销毁记录(永久保存) Certificates of destruction (kept permanently)",
+        "record_types": ["destruction_certificate"],
+        "complaint_severity": "",
+        "trigger": "document_date",
+        "period_years": 0,
+        "disposition": "keep_permanently",
+    },
 ]
 
 
@@ -60,7 +69,5 @@ def schedules_ensure(apps: Any) -> None:
     """Create the default schedules that are missing; an administrator's edits are kept."""
     model = apps.get_model("retention", "RetentionSchedule")
     for default in DEFAULT_SCHEDULES:
-        values = {k: v for k, v in default.items() if k != "code"}
-        model.objects.get_or_create(
-            code=default["code"], defaults={**values, "disposition": "review"}
-        )
+        values = {"disposition": "review", **{k: v for k, v in default.items() if k != "code"}}
+        model.objects.get_or_create(code=default["code"], defaults=values)

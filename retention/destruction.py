@@ -13,10 +13,9 @@ from collections.abc import Sequence
 from pathlib import Path
 
 from django.conf import settings
+from django.contrib.auth.models import User as AuthUser
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.core.files.storage import default_storage
 from django.db import transaction
-from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -24,6 +23,7 @@ from records_dms.accounts.roles import Action
 from records_dms.archive.blockers import destruction_blockers
 from records_dms.archive.indexing import record_unindex
 from records_dms.archive.models import Channel, Page, Record, RecordState
+from records_dms.archive.object_lock import ObjectLockError, original_destroy, original_versions
 from records_dms.archive.services import User, counter_next
 from records_dms.audit.services import audit_log
 from records_dms.chaos import chaos_point
@@ -85,7 +85,16 @@ def destruction_request_propose(
     *, records: Sequence[Record], actor: User, reason: str = ""
 ) -> DestructionRequest:
     """Propose due records for destruction (clerks); held, lent or undue records are refused."""
-    person = require(actor, Action.REVIEW_RETENTION)
+    return destruction_propose_as(records, require(actor, Action.REVIEW_RETENTION), reason)
+
+
+def destruction_propose_as(
+    records: Sequence[Record], person: AuthUser, reason: str = ""
+) -> DestructionRequest:
+    """The proposal itself, for a caller that has checked ``person``'s right already (a
+    compliance officer answering a deletion request or proposing a sealed dossier's due
+    records)."""
+    actor = person
     records = list({r.pk: r for r in records}.values())
     if not records:
         raise ValidationError(_("A destruction request needs at least one record."))
@@ -256,9 +265,13 @@ def destruction_run(request_id: int) -> DestructionRequest:
     from .certificates import certificate_issue
 
     chaos_point("destruction:certificate")
-    certificate_issue(request)
     with transaction.atomic():
-        request = _open_request(request, RequestState.EXECUTING)
+        # One worker at a time issues the certificate and completes the request: several
+        # starting at once (destruction_recover) may all have run the items up to here.
+        request = DestructionRequest.objects.select_for_update().get(pk=request.pk)
+        if request.state != RequestState.EXECUTING:
+            return request
+        certificate_issue(request)
         request.state = RequestState.COMPLETED
         request.completed_at = timezone.now()
         request.save(update_fields=["state", "completed_at"])
@@ -300,16 +313,29 @@ def _item_execute(item_id: int, request: DestructionRequest) -> None:
                 )
                 return
             item.state = ItemState.PURGING
-            item.save(update_fields=["state"])
+            # The store's versions are written down before any goes, so that a run killed
+            # half way still names them all on the certificate ([] on the local folder).
+            item.version_ids = original_versions(record)
+            item.save(update_fields=["state", "version_ids"])
     # From here on the record goes, whatever happens: a crash is finished by the next run.
     chaos_point("destruction:purging")
-    _files_delete(item)
+    try:
+        removed = _files_delete(item)
+    except ObjectLockError as refused:
+        if refused.removed:  # part of it is gone: only finishing it makes sense
+            raise
+        _item_refused(item.pk, request, str(refused))
+        return
     chaos_point("destruction:files-deleted")
     # Out of the index now, not only after the commit below: a kill between that commit and
     # its on-commit hook would otherwise leave the destroyed text findable.
     get_backend().remove([item.record_id])
     chaos_point("destruction:unindexed")
     with transaction.atomic():
+        item = DestructionItem.objects.select_for_update().get(pk=item.pk)
+        if item.state == ItemState.DESTROYED:  # another worker finished it meanwhile
+            return
+        versions = [*item.version_ids, *(v for v in removed if v not in item.version_ids)]
         record = Record.objects.select_for_update().get(pk=item.record_id)
         Page.objects.filter(record=record).delete()
         record_unindex(record)
@@ -319,7 +345,7 @@ def _item_execute(item_id: int, request: DestructionRequest) -> None:
         record.email_headers = {}
         record.save(update_fields=["state", "original_key", "rendition_key", "email_headers"])
         DestructionItem.objects.filter(pk=item.pk).update(
-            state=ItemState.DESTROYED, destroyed_at=timezone.now()
+            state=ItemState.DESTROYED, destroyed_at=timezone.now(), version_ids=versions
         )
         audit_log(
             action=events.RECORD_DESTROYED,
@@ -331,25 +357,45 @@ def _item_execute(item_id: int, request: DestructionRequest) -> None:
                 "reference": record.reference,
                 "sha256": record.sha256,
                 "paper": item.paper,
+                **({"versions": versions} if versions else {}),
             },
         )
     chaos_point("destruction:item-destroyed")
 
 
-def _files_delete(item: DestructionItem) -> None:
-    """Remove the original and the searchable PDF (and any spooled copy) from storage."""
+def _item_refused(item_id: int, request: DestructionRequest, why: str) -> None:
+    """The store refused to delete (a COMPLIANCE lock not yet run out, or a legal-hold flag)
+    before anything went: the record stays, and the certificate says why."""
+    with transaction.atomic():
+        item = DestructionItem.objects.select_for_update().select_related("record").get(pk=item_id)
+        if item.state != ItemState.PURGING:
+            return
+        item.state, item.skip_reason = ItemState.SKIPPED, why[:300]
+        item.save(update_fields=["state", "skip_reason"])
+        record = item.record
+        Record.objects.filter(pk=record.pk, state=RecordState.APPROVED).update(
+            state=RecordState.FILED
+        )
+        audit_log(
+            action=events.DESTRUCTION_ITEM_SKIPPED,
+            actor=request.executed_by,
+            obj=record,
+            customer_code=record.customer.code,
+            data={"request": request.number, "reason": item.skip_reason},
+        )
+
+
+def _files_delete(item: DestructionItem) -> list[str]:
+    """Remove the original and the searchable PDF (and any spooled copy) from storage; return
+    the S3 versions removed. Bytes another live record still uses stay; on S3 a GOVERNANCE
+    lock is bypassed, as this is an approved destruction."""
     from ingestion.models import IngestionJob
 
-    for key in (item.original_key, item.rendition_key):
-        if not key:
-            continue
-        shared = Record.objects.filter(Q(original_key=key) | Q(rendition_key=key)).exclude(
-            Q(pk=item.record_id) | Q(state=RecordState.DESTROYED)
-        )
-        if not shared.exists() and default_storage.exists(key):
-            default_storage.delete(key)
+    record = Record.objects.get(pk=item.record_id)
+    removed = original_destroy(record, approved=True)
     for spooled in IngestionJob.objects.filter(record_id=item.record_id).exclude(spool_path=""):
         Path(spooled.spool_path).unlink(missing_ok=True)
+    return removed
 
 
 def destruction_recover() -> int:

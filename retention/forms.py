@@ -64,3 +64,19 @@ class HoldForm(forms.Form):
     )
     volume = forms.IntegerField(label=_("volume id"), required=False)
     query = forms.CharField(label=_("what this search finds"), max_length=300, required=False)
+
+
+class SealForm(forms.Form):
+    customer = forms.ModelChoiceField(
+        label=_("customer"), queryset=Customer.objects.filter(sealed=False)
+    )
+    reason = forms.CharField(label=_("reason"), max_length=300)
+
+
+class DeletionRequestForm(forms.Form):
+    customer = forms.ModelChoiceField(label=_("customer"), queryset=Customer.objects.all())
+    received_on = forms.DateField(label=_("received on"), widget=DateInput)
+    requester = forms.CharField(label=_("requested by"), max_length=200)
+    notes = forms.CharField(
+        label=_("notes"), required=False, widget=forms.Textarea(attrs={"rows": 3})
+    )

@@ -16,6 +16,7 @@ from records_dms.archive.services import User
 from records_dms.audit.services import audit_log
 
 from . import events
+from .locks import hold_flags_off, hold_flags_on
 from .models import HoldScope, LegalHold
 from .permissions import require
 
@@ -69,6 +70,7 @@ def hold_place(
         elif scope == HoldScope.QUERY:
             hold.records.set(query_records(query, customer=customer))
         covered = hold_records(hold)
+        hold_flags_on(covered)  # S3: the originals' legal-hold flags, before the commit
         audit_log(
             action=events.HOLD_PLACED,
             actor=actor,
@@ -96,6 +98,7 @@ def hold_lift(*, hold: LegalHold, actor: User, reason: str = "") -> LegalHold:
         hold.lifted_by = person
         hold.lift_reason = reason.strip()[:300]
         hold.save(update_fields=["lifted_at", "lifted_by", "lift_reason"])
+        hold_flags_off(hold)  # S3: lowered after the commit, unless another hold still covers
         audit_log(
             action=events.HOLD_LIFTED,
             actor=actor,

@@ -209,11 +209,20 @@ def retention_notify(on: datetime.date) -> int | None:
     clerks = (
         get_user_model().objects.filter(is_active=True, groups__name=roles.CLERK).exclude(email="")
     )
+    # Clerks may not see sealed dossiers: those records are counted, not named (compliance
+    # officers review them on the sealed-dossiers screen).
     lines = [
         f"{r.record.reference}  {r.record.customer.code}  {r.record.title}  "
         f"{r.schedule.code if r.schedule else '-'}  {r.due_date}"
         for r in rows
+        if not r.record.customer.sealed
     ]
+    sealed = len(rows) - len(lines)
+    if sealed:
+        lines.append(
+            _("and %(count)d of sealed dossiers, which compliance officers review")
+            % {"count": sealed}
+        )
     send_mail(
         subject=_("%(count)d records are due for review on %(day)s")
         % {"count": len(rows), "day": on},
@@ -224,23 +233,28 @@ def retention_notify(on: datetime.date) -> int | None:
     return len(rows)
 
 
-def retention_daily(day: str, *, keep_chain: bool = False) -> int:
+def retention_daily(day: str) -> int:
     """The daily task: notify for ``day``, then queue the run of the next morning.
 
-    Only the run that sent the day's e-mail queues the next one, so extra chains (one per
-    worker start, ``keep_chain``) die out after a day and exactly one goes on.
+    Each morning's run is queued exactly once, by whichever call gets there first (a counter
+    row, locked while queuing), however many workers start or chains run at once; queuing it
+    again would only send nothing twice. (A queued run lost with Redis's data is not queued
+    again for that morning; the next worker start or chain run queues the following ones.)
     """
     from records_dms.archive.daily import daily_jobs_run
+    from records_dms.archive.services import counter_next
 
     from .tasks import retention_daily_task
 
     on = datetime.date.fromisoformat(day)
     count = retention_notify(on)
-    if count is not None or keep_chain:
-        tomorrow = on + datetime.timedelta(days=1)
+    tomorrow = on + datetime.timedelta(days=1)
+    if retention_daily_task.get_backend().supports_defer:
         run_at = timezone.make_aware(datetime.datetime.combine(tomorrow, datetime.time(7, 0)))
-        if retention_daily_task.get_backend().supports_defer:
-            retention_daily_task.using(run_after=run_at).enqueue(tomorrow.isoformat())
+        with transaction.atomic():
+            # Rolled back with the counter if queuing fails, so a later start queues it.
+            if counter_next(f"retention-daily-queued:{tomorrow.isoformat()}") == 1:
+                retention_daily_task.using(run_after=run_at).enqueue(tomorrow.isoformat())
     # The other parts' daily work (lending's overdue run) rides on the same chain; each job is
     # idempotent, so the extra runs of a worker start do nothing twice.
     daily_jobs_run(on)
@@ -248,8 +262,19 @@ def retention_daily(day: str, *, keep_chain: bool = False) -> int:
 
 
 def retention_daily_start() -> None:
-    """Run today's notice if it is still due and keep the daily chain going (worker start)."""
+    """Run today's notice if it is still due and keep the daily chain going (worker start).
+
+    Workers starting at once take turns (a counter row locked for the backfill), so records
+    filed before retention existed get their due dates once, and certificates issued before
+    they were filed as records are filed once.
+    """
+    from records_dms.archive.services import counter_next
+
+    from .filing import certificates_file_missing
     from .schedules import retention_backfill
 
-    retention_backfill()
-    retention_daily(timezone.localdate().isoformat(), keep_chain=True)
+    with transaction.atomic():
+        counter_next("retention-worker-starts")  # held until this commits: one at a time
+        retention_backfill()
+        certificates_file_missing()
+    retention_daily(timezone.localdate().isoformat())

@@ -18,7 +18,8 @@ from records_dms.archive.services import User
 from records_dms.audit.services import audit_log
 
 from . import events
-from .models import RecordRetention, RetentionSchedule, TriggerEvent, Waiting
+from .locks import DueChange, locks_after_recompute
+from .models import Disposition, RecordRetention, RetentionSchedule, TriggerEvent, Waiting
 from .permissions import require
 
 SCHEDULE_FIELDS = (
@@ -95,7 +96,7 @@ def _compute(
         state.trigger_date, state.due_date, state.waiting = None, None, Waiting.NO_SCHEDULE
         return
     state.trigger_date, state.waiting = _trigger_date(record, schedule, state, last_activity)
-    if state.keep_permanently:
+    if state.keep_permanently or schedule.disposition == Disposition.KEEP_PERMANENTLY:
         state.due_date, state.waiting = None, Waiting.PERMANENT
     elif state.extended_to is not None:
         state.due_date = state.extended_to
@@ -131,11 +132,14 @@ def retention_recompute(record_ids: Iterable[int], *, actor: User, reason: str) 
         )
         existing = {s.record_id: s for s in RecordRetention.objects.filter(record_id__in=ids)}
         to_create, to_update = [], []
+        due_changes: list[DueChange] = []
         for record in records:
             state = existing.get(record.pk) or RecordRetention(record=record)
             before = (state.schedule_id, state.trigger_date, state.due_date, state.waiting)
             _compute(record, state, schedules, last_activity)
             after = (state.schedule_id, state.trigger_date, state.due_date, state.waiting)
+            if before[2] != after[2]:
+                due_changes.append((record, before[2], after[2]))
             if record.pk not in existing:
                 to_create.append(state)
             elif before != after:
@@ -154,6 +158,8 @@ def retention_recompute(record_ids: Iterable[int], *, actor: User, reason: str) 
         RecordRetention.objects.bulk_update(
             to_update, ["schedule", "trigger_date", "due_date", "waiting"]
         )
+        # S3 Object Lock follows, before the commit (a no-op on the local folder).
+        locks_after_recompute(due_changes, [s.record for s in to_create])
         if changed:
             audit_log(
                 action=events.DUE_DATES_RECOMPUTED,

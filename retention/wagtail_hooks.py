@@ -49,5 +49,19 @@ def register_retention_menu() -> MenuItem:
             order=4,
             actions=(Action.VIEW_RETENTION, Action.MANAGE_SCHEDULES),
         ),
+        ActionMenuItem(
+            _("Sealed dossiers"),
+            reverse("retention:seals"),
+            icon_name="lock",
+            order=5,
+            actions=(Action.VIEW_SEALED,),
+        ),
+        ActionMenuItem(
+            _("Deletion requests"),
+            reverse("retention:deletions"),
+            icon_name="doc-full",
+            order=6,
+            actions=(Action.VIEW_SEALED,),
+        ),
     ]
     return ActionSubmenu(_("Retention"), Menu(items=items), icon_name="time", order=300)

@@ -67,3 +67,16 @@ def test_app_image_has_chinese_and_english_ocr_and_elasticsearch_has_smartcn():
     assert re.search(r"^FROM python:3\.11", app, re.MULTILINE)
     search = (INFRA / "elasticsearch" / "Dockerfile").read_text(encoding="utf-8")
     assert "elasticsearch-plugin install --batch analysis-smartcn" in search
+
+
+def test_what_compose_requires_is_in_the_env_example():
+    """Every `${NAME:?…}` compose insists on, and every env_file it reads, has its example."""
+    text = (INFRA / "docker-compose.yml").read_text(encoding="utf-8")
+    required = set(re.findall(r"\$\{([A-Z0-9_]+):\?", text))
+    example = (INFRA / "env" / "scaleout.env.example").read_text(encoding="utf-8")
+    defined = set(re.findall(r"^([A-Z0-9_]+)=", example, re.MULTILINE))
+    assert required and sorted(required - defined) == []
+    for service in compose()["services"].values():
+        env_file = service.get("env_file")
+        for name in [env_file] if isinstance(env_file, str) else env_file or []:
+            assert (INFRA / f"{name}.example").exists(), name

@@ -22,6 +22,12 @@ class ParseContext:
     max_pages: int = 2000
     tesseract_cmd: str = "tesseract"
     min_text_chars: int = 20  # a PDF page with less text than this is OCR'd
+    max_pixels: int = 89_478_485  # an image (or a page's raster) larger than this is refused
+    max_page_points: float = 14_400.0  # a PDF page wider or taller than this is refused
+    max_email_header_bytes: int = 256 * 1024
+    max_email_parts: int = 1000
+    max_attachments: int = 100
+    ocr_timeout: float = 600.0  # seconds for one page
 
 
 @dataclass

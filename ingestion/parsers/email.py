@@ -22,7 +22,7 @@ from email.parser import BytesParser
 from email.policy import Compat32
 from email.utils import parsedate_to_datetime
 from pathlib import Path
-from typing import Any, ClassVar
+from typing import IO, Any, ClassVar
 
 from django.utils.translation import gettext as _
 
@@ -240,20 +240,34 @@ def _save(context: ParseContext, items: Iterable[tuple[str, bytes]]) -> list[Att
     return saved
 
 
-def _limit_attachments(count: int) -> None:
-    if count > MAX_ATTACHMENTS:
-        raise RejectedInput(_("too many attachments (more than %(n)d)") % {"n": MAX_ATTACHMENTS})
+def _limit_attachments(count: int, limit: int = MAX_ATTACHMENTS) -> None:
+    if count > limit:
+        raise RejectedInput(_("too many attachments (more than %(n)d)") % {"n": limit})
+
+
+def _limit_header(handle: IO[bytes], limit: int) -> None:
+    """Refuse a header block larger than ``limit`` bytes before the parser sees any of it."""
+    seen = 0
+    for line in handle:
+        if line in (b"\r\n", b"\n"):
+            return
+        seen += len(line)
+        if seen > limit:
+            raise RejectedInput(
+                _("the email's header is larger than the limit of %(kb)d KB")
+                % {"kb": limit // 1024}
+            )
 
 
 class EmlParser:
     mime_types: ClassVar[frozenset[str]] = frozenset({"message/rfc822"})
 
     def check(self, path: Path, context: ParseContext) -> None:
-        self._scan(self._load(path))
+        self._scan(self._load(path, context), context)
 
     def parse(self, path: Path, context: ParseContext) -> ParseResult:
-        msg = self._load(path)
-        bodies, parts = self._scan(msg)
+        msg = self._load(path, context)
+        bodies, parts = self._scan(msg, context)
         texts = [t for p in bodies if p.get_content_subtype() == "plain" and (t := self._text(p))]
         if not "".join(texts).strip():  # no plain part, or an empty one beside the HTML
             texts = [
@@ -265,10 +279,12 @@ class EmlParser:
         return result
 
     @staticmethod
-    def _load(path: Path) -> Message:
+    def _load(path: Path, context: ParseContext) -> Message:
         with path.open("rb") as handle:
             if not looks_like_email(handle.read(4096)):
                 raise RejectedInput(_("malformed email: no RFC 5322 header block"))
+            handle.seek(0)
+            _limit_header(handle, context.max_email_header_bytes)
             handle.seek(0)
             try:
                 msg = BytesParser(policy=_POLICY).parse(handle)
@@ -281,16 +297,17 @@ class EmlParser:
         return msg
 
     @staticmethod
-    def _scan(msg: Message) -> tuple[list[Message], list[Message]]:
+    def _scan(msg: Message, context: ParseContext) -> tuple[list[Message], list[Message]]:
         """Walks the MIME tree but not into nested messages, which stay attachments."""
         bodies: list[Message] = []
         attachments: list[Message] = []
         stack, seen = [msg], 0
         while stack:
             part, seen = stack.pop(), seen + 1
-            if seen > MAX_PARTS:
+            if seen > context.max_email_parts:
                 raise RejectedInput(
-                    _("malformed email: more than %(n)d MIME parts") % {"n": MAX_PARTS}
+                    _("malformed email: more than %(n)d MIME parts")
+                    % {"n": context.max_email_parts}
                 )
             ctype, payload = part.get_content_type(), part.get_payload()
             if ctype.startswith("multipart/") and isinstance(payload, list):
@@ -301,7 +318,7 @@ class EmlParser:
                 attachments.extend([part] if _filename(part) is not None else [])
             elif ctype in ("text/plain", "text/html"):
                 bodies.append(part)
-            _limit_attachments(len(attachments))
+            _limit_attachments(len(attachments), context.max_attachments)
         return bodies, attachments
 
     @staticmethod

@@ -29,6 +29,15 @@ class ImageParser:
             warnings.simplefilter("error", Image.DecompressionBombWarning)
             try:
                 with Image.open(path) as image:
+                    width, height = image.size
+                    if width * height > context.max_pixels:
+                        raise RejectedInput(
+                            _(
+                                "the image is a decompression bomb (%(w)d × %(h)d pixels, more "
+                                "than the limit of %(limit)d)"
+                            )
+                            % {"w": width, "h": height, "limit": context.max_pixels}
+                        )
                     frames = getattr(image, "n_frames", 1)
                     if frames > context.max_pages:
                         raise RejectedInput(

@@ -12,6 +12,8 @@ import pypdfium2 as pdfium
 import pypdfium2.raw as pdfium_c
 from django.utils.translation import gettext as _
 from pdfminer.pdfdocument import PDFEncryptionError, PDFPasswordIncorrect
+from pdfminer.psparser import PSException
+from pdfplumber.utils.exceptions import PdfminerException
 from PIL import Image
 
 from ..ocr import OcrPage, normalise_text, ocr_each, ocr_pil_image
@@ -63,15 +65,16 @@ class PdfParser:
         with PDFIUM_LOCK:
             try:
                 pages = len(document)
+                if pages == 0:
+                    raise RejectedInput(_("the PDF has no pages"))
+                if pages > context.max_pages:
+                    raise RejectedInput(
+                        _("the PDF has %(pages)d pages, more than %(limit)d")
+                        % {"pages": pages, "limit": context.max_pages}
+                    )
+                _check_page_sizes(document, context.max_page_points)
             finally:
                 document.close()
-        if pages == 0:
-            raise RejectedInput(_("the PDF has no pages"))
-        if pages > context.max_pages:
-            raise RejectedInput(
-                _("the PDF has %(pages)d pages, more than %(limit)d")
-                % {"pages": pages, "limit": context.max_pages}
-            )
 
     def parse(self, path: Path, context: ParseContext) -> ParseResult:
         with PDFIUM_LOCK:
@@ -112,14 +115,19 @@ class PdfParser:
         pages = [ParsedPage(text="", source="text_layer") for _ in has_text]
         if not any(has_text):
             return pages
-        with pdfplumber.open(path) as pdf:
-            for index, page in enumerate(pdf.pages):
-                if has_text[index]:
-                    text = page.extract_text() or ""
-                    pages[index] = ParsedPage(
-                        normalise_text(text, join_cjk_lines=True), "text_layer"
-                    )
-                page.close()  # free the page's parsed objects: pages stream one at a time
+        try:
+            with pdfplumber.open(path) as pdf:
+                for index, page in enumerate(pdf.pages):
+                    if has_text[index]:
+                        text = page.extract_text() or ""
+                        pages[index] = ParsedPage(
+                            normalise_text(text, join_cjk_lines=True), "text_layer"
+                        )
+                    page.close()  # free the page's parsed objects: pages stream one at a time
+        except (PdfminerException, PSException, RecursionError):
+            # A structure pdfminer cannot follow (an xref chain that loops, say) that PDFium
+            # repaired: take PDFium's text of the same pages instead of losing the document.
+            return _text_by_pdfium(path, has_text)
         return pages
 
     def _ocr_pages(
@@ -133,7 +141,10 @@ class PdfParser:
             with PDFIUM_LOCK:
                 scan = _embedded_scan(document, index)
             if scan is None:
-                return self._rasterised(path, index, stem, context, slots)
+                with PDFIUM_LOCK:
+                    width, height = document.get_page_size(index)
+                raster = raster_dpi(width, height, context.max_pixels)
+                return self._rasterised(path, index, stem, context, slots, raster)
             picture, dpi = scan
             del scan
             if isinstance(picture, bytes):  # the scanner's JPEG, as it is in the file
@@ -165,13 +176,14 @@ class PdfParser:
         stem: Path,
         context: ParseContext,
         slots: threading.Semaphore,
+        dpi: int = RASTER_DPI,
     ) -> OcrPage:
-        """A page that is more than one picture: pdftoppm draws all of it, gray, 300 dpi."""
-        subprocess.run(
-            [
+        """A page that is more than one picture: pdftoppm draws all of it, gray, 300 dpi
+        (less for a page so large its raster would pass the pixel limit)."""
+        command = [
                 "pdftoppm",
                 "-r",
-                str(RASTER_DPI),
+                str(dpi),
                 "-gray",
                 "-f",
                 str(index + 1),
@@ -180,19 +192,62 @@ class PdfParser:
                 "-singlefile",
                 str(path),
                 str(stem),
-            ],
-            check=True,
-            capture_output=True,
-            timeout=300,
-        )
+            ]  # fmt: skip
+        try:
+            subprocess.run(command, check=True, capture_output=True, timeout=context.ocr_timeout)
+        except subprocess.TimeoutExpired as error:
+            raise RejectedInput(
+                _("drawing page %(page)d took longer than the limit of %(s)g s")
+                % {"page": index + 1, "s": context.ocr_timeout}
+            ) from error
         raster = stem.with_suffix(".pgm")
         try:
             with Image.open(raster) as image:
-                return ocr_pil_image(
-                    image, RASTER_DPI, stem.parent, context, stem.name, slots=slots
-                )
+                return ocr_pil_image(image, dpi, stem.parent, context, stem.name, slots=slots)
         finally:
             raster.unlink(missing_ok=True)
+
+
+def _check_page_sizes(document: pdfium.PdfDocument, limit: float) -> None:
+    """An absurd MediaBox (200000 × 200000 points) would make an absurd raster: refuse it."""
+    for index in range(len(document)):
+        width, height = document.get_page_size(index)
+        if max(width, height) > limit:
+            raise RejectedInput(
+                _(
+                    "page %(page)d's page size (%(w)d × %(h)d points) is larger than the "
+                    "limit of %(limit)d points"
+                )
+                % {"page": index + 1, "w": width, "h": height, "limit": limit}
+            )
+
+
+def _text_by_pdfium(path: Path, has_text: list[bool]) -> list[ParsedPage]:
+    pages = [ParsedPage(text="", source="text_layer") for _ in has_text]
+    with PDFIUM_LOCK:
+        document = pdfium.PdfDocument(str(path))
+        try:
+            for index, wanted in enumerate(has_text):
+                if not wanted:
+                    continue
+                page = document[index]
+                textpage = page.get_textpage()
+                try:
+                    text = textpage.get_text_bounded()
+                finally:
+                    textpage.close()
+                    page.close()
+                pages[index] = ParsedPage(normalise_text(text, join_cjk_lines=True), "text_layer")
+        finally:
+            document.close()
+    return pages
+
+
+def raster_dpi(width_points: float, height_points: float, max_pixels: int) -> int:
+    """300 dpi, or less for a page so large that 300 dpi would pass ``max_pixels``."""
+    area = (width_points / 72) * (height_points / 72)
+    fitting = (max_pixels / area) ** 0.5 if area > 0 else RASTER_DPI
+    return max(1, min(RASTER_DPI, int(fitting)))
 
 
 def _has_chars(document: pdfium.PdfDocument, index: int) -> bool:

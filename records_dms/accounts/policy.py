@@ -2,7 +2,7 @@
 
 A user's rights are the union of their roles' actions. Staff see only customers they own or
 are granted; every role reads records only up to its clearance; a sealed dossier is closed to
-all but compliance officers.
+all but compliance officers and auditors (Action.VIEW_SEALED).
 """
 
 from __future__ import annotations
@@ -67,7 +67,7 @@ class ArchivePolicy:
         queryset = Customer.objects.all()
         if not archive_wide:
             queryset = queryset.filter(Q(owner_id=user.pk) | Q(grants__user_id=user.pk))
-        if Action.SEAL not in actions:
+        if Action.VIEW_SEALED not in actions:
             queryset = queryset.filter(sealed=False)
         return queryset.distinct()
 
@@ -85,7 +85,7 @@ class ArchivePolicy:
         actions, archive_wide, levels = self._facts(user)
         if Action.VIEW_RECORD not in actions:
             return SearchScope(customer_ids=frozenset(), levels=frozenset())
-        if archive_wide and Action.SEAL in actions:
+        if archive_wide and Action.VIEW_SEALED in actions:
             return SearchScope(customer_ids=None, levels=levels)
         ids = frozenset(self.customers(user).values_list("pk", flat=True))
         return SearchScope(customer_ids=ids, levels=levels)

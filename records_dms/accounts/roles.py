@@ -42,7 +42,8 @@ class Action(StrEnum):
     MANAGE_GRANTS = "manage_grants"
     VIEW_AUDIT = "view_audit"
     EXPORT = "export"
-    SEAL = "seal"
+    SEAL = "seal"  # seal and unseal dossiers, register and answer deletion requests
+    VIEW_SEALED = "view_sealed"  # see sealed dossiers (compliance officers and auditors)
     VIEW_RETENTION = "view_retention"  # due dates, holds, destruction requests, certificates
     REVIEW_RETENTION = "review_retention"  # extend, keep permanently, transfer, propose
     APPROVE_DESTRUCTION = "approve_destruction"
@@ -79,13 +80,21 @@ ROLE_ACTIONS: dict[str, frozenset[Action]] = {
         }
     ),
     AUDITOR: frozenset(
-        READ | {Action.VIEW_AUDIT, Action.EXPORT, Action.VIEW_RETENTION, Action.VIEW_REGISTER}
+        READ
+        | {
+            Action.VIEW_AUDIT,
+            Action.EXPORT,
+            Action.VIEW_RETENTION,
+            Action.VIEW_REGISTER,
+            Action.VIEW_SEALED,
+        }
     ),
     COMPLIANCE: frozenset(
         READ
         | {
             Action.VIEW_AUDIT,
             Action.SEAL,
+            Action.VIEW_SEALED,
             Action.VIEW_RETENTION,
             Action.APPROVE_DESTRUCTION,
             Action.EXECUTE_DESTRUCTION,

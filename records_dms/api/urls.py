@@ -5,6 +5,7 @@ from rest_framework.permissions import AllowAny
 from rest_framework.routers import DefaultRouter
 
 from records_dms.lending.api import LoanViewSet
+from retention.api import urlpatterns as retention_urls
 
 from .views import CustomerViewSet, RecordViewSet, SearchView
 
@@ -19,4 +20,5 @@ urlpatterns = [
     path("auth/token/", obtain_auth_token, name="token"),
     path("search/", SearchView.as_view(), name="search"),
     path("", include(router.urls)),
+    path("", include(retention_urls)),
 ]

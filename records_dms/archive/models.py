@@ -69,6 +69,8 @@ class RecordType(models.TextChoices):
     COMPLAINT_HANDLING = "complaint_handling", _("Complaint handling record")
     FEEDBACK = "feedback", _("Feedback")
     OTHER = "other", _("Other")
+    # Filed by retention into the archive's own dossier, kept permanently.
+    DESTRUCTION_CERTIFICATE = "destruction_certificate", _("Certificate of destruction")
 
 
 # The type part of a file reference number (档号): pinyin initials of the Chinese name.
@@ -83,6 +85,7 @@ TYPE_CODES: dict[str, str] = {
     RecordType.COMPLAINT_HANDLING: "CL",
     RecordType.FEEDBACK: "FK",
     RecordType.OTHER: "QT",
+    RecordType.DESTRUCTION_CERTIFICATE: "XH",
 }
 
 

@@ -9,6 +9,9 @@ destruction is a plain delete, so callers need not know which storage is in use.
 - ``original_destroy(record, approved=True)``: delete every version of the original and of its
   rendition, bypassing a GOVERNANCE lock (only ever with ``approved``); returns the version ids
   removed, for the destruction certificate.
+- ``original_versions(record)``: the version ids ``original_destroy`` would remove now (the
+  destruction keeps them before deleting, so a run killed half way still names them all).
+- ``versions_present(key, version_ids)``: which of these versions the store still holds.
 - ``original_lock_state(record)``: what the store says (mode, retain-until, legal hold).
 """
 
@@ -26,7 +29,14 @@ from .storage import ArchiveS3Storage, minimum_lock_until
 
 
 class ObjectLockError(Exception):
-    """The store refused: the object is under a lock or legal hold that forbids the change."""
+    """The store refused: the object is under a lock or legal hold that forbids the change.
+
+    ``removed``: the version ids a destruction had already deleted when the store refused.
+    """
+
+    def __init__(self, message: str, removed: list[str] | None = None) -> None:
+        super().__init__(message)
+        self.removed = removed or []
 
 
 @dataclass(frozen=True)
@@ -79,8 +89,10 @@ def _retain_until(until: datetime.date | None) -> datetime.datetime:
     )
 
 
-def _error(action: str, record: Record, error: Exception) -> ObjectLockError:
-    return ObjectLockError(f"{record.reference}: the store refused to {action}: {error}")
+def _error(
+    action: str, record: Record, error: Exception, removed: list[str] | None = None
+) -> ObjectLockError:
+    return ObjectLockError(f"{record.reference}: the store refused to {action}: {error}", removed)
 
 
 def original_lock_state(record: Record) -> LockState | None:
@@ -166,20 +178,9 @@ def _still_used(record: Record, field: str, key: str) -> bool:
     )
 
 
-def original_destroy(record: Record, *, approved: bool) -> list[str]:
-    """Delete the record's original and rendition, every version; return the version ids.
-
-    Only ever as part of an approved destruction (``approved``): then a GOVERNANCE lock is
-    bypassed. A COMPLIANCE lock that has not run out, or a legal hold, makes the store refuse
-    (ObjectLockError) and nothing further is deleted. Bytes another live record still uses
-    are kept. On local storage the files are deleted and the list is empty.
-    """
-    from botocore.exceptions import ClientError
-
-    if not approved:
-        raise PermissionError(f"{record.reference}: originals are destroyed only when approved")
-    storage = _storage()
-    keys = [
+def _destroy_keys(record: Record) -> list[str]:
+    """The original's key, then the rendition's, unless another live record uses the bytes."""
+    return [
         key
         for field, key in (
             ("original_key", record.original_key),
@@ -187,6 +188,41 @@ def original_destroy(record: Record, *, approved: bool) -> list[str]:
         )
         if key and not _still_used(record, field, key)
     ]
+
+
+def original_versions(record: Record) -> list[str]:
+    """The version ids ``original_destroy`` would remove now (original's first); [] on local."""
+    storage = _storage()
+    if storage is None:
+        return []
+    return [version for key in _destroy_keys(record) for version in _versions(storage, key)]
+
+
+def versions_present(key: str, version_ids: list[str]) -> list[str]:
+    """Which of these versions of ``key`` the store still holds ([] on local storage)."""
+    storage = _storage()
+    if storage is None or not key or not version_ids:
+        return []
+    held = set(_versions(storage, key))
+    return [version for version in version_ids if version in held]
+
+
+def original_destroy(record: Record, *, approved: bool) -> list[str]:
+    """Delete the record's original and rendition, every version; return the version ids.
+
+    Only ever as part of an approved destruction (``approved``): then a GOVERNANCE lock is
+    bypassed. A COMPLIANCE lock that has not run out, or a legal hold, makes the store refuse
+    (ObjectLockError, with the versions already removed) and nothing further is deleted.
+    Bytes another live record still uses are kept. A version already gone (another worker
+    destroying the same record) is not an error. On local storage the files are deleted and
+    the list is empty.
+    """
+    from botocore.exceptions import ClientError
+
+    if not approved:
+        raise PermissionError(f"{record.reference}: originals are destroyed only when approved")
+    storage = _storage()
+    keys = _destroy_keys(record)
     if storage is None:
         for key in keys:
             default_storage.delete(key)
@@ -205,6 +241,8 @@ def original_destroy(record: Record, *, approved: bool) -> list[str]:
             try:
                 storage.client.delete_object(**params)
             except ClientError as error:
-                raise _error("delete the original", record, error) from error
+                if error.response.get("Error", {}).get("Code") in ("NoSuchVersion", "NoSuchKey"):
+                    continue
+                raise _error("delete the original", record, error, removed) from error
             removed.append(version)
     return removed

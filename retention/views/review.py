@@ -14,6 +14,7 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from records_dms.accounts.policy import policy
 from records_dms.accounts.roles import Action
 
 from ..destruction import destruction_request_propose
@@ -40,6 +41,8 @@ class QueueView(RetentionView):
     def get(self, request: HttpRequest) -> HttpResponse:
         retention_backfill()
         form = QueueFilterForm(request.GET or None)
+        # A sealed dossier's name is not offered to those who may not see it.
+        form.fields["customer"].queryset = policy.customers(request.user)  # type: ignore[attr-defined]
         filters = form.cleaned_data if form.is_valid() else {}
         on = filters.get("on") or timezone.localdate()
         rows = due_records(

@@ -51,11 +51,12 @@ def test_clearance_limits_archive_wide_roles_too(dossiers):
     assert {dossiers["internal"], dossiers["confidential"], dossiers["other"]} <= visible
 
 
-def test_sealed_dossier_is_closed_to_all_but_compliance(users, dossiers, customer):
+def test_sealed_dossier_is_closed_to_all_but_compliance_and_auditors(users, dossiers, customer):
     customer.sealed = True
     customer.save()
     assert customer not in policy.customers(users[roles.CLERK])
-    assert customer not in policy.customers(users[roles.AUDITOR])
+    assert customer not in policy.customers(users[roles.STAFF])
+    assert customer in policy.customers(users[roles.AUDITOR])
     assert customer in policy.customers(users[roles.COMPLIANCE])
     assert dossiers["secret"] in policy.records(users[roles.COMPLIANCE])
 

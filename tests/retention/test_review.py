@@ -94,3 +94,19 @@ def test_the_daily_email_goes_to_clerks_once_a_day(users, customer, clerk):
     assert retention_daily(TODAY().isoformat()) == 0
     assert len(mail.outbox) == 1
     assert DailyNotice.objects.get(day=TODAY()).due_count == 1
+
+
+def test_the_daily_email_counts_but_never_names_records_of_sealed_dossiers(users, customer, clerk):
+    from retention.sealing import dossier_seal
+
+    from ..factories import CustomerFactory
+
+    shown = closed_complaint_record(customer, clerk)
+    other = CustomerFactory.create(code="KH-0909")
+    hidden = closed_complaint_record(other, clerk, lines=["封存的投诉记录", "不得列出"])
+    dossier_seal(customer=other, reason="顾客要求删除资料", actor=users[roles.COMPLIANCE])
+    assert retention_notify(TODAY()) == 2
+    body = mail.outbox[0].body
+    assert shown.reference in body
+    assert hidden.reference not in body and "KH-0909" not in body
+    assert "1 of sealed dossiers" in body

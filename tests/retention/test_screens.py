@@ -10,8 +10,9 @@ from django.core.files.storage import default_storage
 from django.urls import URLPattern, URLResolver, get_resolver, reverse
 
 from records_dms.accounts import roles
-from records_dms.archive.models import RecordState
+from records_dms.archive.models import Customer, RecordState
 from records_dms.audit.models import AuditEvent
+from retention.deletion import deletion_request_answer, deletion_request_register
 from retention.destruction import (
     destruction_request_approve,
     destruction_request_execute,
@@ -19,15 +20,17 @@ from retention.destruction import (
 )
 from retention.holds import hold_place
 from retention.models import (
+    DeletionRequest,
     DestructionRequest,
     LegalHold,
     RecordRetention,
     RequestState,
     RetentionSchedule,
 )
+from retention.sealing import dossier_seal
 
 from ..conftest import client_for
-from ..factories import UserFactory
+from ..factories import CustomerFactory, UserFactory
 from .helpers import closed_complaint_record
 
 CLERK, AUDITOR, COMPLIANCE, STAFF, ADMIN = (
@@ -38,6 +41,7 @@ CLERK, AUDITOR, COMPLIANCE, STAFF, ADMIN = (
     roles.ADMINISTRATOR,
 )
 VIEWERS = {CLERK, AUDITOR, COMPLIANCE}
+SEALED_VIEWERS = {AUDITOR, COMPLIANCE}
 ROLES = [CLERK, AUDITOR, COMPLIANCE, STAFF, ADMIN, "anonymous"]
 
 # url name -> (roles allowed to GET it, kwargs key)
@@ -55,12 +59,23 @@ EXPECTED_GET: dict[str, tuple[set[str], str]] = {
     "retention:request_reject": ({COMPLIANCE}, "submitted"),
     "retention:request_execute": ({CLERK, COMPLIANCE}, "submitted"),
     "retention:certificate": (VIEWERS, "completed"),
+    "retention:seals": (SEALED_VIEWERS, ""),
+    "retention:unseal": ({COMPLIANCE}, "sealed_customer"),
+    "retention:seal_propose": ({COMPLIANCE}, "sealed_customer"),
+    "retention:deletions": (SEALED_VIEWERS, ""),
+    "retention:deletion_new": ({COMPLIANCE}, ""),
+    "retention:deletion": (SEALED_VIEWERS, "deletion"),
+    "retention:deletion_answer": ({COMPLIANCE}, "deletion"),
+    "retention:deletion_letter": (SEALED_VIEWERS, "answered"),
 }
 POST_ONLY = {
     "retention:hold_lift",
     "retention:request_approve",
     "retention:request_reject",
     "retention:request_execute",
+    "retention:unseal",
+    "retention:seal_propose",
+    "retention:deletion_answer",
 }
 WRITES: dict[str, dict[str, Any]] = {
     "retention:queue": {"action": "propose", "reference": "due"},
@@ -79,6 +94,15 @@ WRITES: dict[str, dict[str, Any]] = {
     "retention:request_approve": {},
     "retention:request_reject": {"reason": "x"},
     "retention:request_execute": {},
+    "retention:seals": {"customer": "customer", "reason": "x"},
+    "retention:unseal": {"reason": "x"},
+    "retention:seal_propose": {},
+    "retention:deletion_new": {
+        "customer": "customer",
+        "received_on": "2026-01-05",
+        "requester": "x",
+    },
+    "retention:deletion_answer": {},
 }
 
 
@@ -114,7 +138,22 @@ def world(users, customer, clerk):
     submitted = destruction_request_propose(records=[waiting], actor=clerk)
     due = closed_complaint_record(customer, clerk, lines=["到期待鉴定的投诉记录。"], pdf=False)
     hold = hold_place(actor=compliance, reason="诉讼保全", records=[waiting])
+    gone = CustomerFactory.create(code="KH-0300", name="已终止客户")
+    closed_complaint_record(gone, clerk, pdf=False)
+    dossier_seal(customer=gone, reason="关系终止", actor=compliance)
+    asked = CustomerFactory.create(code="KH-0301", name="要求删除的客户")
+    answered = deletion_request_register(
+        customer=asked, received_on=datetime.date(2026, 1, 5), requester="王五", actor=compliance
+    )
+    deletion_request_answer(request=answered, actor=compliance)
+    deletion = deletion_request_register(
+        customer=customer, received_on=datetime.date(2026, 2, 1), requester="张三", actor=compliance
+    )
     return {
+        "customer": customer.pk,
+        "sealed_customer": gone.pk,
+        "deletion": deletion.pk,
+        "answered": answered.pk,
         "schedule": RetentionSchedule.objects.get(code="complaint").pk,
         "hold": hold.pk,
         "submitted": submitted.pk,
@@ -158,12 +197,15 @@ def test_refused_writes_change_nothing(role, users, world):
         allowed, key = EXPECTED_GET[name]
         if role in allowed:
             continue
-        data = {k: world["due"] if v == "due" else v for k, v in data.items()}
+        data = {k: world[v] if v in ("due", "customer") else v for k, v in data.items()}
         response = client.post(url_for(name, key, world), data)
         assert refused(response, role), (name, role, response.status_code)
     assert AuditEvent.objects.count() == before
     assert DestructionRequest.objects.get(pk=world["submitted"]).state == RequestState.SUBMITTED
     assert LegalHold.objects.get(pk=world["hold"]).active
+    assert Customer.objects.get(pk=world["sealed_customer"]).sealed
+    assert not Customer.objects.get(pk=world["customer"]).sealed
+    assert DeletionRequest.objects.get(pk=world["deletion"]).state == "received"
 
 
 @pytest.mark.django_db

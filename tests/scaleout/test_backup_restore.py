@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import datetime
 import json
 import os
 import subprocess
@@ -11,9 +12,12 @@ from pathlib import Path
 
 import pytest
 
+from records_dms.accounts import roles
 from records_dms.archive.models import Record
 from records_dms.audit.models import AuditEvent
 from records_dms.backup import backup_write
+from retention.holds import hold_place
+from retention.models import RecordRetention
 
 from ..factories import file_pdf, make_record
 from .services import postgres_url
@@ -121,12 +125,18 @@ def test_embedded_archive_restores_into_a_new_embedded_deployment(customer, cler
     assert report["counts"]["originals"] == 2
 
 
-def test_embedded_archive_moves_to_postgresql_and_s3(customer, clerk, tmp_path, s3_bucket):
+def test_embedded_archive_moves_to_postgresql_and_s3(users, customer, clerk, tmp_path, s3_bucket):
     s3 = s3_bucket
     import psycopg
 
     url = postgres_url()
     expected = _archive(customer, clerk)
+    held = Record.objects.get(type="complaint")
+    hold_place(actor=users[roles.COMPLIANCE], reason="诉讼保全", records=[held])
+    due = {
+        r.record.original_key: r.due_date
+        for r in RecordRetention.objects.select_related("record").exclude(record__original_key="")
+    }
     bag = tmp_path / "bag"
     backup_write(bag)  # from this test's database and local folder...
 
@@ -152,6 +162,16 @@ def test_embedded_archive_moves_to_postgresql_and_s3(customer, clerk, tmp_path, 
         for key in originals:
             head = s3.client.head_object(Bucket=s3.bucket, Key=key)
             assert head["ObjectLockMode"] == "GOVERNANCE"
+            # Locked again through the record's due date (the minutes: 10 years after their
+            # date); the complaint, whose case is not linked, keeps the minimum and its hold.
+            day = due[key]
+            if day is not None:
+                assert head["ObjectLockRetainUntilDate"] == datetime.datetime.combine(
+                    day + datetime.timedelta(days=1), datetime.time.min, tzinfo=datetime.UTC
+                )
+            hold = "ON" if key == held.original_key else "OFF"
+            assert head.get("ObjectLockLegalHoldStatus", "OFF") == hold
+        assert sum(d is not None for d in due.values()) == 1
     finally:
         with psycopg.connect(url, autocommit=True) as admin:
             admin.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')

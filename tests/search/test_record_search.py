@@ -38,7 +38,7 @@ def archive(customer: Any, clerk: Any, django_capture_on_commit_callbacks: Any) 
             other, actor=clerk, lines=["客户来电投诉维修响应不及时。", "使用碎纸机销毁。"]
         )
         sealed_complaint = make_record(sealed, title="投诉档案(封存)", actor=clerk)
-    Customer.objects.filter(pk=sealed.pk).update(sealed=True)  # no seal screen yet
+    Customer.objects.filter(pk=sealed.pk).update(sealed=True)  # retention's dossier_seal, bare
     return {
         "complaint": complaint,
         "secret_minutes": secret_minutes,
@@ -76,32 +76,33 @@ def test_staff_see_only_granted_customers_and_cleared_levels_even_in_counts_and_
     assert filtered.results.total == 0 and filtered.results.hits == []
 
 
-def test_auditors_search_every_dossier_but_a_sealed_one_which_compliance_sees(
+def test_clerks_search_every_dossier_but_a_sealed_one_which_auditors_and_compliance_see(
     archive: dict[str, Any], users: dict[str, Any]
 ) -> None:
-    audited = references(record_search(user=users[roles.AUDITOR], text="投诉"))
-    assert audited == {
+    clerked = references(record_search(user=users[roles.CLERK], text="投诉"))
+    assert clerked == {
         archive["complaint"].reference,
         archive["secret_minutes"].reference,
         archive["other_complaint"].reference,
     }
-    assert archive["sealed_complaint"].reference in references(
-        record_search(user=users[roles.COMPLIANCE], text="投诉")
-    )
+    for role in (roles.AUDITOR, roles.COMPLIANCE):
+        assert archive["sealed_complaint"].reference in references(
+            record_search(user=users[role], text="投诉")
+        )
 
 
 def test_filters_by_customer_type_and_date(archive: dict[str, Any], users: dict[str, Any]) -> None:
-    auditor = users[roles.AUDITOR]
+    clerk = users[roles.CLERK]  # archive-wide, but the sealed dossier stays out
     by_type = record_search(
-        user=auditor, text="投诉", filters=SearchFilters(record_types=("minutes",))
+        user=clerk, text="投诉", filters=SearchFilters(record_types=("minutes",))
     )
     assert references(by_type) == {archive["secret_minutes"].reference}
     by_customer = record_search(
-        user=auditor, text="投诉", filters=SearchFilters(customers=("KH-0102",))
+        user=clerk, text="投诉", filters=SearchFilters(customers=("KH-0102",))
     )
     assert references(by_customer) == {archive["other_complaint"].reference}
     late = record_search(
-        user=auditor, text="投诉", filters=SearchFilters(date_from=datetime.date(2024, 4, 1))
+        user=clerk, text="投诉", filters=SearchFilters(date_from=datetime.date(2024, 4, 1))
     )
     assert archive["secret_minutes"].reference not in references(late)  # dated 2024-03-01
     assert archive["complaint"].reference in references(late)
@@ -151,7 +152,8 @@ def test_rebuild_indexes_every_live_record_again(
     assert record_search(user=users[roles.AUDITOR], text="投诉").results.total == 0
     pages = search_rebuild(actor=users[roles.ADMINISTRATOR])
     assert pages == sum(max(1, r.pages.count()) for r in Record.objects.all())
-    assert record_search(user=users[roles.AUDITOR], text="投诉").results.total == 3
+    # Auditors see the sealed dossier too: 3 open + 1 sealed.
+    assert record_search(user=users[roles.AUDITOR], text="投诉").results.total == 4
     assert AuditEvent.objects.filter(action=events.SEARCH_REBUILT).count() == 1
 
 
