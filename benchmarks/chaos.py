@@ -448,12 +448,11 @@ def check(
     originals = set(live.exclude(original_key="").values_list("original_key", flat=True))
     renditions = set(live.exclude(rendition_key="").values_list("rendition_key", flat=True))
     certificates = set(DestructionCertificate.objects.values_list("pdf_key", flat=True))
-    for prefix, expected in (
-        ("originals", originals),
-        ("renditions", renditions),
-        ("certificates", certificates),
-    ):
+    # (A certificate is a record too: its original lives under certificates/.)
+    referenced = originals | renditions | certificates
+    for prefix in ("originals", "renditions", "certificates"):
         present = stored_keys(prefix)
+        expected = {key for key in referenced if key.startswith(f"{prefix}/")}
         for key in sorted(present - expected):
             violations.append(f"stored file without a record: {key}")
         for key in sorted(expected - present):
