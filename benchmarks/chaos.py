@@ -249,10 +249,19 @@ def sha256_of(path: Path) -> str:
 # One run -------------------------------------------------------------------------------------
 
 
+POINT_SHARE = [0.5]  # of runs killed at a point rather than after a delay (--points-only: 1)
+_picked: dict[tuple[str, ...], int] = {}
+
+
 def pick_kill(rng: random.Random, points: tuple[str, ...], items: int, delay: float) -> str:
-    """A point (NAME@N) half the time, else a delay in seconds after the start."""
-    if rng.random() < 0.5:
-        point = rng.choice(points)
+    """A point (NAME@N) half the time, else a delay in seconds after the start.
+
+    Points are taken in turn (a random one of the N-th passes), so every point is hit.
+    """
+    if rng.random() < POINT_SHARE[0]:
+        turn = _picked.get(points, rng.randrange(len(points)))
+        _picked[points] = turn + 1
+        point = points[turn % len(points)]
         nth = rng.randint(1, items) if point in PER_ITEM_POINTS or point.startswith("ingest") else 1
         return f"{point}@{nth}"
     return f"{rng.uniform(0.5, delay):.2f}s"
@@ -439,12 +448,11 @@ def check(
     originals = set(live.exclude(original_key="").values_list("original_key", flat=True))
     renditions = set(live.exclude(rendition_key="").values_list("rendition_key", flat=True))
     certificates = set(DestructionCertificate.objects.values_list("pdf_key", flat=True))
-    # A certificate of destruction is filed as a record too: its original is the certificate's
-    # own PDF under certificates/, so keys are grouped by the folder they are stored in.
-    every = originals | renditions | certificates
+    # (A certificate is a record too: its original lives under certificates/.)
+    referenced = originals | renditions | certificates
     for prefix in ("originals", "renditions", "certificates"):
-        expected = {key for key in every if key.startswith(prefix + "/")}
         present = stored_keys(prefix)
+        expected = {key for key in referenced if key.startswith(f"{prefix}/")}
         for key in sorted(present - expected):
             violations.append(f"stored file without a record: {key}")
         for key in sorted(expected - present):
@@ -494,7 +502,14 @@ def check(
 # The harness ---------------------------------------------------------------------------------
 
 
-def chaos(runs: int, seed: int, data_root: Path, max_delay: float, quiet: bool) -> list[Run]:
+def chaos(
+    runs: int,
+    seed: int,
+    data_root: Path,
+    max_delay: float,
+    quiet: bool,
+    kinds: tuple[str, ...] = ("import-wait", "import-queued", "destruction"),
+) -> list[Run]:
     rng = random.Random(seed)  # noqa: S311 (reproducible runs, not secrets)
     deployment = Deployment(data_root / "data")
     deployment.setup()
@@ -503,9 +518,8 @@ def chaos(runs: int, seed: int, data_root: Path, max_delay: float, quiet: bool) 
     approved: set[int] = set()
     bystanders: set[int] = set()
     results = []
-    kinds = ("import-wait", "import-queued", "destruction")
     for number in range(1, runs + 1):
-        kind = kinds[(number - 1) % 3] if number <= 3 else rng.choice(kinds)
+        kind = kinds[(number - 1) % len(kinds)] if number <= len(kinds) else rng.choice(kinds)
         run = Run(number=number, kind=kind, kill="")
         started = time.perf_counter()
         acknowledged: dict[str, str] = {}
@@ -557,7 +571,8 @@ def write_results(results: list[Run], totals: dict[str, Any], seed: int) -> None
     lines = [
         "# Crash injection (`make chaos`)",
         "",
-        f"{datetime.date.today()}, seed {seed}: {totals['runs']} runs, {totals['killed']} "
+        f"{datetime.datetime.now(datetime.UTC):%Y-%m-%d}, seed {seed}: {totals['runs']} runs, "
+        f"{totals['killed']} "
         f"processes killed with SIGKILL ({totals['kill_points']} distinct instrumented points "
         f"plus random delays), {totals['files']} files imported, {totals['destroyed']} records "
         f"destroyed, {totals['records']} records live at the end, "
@@ -581,11 +596,22 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--max-delay", type=float, default=8.0, help="longest random delay (s)")
     parser.add_argument("--keep", action="store_true", help="keep the scratch data folder")
     parser.add_argument("--json", action="store_true", help="print the summary as JSON")
+    parser.add_argument(
+        "--kinds",
+        default="import-wait,import-queued,destruction",
+        help="comma-separated kinds of run to draw from",
+    )
+    parser.add_argument(
+        "--points-only", action="store_true", help="always kill at a point, never after a delay"
+    )
     args = parser.parse_args(argv)
     seed = args.seed if args.seed is not None else random.SystemRandom().randrange(1_000_000)
     root = Path(tempfile.mkdtemp(prefix="dms-chaos-"))
     try:
-        results = chaos(args.runs, seed, root, args.max_delay, quiet=args.json)
+        if args.points_only:
+            POINT_SHARE[0] = 1.0
+        kinds = tuple(k.strip() for k in args.kinds.split(",") if k.strip())
+        results = chaos(args.runs, seed, root, args.max_delay, quiet=args.json, kinds=kinds)
     finally:
         if args.keep:
             print(f"scratch data kept in {root}", file=sys.stderr)
@@ -601,7 +627,7 @@ def main(argv: list[str] | None = None) -> int:
             f"{totals['violations']} invariant violations in {totals['runs_with_violations']} "
             f"runs, {totals['seconds']} s"
         )
-    if args.runs >= 50:
+    if args.runs >= 50 and not args.points_only and len(kinds) == 3:
         write_results(results, totals, seed)
     return 0 if totals["violations"] == 0 else 1
 

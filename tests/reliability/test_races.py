@@ -27,7 +27,7 @@ from ..retention.helpers import closed_complaint_record
 from .workers import approve_at, file_at
 
 PROCESSES = 4
-SETUP_SECONDS = 8  # every process has set Django up before the start signal
+SETUP_SECONDS = 15  # every process has set Django up before the start signal (loaded CI)
 
 
 def _pool() -> ProcessPoolExecutor:
