@@ -30,6 +30,16 @@ from .. import analysis
 from ..highlight import highlight
 from ..types import Hit, PageDoc, Results, Scope, SearchQuery, SearchUnavailable
 from .base import Progress
+from .sqlite_champions import CHAMPIONS, Champions, prebuild
+from .sqlite_columns import (
+    INDEX_META,
+    Columns,
+    epoch,
+    high_water,
+    matching_ids,
+    new_epoch,
+    take_ids,
+)
 from .sqlite_rank import BUSY_MS, PHRASE_COUNTS, Bm25, precount
 
 TOKENIZER = "dms_zh"
@@ -57,6 +67,8 @@ CREATE VIRTUAL TABLE IF NOT EXISTS fts USING fts5(
     text, meta, tags, content='pages', content_rowid='id', tokenize='dms_zh'
 );
 CREATE INDEX IF NOT EXISTS pages_level ON pages(confidentiality);
+CREATE INDEX IF NOT EXISTS pages_facets
+    ON pages(id, customer, record_type, document_date, confidentiality);
 CREATE TRIGGER IF NOT EXISTS pages_ai AFTER INSERT ON pages BEGIN
     INSERT INTO fts(rowid, text, meta, tags) VALUES (new.id, new.text, new.meta, new.tags);
 END;
@@ -89,9 +101,9 @@ _LEVELS_SQL = (
     " SELECT (SELECT min(confidentiality) FROM pages WHERE confidentiality > v) FROM level"
     " WHERE v IS NOT NULL) SELECT v FROM level WHERE v IS NOT NULL"
 )
-_FACETS_SQL = (
-    "SELECT p.customer, p.record_type, substr(p.document_date, 1, 4), count(*)"
-    " FROM fts JOIN pages p ON p.id = fts.rowid WHERE {where} GROUP BY 1, 2, 3"
+_PAGES_SQL = (
+    "SELECT id, record_id, page, reference, customer, record_type, title, document_date, text,"
+    " meta FROM pages WHERE id IN ({marks})"
 )
 _MATCH_ONLY = "fts MATCH ?"
 BM25 = "bm25(fts, 1.0, 0.6, 0.0)"  # text, reference/title; tags never rank
@@ -99,6 +111,10 @@ BM25 = "bm25(fts, 1.0, 0.6, 0.0)"  # text, reference/title; tags never rank
 # that match few pages: FTS5's own recounts every phrase over the whole index per query.
 CACHED_BM25 = "dms_bm25(fts)"
 CACHED_BM25_MAX_PAGES = 2000
+# More visible matches than this are ranked through the terms' champion lists
+# (sqlite_champions.py), which rebuild() makes ahead for the PREBUILT_LISTS most frequent words.
+RANK_ALL_MAX = 2000
+PREBUILT_LISTS = 100
 _NOT_TAG = re.compile(r"[^0-9a-z]")
 _CJK_CHAR = re.compile(r"[\u3400-\u9fff\uf900-\ufaff]")
 
@@ -181,6 +197,8 @@ class SqliteBackend:
         analysis.configure(cache_dir)
         self._local = threading.local()
         self._bm25 = Bm25()  # one cache per index file, shared by its connections
+        self._columns = Columns()
+        self._champions = Champions()
 
     # Connections ------------------------------------------------------------------------
 
@@ -194,7 +212,7 @@ class SqliteBackend:
         # Reading pages through the OS cache rather than SQLite's 2 MB default: joining the
         # matches to their rows (facets, filters) is ~6× faster (benchmarks/search.py).
         con.execute(f"PRAGMA mmap_size={MMAP_BYTES}; PRAGMA cache_size=-65536")
-        con.execute(_SCHEMA + PHRASE_COUNTS)
+        con.execute(_SCHEMA + PHRASE_COUNTS + INDEX_META + CHAMPIONS)
         return con
 
     @property
@@ -249,10 +267,11 @@ class SqliteBackend:
             con.execute(f"DELETE FROM pages WHERE record_id IN ({marks})", chunk)  # noqa: S608
 
     @staticmethod
-    def _insert(con: apsw.Connection, docs: Iterable[PageDoc]) -> int:
-        rows = [_row(doc) for doc in docs]
-        marks = ",".join("?" * 13)
-        con.executemany(f"INSERT INTO pages({_COLUMNS}) VALUES ({marks})", rows)  # noqa: S608
+    def _insert(con: apsw.Connection, docs: Sequence[PageDoc]) -> int:
+        # Ids from the high water, never one a removed page had (see sqlite_columns.py).
+        rows = [(id_, *_row(doc)) for id_, doc in zip(take_ids(con, len(docs)), docs, strict=True)]
+        marks = ",".join("?" * 14)
+        con.executemany(f"INSERT INTO pages(id, {_COLUMNS}) VALUES ({marks})", rows)  # noqa: S608
         return len(rows)
 
     def rebuild(self, docs: Iterable[PageDoc], progress: Progress | None = None) -> int:
@@ -266,6 +285,8 @@ class SqliteBackend:
         fresh = self._open(fresh_path)
         total = 0
         try:
+            with fresh:
+                new_epoch(fresh)
             batch: list[PageDoc] = []
             for doc in docs:
                 batch.append(doc)
@@ -275,10 +296,12 @@ class SqliteBackend:
             total += self._insert_batch(fresh, batch, progress)
             fresh.execute("INSERT INTO fts(fts) VALUES ('optimize')")
             precount(fresh)  # the frequent words' IDF counts, saved with the index
+            prebuild(fresh, _frequent_words(fresh), epoch(fresh), high_water(fresh))
             with self.con.backup("main", fresh, "main") as backup:
                 while not backup.done:
                     backup.step(-1)
             self._bm25.forget()
+            self._champions.forget()
         finally:
             fresh.close()
             for leftover in fresh_path.parent.glob(fresh_path.name + "*"):
@@ -296,9 +319,12 @@ class SqliteBackend:
 
     def clear(self) -> None:
         self._bm25.forget()
+        self._champions.forget()
         with self._writing() as con:
             con.execute("DELETE FROM pages")
             con.execute("DELETE FROM phrase_counts")
+            con.execute("DELETE FROM champions")
+            new_epoch(con)
 
     # Reading ----------------------------------------------------------------------------
 
@@ -306,35 +332,89 @@ class SqliteBackend:
         expression = match_expression(query, scope)
         if expression is None:
             return Results(hits=[], total=0, facets={"customer": {}, "type": {}, "year": {}})
+        terms = analysis.query_terms(query.text)
         try:
             with self.con as con:  # one snapshot: the hits, the facets and the levels agree
-                where, params = self._where(con, expression, query, scope)
-                rank = BM25
-                if scope.customer_ids is not None or query.customer_ids:
-                    self._bm25.load(con)
-                    narrow = con.execute("SELECT count(*) FROM fts WHERE fts MATCH ?", params[:1])
-                    if int(cast(Any, narrow.fetchone())[0]) <= CACHED_BM25_MAX_PAGES:
-                        rank = f"dms_bm25(fts, {self._bm25.statement()})"  # see Bm25
-                if where == _MATCH_ONLY:
-                    hits_sql = _TOP_SQL.format(rank=rank)
-                else:
-                    hits_sql = _HITS_SQL.format(where=where, rank=rank)
-                rows = con.execute(hits_sql, [*params, query.limit, query.offset]).fetchall()
-                facets_sql = _FACETS_SQL.format(where=where)
-                facet_rows: list[Any] = con.execute(facets_sql, params).fetchall()
+                matches = matching_ids(con, expression)
+                tally = self._columns.tally(
+                    con, matches, scope.levels, query.date_from, query.date_to
+                )
+                listed = None
+                if tally.total > RANK_ALL_MAX:
+                    listed = self._champion_rows(con, expression, terms, tally.visible, query)
+                if listed is None:
+                    listed = self._ranked_rows(con, expression, query, scope, len(matches))
+                rows: list[Any] = listed
         except apsw.SQLError as error:
             raise SearchUnavailable(str(error)) from error
         if self._bm25.pending:
             self._bm25.save(self.con)  # for the next process too
-        facets: dict[str, dict[str, int]] = {"customer": {}, "type": {}, "year": {}}
-        total = 0
-        for customer, record_type, year, count in facet_rows:
-            total += count
-            for name, value in (("customer", customer), ("type", record_type), ("year", year)):
-                key = value or "–"
-                facets[name][key] = facets[name].get(key, 0) + count
-        terms = analysis.query_terms(query.text)
-        return Results(hits=[_hit(row, terms) for row in rows], total=total, facets=facets)
+        if self._champions.pending:
+            self._champions.save(self.con)
+        hits = [_hit(row, terms) for row in rows]
+        return Results(hits=hits, total=tally.total, facets=tally.facets)
+
+    def _ranked_rows(
+        self,
+        con: apsw.Connection,
+        expression: str,
+        query: SearchQuery,
+        scope: Scope,
+        matched: int,
+    ) -> list[Any]:
+        """The page of hits, every matching page ranked."""
+        where, params = self._where(con, expression, query, scope)
+        rank = BM25
+        if (scope.customer_ids is not None or query.customer_ids) and (
+            matched <= CACHED_BM25_MAX_PAGES
+        ):
+            self._bm25.load(con)
+            rank = f"dms_bm25(fts, {self._bm25.statement()})"  # see Bm25
+        if where == _MATCH_ONLY:
+            hits_sql = _TOP_SQL.format(rank=rank)
+        else:
+            hits_sql = _HITS_SQL.format(where=where, rank=rank)
+        return con.execute(hits_sql, [*params, query.limit, query.offset]).fetchall()
+
+    def _champion_rows(
+        self,
+        con: apsw.Connection,
+        expression: str,
+        terms: list[list[str]],
+        visible: Any,
+        query: SearchQuery,
+    ) -> list[Any] | None:
+        """The page of hits from the terms' champion lists; None if they cannot prove it."""
+        self._bm25.load(con)
+
+        def score(ids: list[int]) -> dict[int, float]:
+            marks = ",".join("?" * len(ids))
+            sql = (
+                f"SELECT rowid, dms_bm25(fts, {self._bm25.statement()}) FROM fts"  # noqa: S608
+                f" WHERE fts MATCH ? AND rowid IN ({marks})"
+            )
+            return {rowid: -rank for rowid, rank in con.execute(sql, (expression, *ids))}
+
+        best = self._champions.top(
+            con,
+            [_phrase(words) for words in terms],
+            visible,
+            query.offset + query.limit,
+            score,
+            epoch(con),
+            high_water(con),
+        )
+        if best is None:
+            return None
+        shown = [id_ for id_, _ in best[query.offset :]]
+        if not shown:
+            return []
+        # The page of hits scored now: a list's scores are those of when it was built.
+        scores = score(shown)
+        shown.sort(key=lambda id_: (-scores[id_], id_))
+        sql = _PAGES_SQL.format(marks=",".join("?" * len(shown)))
+        by_id = {row[0]: row[1:] for row in con.execute(sql, shown)}
+        return [(*by_id[id_][:7], -scores[id_], *by_id[id_][7:]) for id_ in shown]
 
     def count(self, query: SearchQuery, scope: Scope) -> int:
         expression = match_expression(query, scope)
@@ -381,6 +461,21 @@ class SqliteBackend:
                 "SELECT page, state FROM pages WHERE record_id = ? ORDER BY page", (record_id,)
             )
         ]
+
+
+def _frequent_words(con: apsw.Connection) -> list[str]:
+    """The champion-list terms of the words on the most pages (enough to need a list)."""
+    con.execute(
+        "CREATE VIRTUAL TABLE IF NOT EXISTS temp.fts_columns USING fts5vocab(main, fts, col)"
+    )
+    try:
+        words: list[Any] = con.execute(
+            "SELECT term FROM fts_columns WHERE col = 'text' AND doc > ? ORDER BY doc DESC LIMIT ?",
+            (RANK_ALL_MAX, PREBUILT_LISTS),
+        ).fetchall()
+    finally:
+        con.execute("DROP TABLE temp.fts_columns")
+    return [_phrase([word]) for (word,) in words]
 
 
 def _row(doc: PageDoc) -> tuple[Any, ...]:

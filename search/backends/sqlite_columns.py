@@ -1,0 +1,185 @@
+"""Totals, facets and the level and date trims of a search, counted in numpy.
+
+Joining every match to its row in ``pages`` costs about 2 µs a page in SQLite: 200 ms for a
+word on 100,000 pages. Each process instead keeps the pages' customer, type, year, level and
+date as arrays indexed by page id, and counts a search's matches (page ids, from FTS5 alone)
+with ``bincount``: about 3 ms for 100,000 matches.
+
+Page ids only grow (``index_meta``'s high water, never reused), so a process catches up by
+reading the pages above the last id it read, in the snapshot of the search. Pages removed
+since never come back from FTS5, so their stale entries are never looked at. A rebuild or a
+clear gives the index a new epoch, and a process reads everything again.
+"""
+
+from __future__ import annotations
+
+import datetime
+import secrets
+import threading
+from collections.abc import Sequence
+from dataclasses import dataclass
+from typing import Any
+
+import apsw
+import numpy as np
+
+INDEX_META = """
+CREATE TABLE IF NOT EXISTS index_meta(key TEXT PRIMARY KEY, value TEXT NOT NULL) WITHOUT ROWID;
+"""
+NO_YEAR = "–"  # the year facet of pages without a document date
+
+
+def epoch(con: apsw.Connection) -> str:
+    row = con.execute("SELECT value FROM index_meta WHERE key = 'epoch'").fetchone()
+    return str(row[0]) if row else "0"
+
+
+def new_epoch(con: apsw.Connection) -> None:
+    """Mark every page id as meaning something new (in the caller's write transaction)."""
+    con.execute(
+        "INSERT OR REPLACE INTO index_meta(key, value) VALUES ('epoch', ?)", (secrets.token_hex(8),)
+    )
+
+
+def high_water(con: apsw.Connection) -> int:
+    """The highest page id ever given in this index (ids are never given twice)."""
+    row = con.execute(
+        "SELECT max(coalesce((SELECT CAST(value AS INTEGER) FROM index_meta"
+        " WHERE key = 'high_water'), 0), coalesce((SELECT max(id) FROM pages), 0))"
+    ).fetchone()
+    return int(row[0]) if row else 0
+
+
+def take_ids(con: apsw.Connection, count: int) -> range:
+    """``count`` new page ids (in the caller's write transaction)."""
+    first = high_water(con) + 1
+    con.execute(
+        "INSERT OR REPLACE INTO index_meta(key, value) VALUES ('high_water', ?)",
+        (str(first + count - 1),),
+    )
+    return range(first, first + count)
+
+
+def matching_ids(con: apsw.Connection, expression: str) -> np.ndarray[Any, Any]:
+    """The page ids FTS5 matches, ascending, as one array (one string from SQLite, parsed)."""
+    row = con.execute("SELECT group_concat(rowid) FROM fts WHERE fts MATCH ?", (expression,))
+    joined = (row.fetchone() or (None,))[0]
+    if not joined:
+        return np.empty(0, dtype=np.int64)
+    return np.fromstring(joined, dtype=np.int64, sep=",")
+
+
+@dataclass(frozen=True)
+class Tally:
+    visible: np.ndarray[Any, Any]  # the matching page ids the user may see, ascending
+    facets: dict[str, dict[str, int]]
+
+    @property
+    def total(self) -> int:
+        return len(self.visible)
+
+
+class _Values:
+    """One categorical column: a code per page id, and the value of each code."""
+
+    def __init__(self) -> None:
+        self.names: list[str] = [""]
+        self.codes: dict[str, int] = {"": 0}
+
+    def code(self, value: str) -> int:
+        found = self.codes.get(value)
+        if found is None:
+            found = self.codes[value] = len(self.names)
+            self.names.append(value)
+        return found
+
+    def counts(self, codes: np.ndarray[Any, Any]) -> dict[str, int]:
+        counted = np.bincount(codes, minlength=len(self.names))
+        return {self.names[code]: int(counted[code]) for code in np.flatnonzero(counted)}
+
+
+class Columns:
+    """The facet and trim values of every page of one index file, for one process."""
+
+    _FIELDS = ("customer", "type", "year", "level")
+
+    def __init__(self) -> None:
+        self._lock = threading.Lock()
+        self._reset("")
+
+    def _reset(self, index_epoch: str) -> None:
+        self.epoch = index_epoch
+        self.read_to = 0  # every page id up to this one has been read
+        self.values = {name: _Values() for name in self._FIELDS}
+        self.codes = {name: np.zeros(0, dtype=np.int32) for name in self._FIELDS}
+        self.dates = np.zeros(0, dtype=np.int32)  # yyyymmdd, 0 for none
+
+    def _refresh(self, con: apsw.Connection) -> None:
+        """Read the pages added since the last call (in the caller's snapshot)."""
+        index_epoch = epoch(con)
+        if index_epoch != self.epoch:
+            self._reset(index_epoch)
+        rows = con.execute(
+            "SELECT id, customer, record_type, document_date, confidentiality FROM pages"
+            " WHERE id > ? ORDER BY id",
+            (self.read_to,),
+        ).fetchall()
+        if rows:
+            self._add(rows)
+
+    def _add(self, rows: Sequence[Any]) -> None:
+        size = int(rows[-1][0]) + 1
+        if size > len(self.dates):
+            capacity = max(size, len(self.dates) * 2)
+            for name in self._FIELDS:
+                self.codes[name] = _grown(self.codes[name], capacity)
+            self.dates = _grown(self.dates, capacity)
+        ids = np.fromiter((row[0] for row in rows), dtype=np.int64, count=len(rows))
+        customer, kind, year, level = (self.values[name] for name in self._FIELDS)
+        self.codes["customer"][ids] = [customer.code(row[1]) for row in rows]
+        self.codes["type"][ids] = [kind.code(row[2]) for row in rows]
+        self.codes["year"][ids] = [year.code(row[3][:4] if row[3] else NO_YEAR) for row in rows]
+        self.codes["level"][ids] = [level.code(row[4]) for row in rows]
+        self.dates[ids] = [int(row[3].replace("-", "")) if row[3] else 0 for row in rows]
+        self.read_to = int(ids[-1])
+
+    def tally(
+        self,
+        con: apsw.Connection,
+        matches: np.ndarray[Any, Any],
+        levels: frozenset[str],
+        date_from: datetime.date | None = None,
+        date_to: datetime.date | None = None,
+    ) -> Tally:
+        """What of ``matches`` the user may see (levels) and asked for (dates), and its facets.
+
+        ``con`` is in the snapshot ``matches`` were read in.
+        """
+        with self._lock:
+            self._refresh(con)
+            allowed = np.array([name in levels for name in self.values["level"].names])
+            keep = allowed[self.codes["level"][matches]]
+            if date_from is not None or date_to is not None:
+                dates = self.dates[matches]
+                keep &= dates > 0  # no date is outside any range (as NULL in SQL)
+                if date_from is not None:
+                    keep &= dates >= _number(date_from)
+                if date_to is not None:
+                    keep &= dates <= _number(date_to)
+            visible = matches[keep]
+            facets = {
+                "customer": self.values["customer"].counts(self.codes["customer"][visible]),
+                "type": self.values["type"].counts(self.codes["type"][visible]),
+                "year": self.values["year"].counts(self.codes["year"][visible]),
+            }
+        return Tally(visible=visible, facets=facets)
+
+
+def _grown(array: np.ndarray[Any, Any], capacity: int) -> np.ndarray[Any, Any]:
+    grown = np.zeros(capacity, dtype=array.dtype)
+    grown[: len(array)] = array
+    return grown
+
+
+def _number(date: datetime.date) -> int:
+    return date.year * 10_000 + date.month * 100 + date.day

@@ -1,0 +1,176 @@
+"""Searches matching many pages rank through champion lists, and rank exactly as every page
+ranked by FTS5 would; totals and facets counted in numpy equal SQL's count."""
+
+from __future__ import annotations
+
+import dataclasses
+from pathlib import Path
+from typing import Any, cast
+
+import pytest
+
+from benchmarks import search as bench
+from search import PageDoc, Results, Scope, SearchQuery
+from search.backends import sqlite, sqlite_champions
+
+AUDITOR = Scope(None, frozenset({"internal", "confidential", "secret"}))
+STAFF = Scope(None, frozenset({"internal", "confidential"}))
+QUERIES = ["投诉", "销毁", "客户信息", "档案 保存", "客户 投诉", "顾客 档案 保存", "audit"]
+
+
+@pytest.fixture(scope="module")
+def docs() -> list[PageDoc]:
+    return list(bench.generate(240, bench.sentences(bench.SEEDS), seed=11))
+
+
+@pytest.fixture
+def small_lists(monkeypatch: pytest.MonkeyPatch) -> None:
+    # Every search through the lists, and lists short enough that the bounds decide.
+    monkeypatch.setattr(sqlite, "RANK_ALL_MAX", 0)
+    monkeypatch.setattr(sqlite_champions, "LIST_SIZE", 24)
+    monkeypatch.setattr(sqlite_champions, "BATCH", 5)
+
+
+@pytest.fixture
+def backend(tmp_path: Path, docs: list[PageDoc]) -> sqlite.SqliteBackend:
+    built = sqlite.SqliteBackend(tmp_path / "search.sqlite3")
+    built.index(docs)
+    return built
+
+
+def ranked(results: Results) -> list[tuple[int, int]]:
+    return [(hit.record_id, hit.page) for hit in results.hits]
+
+
+def everything_ranked(
+    backend: sqlite.SqliteBackend, query: SearchQuery, scope: Scope, monkeypatch: Any
+) -> Results:
+    """The same search with every matching page ranked by FTS5 (no lists)."""
+    with monkeypatch.context() as patch:
+        patch.setattr(sqlite, "RANK_ALL_MAX", 10**9)
+        return backend.search(query, scope)
+
+
+def assert_same(got: Results, want: Results, rel: float = 1e-6) -> None:
+    assert ranked(got) == ranked(want)
+    scores = [hit.score for hit in want.hits]
+    assert [hit.score for hit in got.hits] == pytest.approx(scores, rel=rel)
+    assert (got.total, got.facets) == (want.total, want.facets)
+
+
+@pytest.mark.parametrize("text", QUERIES)
+@pytest.mark.parametrize("scope", [AUDITOR, STAFF], ids=["auditor", "staff"])
+def test_the_lists_rank_as_every_page_ranked(
+    backend: sqlite.SqliteBackend, small_lists: None, monkeypatch: Any, text: str, scope: Scope
+) -> None:
+    query = SearchQuery(text=text, limit=10)
+    got = backend.search(query, scope)
+    assert got.total > 24  # more pages than a list holds: the bounds had to prove the hits
+    lists: Any = backend.con.execute("SELECT count(*) FROM champions WHERE NOT complete").fetchone()
+    assert lists[0] == len(query.text.split())  # the search went through the lists
+    assert_same(got, everything_ranked(backend, query, scope, monkeypatch))
+
+
+def test_a_later_page_of_hits_and_one_deeper_than_the_lists(
+    backend: sqlite.SqliteBackend, small_lists: None, monkeypatch: Any
+) -> None:
+    for offset in (5, 40):  # 40: deeper than half a list: every page is ranked
+        query = SearchQuery(text="客户 投诉", limit=5, offset=offset)
+        want = everything_ranked(backend, query, AUDITOR, monkeypatch)
+        assert_same(backend.search(query, AUDITOR), want)
+
+
+def test_pages_filed_after_a_list_was_built_are_ranked(
+    backend: sqlite.SqliteBackend, docs: list[PageDoc], small_lists: None, monkeypatch: Any
+) -> None:
+    query = SearchQuery(text="销毁", limit=10)
+    backend.search(query, AUDITOR)  # builds the list
+    built = backend.con.execute("SELECT high_water FROM champions").fetchall()
+    assert built, "the list is saved in the index"
+    best = dataclasses.replace(docs[0], record_id=9001, page=1, text="销毁。" * 30, meta="")
+    backend.index([best])
+    got = backend.search(query, AUDITOR)
+    assert ranked(got)[0] == (9001, 1)
+    # Scores as FTS5's within the cached IDF counts' tolerance (recounted at 1 % growth).
+    assert_same(got, everything_ranked(backend, query, AUDITOR, monkeypatch), rel=0.05)
+
+
+def test_removed_pages_leave_the_results_and_the_counts(
+    backend: sqlite.SqliteBackend, small_lists: None, monkeypatch: Any
+) -> None:
+    query = SearchQuery(text="投诉", limit=10)
+    before = backend.search(query, AUDITOR)
+    gone = before.hits[0].record_id
+    backend.remove([gone])
+    after = backend.search(query, AUDITOR)
+    assert gone not in {hit.record_id for hit in after.hits}
+    assert after.total < before.total
+    assert_same(after, everything_ranked(backend, query, AUDITOR, monkeypatch), rel=0.05)
+
+
+def test_another_process_reads_the_saved_lists_and_sees_new_pages(
+    tmp_path: Path, backend: sqlite.SqliteBackend, docs: list[PageDoc], small_lists: None,
+    monkeypatch: Any,
+) -> None:  # fmt: skip
+    query = SearchQuery(text="客户", limit=10)
+    backend.search(query, AUDITOR)
+    other = sqlite.SqliteBackend(backend.path)
+
+    def must_not_build(*args: Any) -> Any:
+        raise AssertionError("the saved list should have been read")
+
+    with monkeypatch.context() as patch:
+        patch.setattr(sqlite_champions, "build", must_not_build)
+        first = other.search(query, AUDITOR)
+    assert_same(first, backend.search(query, AUDITOR))
+
+    # The first backend files more; the other process counts them at its next search.
+    extra = [dataclasses.replace(doc, record_id=doc.record_id + 5000) for doc in docs[:30]]
+    backend.index(extra)
+    again = other.search(query, AUDITOR)
+    assert again.total > first.total
+    assert_same(again, everything_ranked(backend, query, AUDITOR, monkeypatch), rel=0.05)
+
+
+def test_a_rebuild_and_a_clear_start_a_new_epoch(
+    backend: sqlite.SqliteBackend, docs: list[PageDoc], small_lists: None, monkeypatch: Any
+) -> None:
+    query = SearchQuery(text="客户", limit=10)
+    backend.search(query, AUDITOR)
+    backend.rebuild(iter(docs[100:]))  # other pages under the same ids
+    got = backend.search(query, AUDITOR)
+    assert {(hit.record_id, hit.page) for hit in got.hits} <= {
+        (doc.record_id, doc.page) for doc in docs[100:]
+    }
+    assert_same(got, everything_ranked(backend, query, AUDITOR, monkeypatch))
+    backend.clear()
+    assert backend.search(query, AUDITOR).total == 0
+    assert backend.con.execute("SELECT count(*) FROM champions").fetchone() == (0,)
+
+
+def test_page_ids_are_never_given_twice(backend: sqlite.SqliteBackend, docs: list[PageDoc]) -> None:
+    highest = cast(Any, backend.con.execute("SELECT max(id) FROM pages").fetchone())[0]
+    last = max(doc.record_id for doc in docs)
+    backend.remove([last])  # the record with the highest ids
+    backend.index([dataclasses.replace(docs[-1], record_id=last + 1)])
+    sql = "SELECT min(id) FROM pages WHERE record_id = ?"
+    (lowest_new,) = cast(Any, backend.con.execute(sql, (last + 1,)).fetchone())
+    assert lowest_new > highest
+
+
+@pytest.mark.parametrize("text", ["投诉", "保存期限", "audit"])
+def test_totals_and_facets_equal_sqls_count(backend: sqlite.SqliteBackend, text: str) -> None:
+    results = backend.search(SearchQuery(text=text), STAFF)
+    expression = sqlite.match_expression(SearchQuery(text=text), STAFF)
+    rows: list[Any] = backend.con.execute(
+        "SELECT p.customer, p.record_type, coalesce(substr(p.document_date, 1, 4), '–'),"
+        " count(*) FROM fts JOIN pages p ON p.id = fts.rowid WHERE fts MATCH ?"
+        " AND p.confidentiality IN ('internal', 'confidential') GROUP BY 1, 2, 3",
+        (expression,),
+    ).fetchall()
+    want: dict[str, dict[str, int]] = {"customer": {}, "type": {}, "year": {}}
+    for customer, record_type, year, count in rows:
+        for facet, value in (("customer", customer), ("type", record_type), ("year", year)):
+            want[facet][str(value)] = want[facet].get(str(value), 0) + int(count)
+    assert results.total == sum(int(row[3]) for row in rows) > 0
+    assert results.facets == want
