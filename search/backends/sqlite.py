@@ -296,7 +296,7 @@ class SqliteBackend:
             total += self._insert_batch(fresh, batch, progress)
             fresh.execute("INSERT INTO fts(fts) VALUES ('optimize')")
             precount(fresh)  # the frequent words' IDF counts, saved with the index
-            prebuild(fresh, _frequent_words(fresh), epoch(fresh), high_water(fresh))
+            self.prebuild_lists(fresh)
             with self.con.backup("main", fresh, "main") as backup:
                 while not backup.done:
                     backup.step(-1)
@@ -307,6 +307,13 @@ class SqliteBackend:
             for leftover in fresh_path.parent.glob(fresh_path.name + "*"):
                 leftover.unlink()
         return total
+
+    def prebuild_lists(self, con: apsw.Connection | None = None) -> int:
+        """Build the champion lists of the most frequent words now (rebuild() does it)."""
+        con = con or self.con
+        built = prebuild(con, _frequent_words(con), epoch(con), high_water(con))
+        self._champions.forget()
+        return built
 
     def _insert_batch(
         self, con: apsw.Connection, batch: list[PageDoc], progress: Progress | None
