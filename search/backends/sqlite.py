@@ -25,6 +25,7 @@ from typing import Any, cast
 
 import apsw
 import apsw.fts5
+import numpy as np
 
 from .. import analysis
 from ..highlight import highlight
@@ -38,8 +39,10 @@ from .sqlite_columns import (
     high_water,
     matching_ids,
     new_epoch,
+    prune_removed,
     take_ids,
 )
+from .sqlite_phrases import PHRASE_SETS, PhraseSets
 from .sqlite_rank import BUSY_MS, PHRASE_COUNTS, Bm25, precount
 
 TOKENIZER = "dms_zh"
@@ -155,9 +158,19 @@ def _tokenizer(con: apsw.Connection, args: list[str]) -> Any:  # str-based: see 
 def match_expression(query: SearchQuery, scope: Scope) -> str | None:
     """The FTS5 MATCH string: the user's terms, the filters and the permission trim."""
     terms = analysis.query_terms(query.text)
-    if not terms:
+    filters = _filters(query, scope)
+    if not terms or filters is None:
         return None
-    parts = [f"{{text meta}} : ({' AND '.join(_phrase(words) for words in terms)})"]
+    return " AND ".join([_text([_phrase(words) for words in terms]), *filters])
+
+
+def _text(conjuncts: list[str]) -> str:
+    return f"{{text meta}} : ({' AND '.join(conjuncts)})"
+
+
+def _filters(query: SearchQuery, scope: Scope) -> list[str] | None:
+    """The filters and the customers of the trim as MATCH parts; None: nothing is visible."""
+    parts = []
     if scope.customer_ids is not None:
         allowed = scope.customer_ids
         if query.customer_ids:
@@ -172,7 +185,7 @@ def match_expression(query: SearchQuery, scope: Scope) -> str | None:
     for kind, values in (("t", query.record_types), ("s", query.states), ("y", query.years)):
         if values:
             parts.append(_any(kind, values))
-    return " AND ".join(parts)
+    return parts
 
 
 def _phrase(words: list[str]) -> str:
@@ -199,6 +212,7 @@ class SqliteBackend:
         self._bm25 = Bm25()  # one cache per index file, shared by its connections
         self._columns = Columns()
         self._champions = Champions()
+        self._phrase_sets = PhraseSets()
 
     # Connections ------------------------------------------------------------------------
 
@@ -212,7 +226,7 @@ class SqliteBackend:
         # Reading pages through the OS cache rather than SQLite's 2 MB default: joining the
         # matches to their rows (facets, filters) is ~6× faster (benchmarks/search.py).
         con.execute(f"PRAGMA mmap_size={MMAP_BYTES}; PRAGMA cache_size=-65536")
-        con.execute(_SCHEMA + PHRASE_COUNTS + INDEX_META + CHAMPIONS)
+        con.execute(_SCHEMA + PHRASE_COUNTS + INDEX_META + CHAMPIONS + PHRASE_SETS)
         return con
 
     @property
@@ -254,10 +268,12 @@ class SqliteBackend:
         with self._writing() as con:
             self._delete(con, record_ids)
             self._insert(con, docs)
+            prune_removed(con)
 
     def remove(self, record_ids: Iterable[int]) -> None:
         with self._writing() as con:
             self._delete(con, sorted(set(record_ids)))
+            prune_removed(con)
 
     @staticmethod
     def _delete(con: apsw.Connection, record_ids: list[int]) -> None:
@@ -300,8 +316,7 @@ class SqliteBackend:
             with self.con.backup("main", fresh, "main") as backup:
                 while not backup.done:
                     backup.step(-1)
-            self._bm25.forget()
-            self._champions.forget()
+            self._forget()
         finally:
             fresh.close()
             for leftover in fresh_path.parent.glob(fresh_path.name + "*"):
@@ -325,13 +340,17 @@ class SqliteBackend:
         return count
 
     def clear(self) -> None:
-        self._bm25.forget()
-        self._champions.forget()
+        self._forget()
         with self._writing() as con:
             con.execute("DELETE FROM pages")
-            con.execute("DELETE FROM phrase_counts")
-            con.execute("DELETE FROM champions")
+            for table in ("phrase_counts", "champions", "phrase_sets", "removed"):
+                con.execute(f"DELETE FROM {table}")  # noqa: S608
             new_epoch(con)
+
+    def _forget(self) -> None:
+        self._bm25.forget()
+        self._champions.forget()
+        self._phrase_sets.forget()
 
     # Reading ----------------------------------------------------------------------------
 
@@ -342,7 +361,7 @@ class SqliteBackend:
         terms = analysis.query_terms(query.text)
         try:
             with self.con as con:  # one snapshot: the hits, the facets and the levels agree
-                matches = matching_ids(con, expression)
+                matches = self._matches(con, expression, query, scope, terms)
                 tally = self._columns.tally(
                     con, matches, scope.levels, query.date_from, query.date_to
                 )
@@ -356,10 +375,34 @@ class SqliteBackend:
             raise SearchUnavailable(str(error)) from error
         if self._bm25.pending:
             self._bm25.save(self.con)  # for the next process too
-        if self._champions.pending:
-            self._champions.save(self.con)
+        for kept in (self._champions, self._phrase_sets):
+            if kept.pending:
+                kept.save(self.con)
         hits = [_hit(row, terms) for row in rows]
         return Results(hits=hits, total=tally.total, facets=tally.facets)
+
+    def _matches(
+        self,
+        con: apsw.Connection,
+        expression: str,
+        query: SearchQuery,
+        scope: Scope,
+        terms: list[list[str]],
+    ) -> Any:
+        """The ids of the pages the query matches, ascending: FTS5's, with the query's
+        phrases of several words taken from their kept sets (sqlite_phrases.py)."""
+        phrases = [_phrase(words) for words in terms if len(words) > 1]
+        if not phrases:
+            return matching_ids(con, expression)
+        index_epoch, top = epoch(con), high_water(con)
+        found = self._phrase_sets.ids(con, phrases[0], index_epoch, top)
+        for phrase in phrases[1:]:
+            found = np.intersect1d(found, self._phrase_sets.ids(con, phrase, index_epoch, top))
+        words = [_phrase(words) for words in terms if len(words) == 1]
+        rest = ([_text(words)] if words else []) + (_filters(query, scope) or [])
+        if not rest:
+            return self._columns.live(con, found)  # kept sets may hold removed pages
+        return np.intersect1d(found, matching_ids(con, " AND ".join(rest)), assume_unique=True)
 
     def _ranked_rows(
         self,

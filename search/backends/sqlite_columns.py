@@ -25,7 +25,13 @@ import numpy as np
 
 INDEX_META = """
 CREATE TABLE IF NOT EXISTS index_meta(key TEXT PRIMARY KEY, value TEXT NOT NULL) WITHOUT ROWID;
+CREATE TABLE IF NOT EXISTS removed(seq INTEGER PRIMARY KEY, page INTEGER NOT NULL);
+CREATE TRIGGER IF NOT EXISTS pages_removed AFTER DELETE ON pages BEGIN
+    INSERT INTO removed(page) VALUES (old.id);
+END;
 """
+REMOVED_KEPT = 200_000  # the log of removed page ids keeps this many; a process further
+# behind reads every page again
 NO_YEAR = "–"  # the year facet of pages without a document date
 
 
@@ -50,6 +56,13 @@ def high_water(con: apsw.Connection) -> int:
     return int(row[0]) if row else 0
 
 
+def prune_removed(con: apsw.Connection) -> None:
+    """Trim the log of removed pages (in the caller's write transaction)."""
+    con.execute(
+        "DELETE FROM removed WHERE seq <= (SELECT max(seq) FROM removed) - ?", (REMOVED_KEPT,)
+    )
+
+
 def take_ids(con: apsw.Connection, count: int) -> range:
     """``count`` new page ids (in the caller's write transaction)."""
     first = high_water(con) + 1
@@ -60,13 +73,24 @@ def take_ids(con: apsw.Connection, count: int) -> range:
     return range(first, first + count)
 
 
-def matching_ids(con: apsw.Connection, expression: str) -> np.ndarray[Any, Any]:
-    """The page ids FTS5 matches, ascending, as one array (one string from SQLite, parsed)."""
-    row = con.execute("SELECT group_concat(rowid) FROM fts WHERE fts MATCH ?", (expression,))
+def matching_ids(con: apsw.Connection, expression: str, after: int = 0) -> np.ndarray[Any, Any]:
+    """The page ids FTS5 matches (above ``after``), ascending, as one array (one string from
+    SQLite, parsed)."""
+    row = con.execute(
+        "SELECT group_concat(rowid) FROM fts WHERE fts MATCH ? AND rowid > ?", (expression, after)
+    )
     joined = (row.fetchone() or (None,))[0]
     if not joined:
         return np.empty(0, dtype=np.int64)
     return np.fromstring(joined, dtype=np.int64, sep=",")
+
+
+def matching_removed(con: apsw.Connection, after: int) -> np.ndarray[Any, Any]:
+    """The ids of the pages removed after log entry ``after``."""
+    row = con.execute("SELECT group_concat(page) FROM removed WHERE seq > ?", (after,)).fetchone()
+    if not row or not row[0]:
+        return np.empty(0, dtype=np.int64)
+    return np.fromstring(row[0], dtype=np.int64, sep=",")
 
 
 @dataclass(frozen=True)
@@ -110,6 +134,8 @@ class Columns:
     def _reset(self, index_epoch: str) -> None:
         self.epoch = index_epoch
         self.read_to = 0  # every page id up to this one has been read
+        self.removed_to = 0  # and every removal in the log up to this one
+        self.alive = np.zeros(0, dtype=bool)
         self.values = {name: _Values() for name in self._FIELDS}
         self.codes = {name: np.zeros(0, dtype=np.int32) for name in self._FIELDS}
         self.dates = np.zeros(0, dtype=np.int32)  # yyyymmdd, 0 for none
@@ -117,8 +143,16 @@ class Columns:
     def _refresh(self, con: apsw.Connection) -> None:
         """Read the pages added since the last call (in the caller's snapshot)."""
         index_epoch = epoch(con)
-        if index_epoch != self.epoch:
-            self._reset(index_epoch)
+        first, last = con.execute("SELECT min(seq), max(seq) FROM removed").fetchone() or (0, 0)
+        first, last = int(first or 0), int(last or 0)
+        if index_epoch != self.epoch or (self.read_to and first > self.removed_to + 1):
+            self._reset(index_epoch)  # a new index, or removals no longer in the log
+        if not self.read_to:
+            self.removed_to = last  # reading every page: what is gone is not read
+        elif last > self.removed_to:
+            gone = matching_removed(con, self.removed_to)
+            self.alive[gone[gone < len(self.alive)]] = False
+            self.removed_to = last
         rows = con.execute(
             "SELECT id, customer, record_type, document_date, confidentiality FROM pages"
             " WHERE id > ? ORDER BY id",
@@ -134,6 +168,7 @@ class Columns:
             for name in self._FIELDS:
                 self.codes[name] = _grown(self.codes[name], capacity)
             self.dates = _grown(self.dates, capacity)
+            self.alive = _grown(self.alive, capacity)
         ids = np.fromiter((row[0] for row in rows), dtype=np.int64, count=len(rows))
         customer, kind, year, level = (self.values[name] for name in self._FIELDS)
         self.codes["customer"][ids] = [customer.code(row[1]) for row in rows]
@@ -141,7 +176,15 @@ class Columns:
         self.codes["year"][ids] = [year.code(row[3][:4] if row[3] else NO_YEAR) for row in rows]
         self.codes["level"][ids] = [level.code(row[4]) for row in rows]
         self.dates[ids] = [int(row[3].replace("-", "")) if row[3] else 0 for row in rows]
+        self.alive[ids] = True
         self.read_to = int(ids[-1])
+
+    def live(self, con: apsw.Connection, ids: np.ndarray[Any, Any]) -> np.ndarray[Any, Any]:
+        """Those of ``ids`` whose pages are in the index (in ``con``'s snapshot)."""
+        with self._lock:
+            self._refresh(con)
+            ids = ids[ids < len(self.alive)]
+            return ids[self.alive[ids]]
 
     def tally(
         self,

@@ -1,5 +1,6 @@
-"""Searches matching many pages rank through champion lists, and rank exactly as every page
-ranked by FTS5 would; totals and facets counted in numpy equal SQL's count."""
+"""What keeps large searches fast gives exactly what FTS5 and SQL alone give: champion lists
+rank as every page ranked, totals and facets counted in numpy equal SQL's count, kept phrase
+sets match as the phrase does, as pages are filed, removed and rebuilt, in every process."""
 
 from __future__ import annotations
 
@@ -11,7 +12,7 @@ import pytest
 
 from benchmarks import search as bench
 from search import PageDoc, Results, Scope, SearchQuery
-from search.backends import sqlite, sqlite_champions
+from search.backends import sqlite, sqlite_champions, sqlite_columns, sqlite_phrases
 
 AUDITOR = Scope(None, frozenset({"internal", "confidential", "secret"}))
 STAFF = Scope(None, frozenset({"internal", "confidential"}))
@@ -158,19 +159,84 @@ def test_page_ids_are_never_given_twice(backend: sqlite.SqliteBackend, docs: lis
     assert lowest_new > highest
 
 
-@pytest.mark.parametrize("text", ["投诉", "保存期限", "audit"])
-def test_totals_and_facets_equal_sqls_count(backend: sqlite.SqliteBackend, text: str) -> None:
-    results = backend.search(SearchQuery(text=text), STAFF)
-    expression = sqlite.match_expression(SearchQuery(text=text), STAFF)
+def sql_tally(
+    backend: sqlite.SqliteBackend, query: SearchQuery, scope: Scope
+) -> tuple[int, dict[str, dict[str, int]]]:
+    """Total and facets by SQL alone: FTS5's match joined to the pages, grouped."""
+    expression = sqlite.match_expression(query, scope)
+    levels = sorted(scope.levels)
     rows: list[Any] = backend.con.execute(
-        "SELECT p.customer, p.record_type, coalesce(substr(p.document_date, 1, 4), '–'),"
+        "SELECT p.customer, p.record_type, coalesce(substr(p.document_date, 1, 4), '–'),"  # noqa: S608
         " count(*) FROM fts JOIN pages p ON p.id = fts.rowid WHERE fts MATCH ?"
-        " AND p.confidentiality IN ('internal', 'confidential') GROUP BY 1, 2, 3",
-        (expression,),
+        f" AND p.confidentiality IN ({','.join('?' * len(levels))}) GROUP BY 1, 2, 3",
+        (expression, *levels),
     ).fetchall()
-    want: dict[str, dict[str, int]] = {"customer": {}, "type": {}, "year": {}}
+    facets: dict[str, dict[str, int]] = {"customer": {}, "type": {}, "year": {}}
     for customer, record_type, year, count in rows:
         for facet, value in (("customer", customer), ("type", record_type), ("year", year)):
-            want[facet][str(value)] = want[facet].get(str(value), 0) + int(count)
-    assert results.total == sum(int(row[3]) for row in rows) > 0
-    assert results.facets == want
+            facets[facet][str(value)] = facets[facet].get(str(value), 0) + int(count)
+    return sum(int(row[3]) for row in rows), facets
+
+
+@pytest.mark.parametrize("text", ["投诉", "保存期限", "audit", "客户信息 投诉"])
+def test_totals_and_facets_equal_sqls_count(backend: sqlite.SqliteBackend, text: str) -> None:
+    results = backend.search(SearchQuery(text=text), STAFF)
+    total, facets = sql_tally(backend, SearchQuery(text=text), STAFF)
+    assert (results.total, results.facets) == (total, facets)
+    assert total > 0
+
+
+PHRASES = [
+    (SearchQuery(text="客户信息"), AUDITOR),  # a phrase alone: checked against the live pages
+    (SearchQuery(text="客户信息 投诉"), AUDITOR),  # a phrase and a word
+    (SearchQuery(text="投诉处理 客户信息"), AUDITOR),  # two phrases
+    (SearchQuery(text="客户信息", customer_ids=frozenset(range(1, 120))), STAFF),  # filtered
+]
+
+
+def assert_phrases_match(backend: sqlite.SqliteBackend) -> None:
+    for query, scope in PHRASES:
+        results = backend.search(query, scope)
+        assert (results.total, results.facets) == sql_tally(backend, query, scope), query.text
+        assert results.total == backend.count(query, scope) > 0
+
+
+def test_kept_phrase_sets_match_as_the_phrase_does_as_pages_come_and_go(
+    backend: sqlite.SqliteBackend, docs: list[PageDoc]
+) -> None:
+    assert_phrases_match(backend)
+    kept = backend.con.execute("SELECT term FROM phrase_sets").fetchall()
+    assert len(kept) == 2  # 客户信息 and 投诉处理, saved for every process
+
+    more = [dataclasses.replace(doc, record_id=doc.record_id + 5000) for doc in docs[:40]]
+    backend.index(more)  # new pages: found above the sets' high water
+    assert_phrases_match(backend)
+    backend.remove(sorted({doc.record_id for doc in docs[:80]}))  # removed pages drop out
+    assert_phrases_match(backend)
+    backend.rebuild(iter(docs[120:]))  # other pages under the same ids: a new epoch
+    assert_phrases_match(backend)
+
+
+def test_another_process_reads_the_kept_sets_and_the_log_of_removals(
+    backend: sqlite.SqliteBackend, docs: list[PageDoc], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    assert_phrases_match(backend)
+    other = sqlite.SqliteBackend(backend.path)
+    made = []
+    real = sqlite_phrases.matching_ids
+
+    def counted(con: Any, expression: str, after: int = 0) -> Any:
+        made.append(after)
+        return real(con, expression, after)
+
+    monkeypatch.setattr(sqlite_phrases, "matching_ids", counted)
+    assert_phrases_match(other)
+    assert made == [], "the saved sets were read, not made again"
+
+    # The first process removes pages, and the log of removals is trimmed meanwhile: the
+    # other process, behind the log, reads every page again.
+    monkeypatch.setattr(sqlite_columns, "REMOVED_KEPT", 1)
+    for doc in docs[:60:10]:
+        backend.remove([doc.record_id])
+    assert cast(Any, backend.con.execute("SELECT count(*) FROM removed").fetchone())[0] <= 2
+    assert_phrases_match(other)
