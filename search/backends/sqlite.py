@@ -42,8 +42,8 @@ from .sqlite_columns import (
     prune_removed,
     take_ids,
 )
-from .sqlite_phrases import PHRASE_SETS, PhraseSets
 from .sqlite_rank import BUSY_MS, PHRASE_COUNTS, Bm25, precount
+from .sqlite_sets import TERM_SETS, WORD_MIN, TermSets
 
 TOKENIZER = "dms_zh"
 MMAP_BYTES = 4 << 30  # address space only; the OS pages in what queries touch
@@ -212,7 +212,7 @@ class SqliteBackend:
         self._bm25 = Bm25()  # one cache per index file, shared by its connections
         self._columns = Columns()
         self._champions = Champions()
-        self._phrase_sets = PhraseSets()
+        self._term_sets = TermSets()
 
     # Connections ------------------------------------------------------------------------
 
@@ -226,7 +226,7 @@ class SqliteBackend:
         # Reading pages through the OS cache rather than SQLite's 2 MB default: joining the
         # matches to their rows (facets, filters) is ~6× faster (benchmarks/search.py).
         con.execute(f"PRAGMA mmap_size={MMAP_BYTES}; PRAGMA cache_size=-65536")
-        con.execute(_SCHEMA + PHRASE_COUNTS + INDEX_META + CHAMPIONS + PHRASE_SETS)
+        con.execute(_SCHEMA + PHRASE_COUNTS + INDEX_META + CHAMPIONS + TERM_SETS)
         return con
 
     @property
@@ -343,14 +343,14 @@ class SqliteBackend:
         self._forget()
         with self._writing() as con:
             con.execute("DELETE FROM pages")
-            for table in ("phrase_counts", "champions", "phrase_sets", "removed"):
+            for table in ("phrase_counts", "champions", "term_sets", "removed"):
                 con.execute(f"DELETE FROM {table}")  # noqa: S608
             new_epoch(con)
 
     def _forget(self) -> None:
         self._bm25.forget()
         self._champions.forget()
-        self._phrase_sets.forget()
+        self._term_sets.forget()
 
     # Reading ----------------------------------------------------------------------------
 
@@ -375,7 +375,7 @@ class SqliteBackend:
             raise SearchUnavailable(str(error)) from error
         if self._bm25.pending:
             self._bm25.save(self.con)  # for the next process too
-        for kept in (self._champions, self._phrase_sets):
+        for kept in (self._champions, self._term_sets):
             if kept.pending:
                 kept.save(self.con)
         hits = [_hit(row, terms) for row in rows]
@@ -389,16 +389,20 @@ class SqliteBackend:
         scope: Scope,
         terms: list[list[str]],
     ) -> Any:
-        """The ids of the pages the query matches, ascending: FTS5's, with the query's
-        phrases of several words taken from their kept sets (sqlite_phrases.py)."""
-        phrases = [_phrase(words) for words in terms if len(words) > 1]
-        if not phrases:
+        """The ids of the pages the query matches, ascending: FTS5's, with the costly terms
+        (phrases, words on many pages) taken from their kept sets (sqlite_sets.py)."""
+        self._bm25.load(con)  # the words' page counts
+        kept: list[str] = []
+        words: list[str] = []
+        for term in terms:
+            counted = self._bm25.counts.get(tuple(term), (0, 0))[0]
+            (kept if len(term) > 1 or counted >= WORD_MIN else words).append(_phrase(term))
+        if not kept:
             return matching_ids(con, expression)
         index_epoch, top = epoch(con), high_water(con)
-        found = self._phrase_sets.ids(con, phrases[0], index_epoch, top)
-        for phrase in phrases[1:]:
-            found = np.intersect1d(found, self._phrase_sets.ids(con, phrase, index_epoch, top))
-        words = [_phrase(words) for words in terms if len(words) == 1]
+        found = self._term_sets.ids(con, kept[0], index_epoch, top)
+        for term in kept[1:]:
+            found = np.intersect1d(found, self._term_sets.ids(con, term, index_epoch, top))
         rest = ([_text(words)] if words else []) + (_filters(query, scope) or [])
         if not rest:
             return self._columns.live(con, found)  # kept sets may hold removed pages

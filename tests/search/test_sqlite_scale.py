@@ -12,7 +12,7 @@ import pytest
 
 from benchmarks import search as bench
 from search import PageDoc, Results, Scope, SearchQuery
-from search.backends import sqlite, sqlite_champions, sqlite_columns, sqlite_phrases
+from search.backends import sqlite, sqlite_champions, sqlite_columns, sqlite_rank, sqlite_sets
 
 AUDITOR = Scope(None, frozenset({"internal", "confidential", "secret"}))
 STAFF = Scope(None, frozenset({"internal", "confidential"}))
@@ -205,7 +205,7 @@ def test_kept_phrase_sets_match_as_the_phrase_does_as_pages_come_and_go(
     backend: sqlite.SqliteBackend, docs: list[PageDoc]
 ) -> None:
     assert_phrases_match(backend)
-    kept = backend.con.execute("SELECT term FROM phrase_sets").fetchall()
+    kept = backend.con.execute("SELECT term FROM term_sets").fetchall()
     assert len(kept) == 2  # 客户信息 and 投诉处理, saved for every process
 
     more = [dataclasses.replace(doc, record_id=doc.record_id + 5000) for doc in docs[:40]]
@@ -223,13 +223,13 @@ def test_another_process_reads_the_kept_sets_and_the_log_of_removals(
     assert_phrases_match(backend)
     other = sqlite.SqliteBackend(backend.path)
     made = []
-    real = sqlite_phrases.matching_ids
+    real = sqlite_sets.matching_ids
 
     def counted(con: Any, expression: str, after: int = 0) -> Any:
         made.append(after)
         return real(con, expression, after)
 
-    monkeypatch.setattr(sqlite_phrases, "matching_ids", counted)
+    monkeypatch.setattr(sqlite_sets, "matching_ids", counted)
     assert_phrases_match(other)
     assert made == [], "the saved sets were read, not made again"
 
@@ -240,3 +240,24 @@ def test_another_process_reads_the_kept_sets_and_the_log_of_removals(
         backend.remove([doc.record_id])
     assert cast(Any, backend.con.execute("SELECT count(*) FROM removed").fetchone())[0] <= 2
     assert_phrases_match(other)
+
+
+def test_words_on_many_pages_are_kept_as_bitmaps_and_match_as_fts5_does(
+    backend: sqlite.SqliteBackend, docs: list[PageDoc], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setattr(sqlite_rank, "PRECOUNT_MIN", 2)  # the rebuild counts every word
+    monkeypatch.setattr(sqlite, "WORD_MIN", 50)  # "many pages" in this small index
+    backend.rebuild(iter(docs))
+    queries = [SearchQuery(text="客户"), SearchQuery(text="客户 投诉"), SearchQuery(text="销毁")]
+    for query in queries:
+        results = backend.search(query, STAFF)
+        assert (results.total, results.facets) == sql_tally(backend, query, STAFF)
+    rows: dict[Any, Any] = dict(
+        cast(Any, backend.con.execute("SELECT term, bitmap FROM term_sets").fetchall())
+    )
+    assert rows['"客户"'] == 1  # on most pages: a bitmap
+    assert '"销毁"' in rows or backend.count(queries[2], AUDITOR) < 50
+    backend.remove(sorted({doc.record_id for doc in docs[:50]}))
+    for query in queries:
+        results = backend.search(query, STAFF)
+        assert (results.total, results.facets) == sql_tally(backend, query, STAFF)
