@@ -401,8 +401,8 @@ class SqliteBackend:
             return matching_ids(con, expression)
         index_epoch, top = epoch(con), high_water(con)
         found = self._term_sets.ids(con, kept[0], index_epoch, top)
-        for term in kept[1:]:
-            found = np.intersect1d(found, self._term_sets.ids(con, term, index_epoch, top))
+        for other in kept[1:]:
+            found = np.intersect1d(found, self._term_sets.ids(con, other, index_epoch, top))
         rest = ([_text(words)] if words else []) + (_filters(query, scope) or [])
         if not rest:
             return self._columns.live(con, found)  # kept sets may hold removed pages
