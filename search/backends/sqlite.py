@@ -400,13 +400,11 @@ class SqliteBackend:
         if not kept:
             return matching_ids(con, expression)
         index_epoch, top = epoch(con), high_water(con)
-        found = self._term_sets.ids(con, kept[0], index_epoch, top)
-        for other in kept[1:]:
-            found = np.intersect1d(found, self._term_sets.ids(con, other, index_epoch, top))
+        sets = [self._term_sets.ids(con, term, index_epoch, top) for term in kept]
         rest = ([_text(words)] if words else []) + (_filters(query, scope) or [])
         if not rest:
-            return self._columns.live(con, found)  # kept sets may hold removed pages
-        return np.intersect1d(found, matching_ids(con, " AND ".join(rest)), assume_unique=True)
+            return self._columns.live(con, _intersection(sets))  # kept sets may hold removed pages
+        return _intersection([matching_ids(con, " AND ".join(rest)), *sets])
 
     def _ranked_rows(
         self,
@@ -515,6 +513,18 @@ class SqliteBackend:
                 "SELECT page, state FROM pages WHERE record_id = ? ORDER BY page", (record_id,)
             )
         ]
+
+
+def _intersection(sets: list[Any]) -> Any:
+    """The ids in every one of ``sets`` (each ascending), ascending: the smallest set filtered
+    through a lookup table of each other one."""
+    sets = sorted(sets, key=len)
+    found = sets[0]
+    for other in sets[1:]:
+        if not len(found):
+            break
+        found = found[np.isin(found, other, kind="table")]
+    return found
 
 
 def _frequent_words(con: apsw.Connection) -> list[str]:

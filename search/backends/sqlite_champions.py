@@ -47,7 +47,7 @@ CREATE TABLE IF NOT EXISTS champions(
 LIST_SIZE = 3000
 GROWTH = 0.1  # a list is built again when the index has grown by this share since
 FRESH_MAX = 500  # pages newer than a list scored on the spot; beyond this, build it again
-BATCH = 100  # candidates scored exactly at a time
+BATCH = 50  # candidates scored exactly at a time
 _BM25 = "bm25(fts, 1.0, 0.6, 0.0)"  # as sqlite.BM25
 _SAVE = (
     "INSERT OR REPLACE INTO champions(term, epoch, high_water, complete, ids, scores)"
