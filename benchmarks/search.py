@@ -238,14 +238,14 @@ def main(argv: list[str] | None = None) -> int:
     return 0
 
 
-_SENTENCE = re.compile(r"[^。]*。|[^。]+$")
+_SENTENCE = re.compile(r"[^。！？；，!?;,\n]*[。！？；，!?;,\n]|[^。！？；，!?;,\n]+$")
 
 
 def reuse_tokens(pool: list[str]) -> None:
     """Make ``analysis.tokenize`` segment each distinct sentence once.
 
     jieba segments the runs of text between punctuation independently, and no code or fold
-    spans a 。, so a page's tokens are its sentences' tokens, shifted: checked here on 200
+    spans punctuation, so a page's tokens are its pieces' tokens, shifted: checked here on 200
     generated pages before anything is indexed.
     """
     original = analysis.tokenize
