@@ -324,10 +324,16 @@ class SqliteBackend:
         return total
 
     def prebuild_lists(self, con: apsw.Connection | None = None) -> int:
-        """Build the champion lists of the most frequent words now (rebuild() does it)."""
+        """Build the champion lists and page sets of the most frequent words now (rebuild()
+        does it); returns how many lists were built."""
         con = con or self.con
-        built = prebuild(con, _frequent_words(con), epoch(con), high_water(con))
+        frequent = _frequent_words(con)
+        index_epoch, top = epoch(con), high_water(con)
+        built = prebuild(con, [term for term, _ in frequent], index_epoch, top)
+        kept = [term for term, pages in frequent if pages >= WORD_MIN]
+        self._term_sets.prebuild(con, kept, index_epoch, top)
         self._champions.forget()
+        self._term_sets.forget()
         return built
 
     def _insert_batch(
@@ -527,19 +533,21 @@ def _intersection(sets: list[Any]) -> Any:
     return found
 
 
-def _frequent_words(con: apsw.Connection) -> list[str]:
-    """The champion-list terms of the words on the most pages (enough to need a list)."""
+def _frequent_words(con: apsw.Connection) -> list[tuple[str, int]]:
+    """The words on the most pages (enough to need a champion list) as query terms, and how
+    many pages have each."""
     con.execute(
         "CREATE VIRTUAL TABLE IF NOT EXISTS temp.fts_columns USING fts5vocab(main, fts, col)"
     )
     try:
         words: list[Any] = con.execute(
-            "SELECT term FROM fts_columns WHERE col = 'text' AND doc > ? ORDER BY doc DESC LIMIT ?",
+            "SELECT term, doc FROM fts_columns WHERE col = 'text' AND doc > ?"
+            " ORDER BY doc DESC LIMIT ?",
             (RANK_ALL_MAX, PREBUILT_LISTS),
         ).fetchall()
     finally:
         con.execute("DROP TABLE temp.fts_columns")
-    return [_phrase([word]) for (word,) in words]
+    return [(_phrase([word]), int(pages)) for word, pages in words]
 
 
 def _row(doc: PageDoc) -> tuple[Any, ...]:

@@ -114,6 +114,12 @@ class TermSets:
             self._keep(found, save=False)
         return found.ids()
 
+    def prebuild(self, con: apsw.Connection, terms: list[str], epoch: str, high_water: int) -> None:
+        """Make and save the sets of ``terms`` now (at rebuild: the most frequent words)."""
+        for term in terms:
+            self._keep(TermSet.of(term, epoch, high_water, matching_ids(con, _text(term))), True)
+        self.save(con, wait=True)
+
     def _keep(self, found: TermSet, save: bool) -> None:
         with self._lock:
             self._sets[found.term] = found
@@ -123,8 +129,9 @@ class TermSets:
             if save:
                 self.pending[found.term] = found
 
-    def save(self, con: apsw.Connection) -> None:
-        """Write the sets made since the last save, if the index is not busy writing."""
+    def save(self, con: apsw.Connection, wait: bool = False) -> None:
+        """Write the sets made since the last save, if the index is not busy writing (or
+        waiting for it, with ``wait``)."""
         with self._lock:
             pending, self.pending = self.pending, {}
         if not pending:
@@ -133,7 +140,7 @@ class TermSets:
             (found.term, found.epoch, found.high_water, int(found.bitmap), found.packed)
             for found in pending.values()
         ]
-        con.set_busy_timeout(50)  # a search never waits on a writer for this
+        con.set_busy_timeout(BUSY_MS if wait else 50)  # a search never waits on a writer
         try:
             with con:
                 con.executemany(

@@ -247,7 +247,11 @@ def test_words_on_many_pages_are_kept_as_bitmaps_and_match_as_fts5_does(
 ) -> None:
     monkeypatch.setattr(sqlite_rank, "PRECOUNT_MIN", 2)  # the rebuild counts every word
     monkeypatch.setattr(sqlite, "WORD_MIN", 50)  # "many pages" in this small index
+    monkeypatch.setattr(sqlite, "RANK_ALL_MAX", 20)
     backend.rebuild(iter(docs))
+    made = backend.con.execute("SELECT term FROM term_sets").fetchall()
+    assert ('"客户"',) in made  # made ahead by the rebuild, as the champion lists are
+    assert backend.con.execute("SELECT count(*) FROM champions").fetchall() != [(0,)]
     queries = [SearchQuery(text="客户"), SearchQuery(text="客户 投诉"), SearchQuery(text="销毁")]
     for query in queries:
         results = backend.search(query, STAFF)
