@@ -48,12 +48,18 @@ def new_epoch(con: apsw.Connection) -> None:
 
 
 def high_water(con: apsw.Connection) -> int:
-    """The highest page id ever given in this index (ids are never given twice)."""
-    row = con.execute(
-        "SELECT max(coalesce((SELECT CAST(value AS INTEGER) FROM index_meta"
-        " WHERE key = 'high_water'), 0), coalesce((SELECT max(id) FROM pages), 0))"
-    ).fetchone()
-    return int(row[0]) if row else 0
+    """The highest page id ever given in this index (ids are never given twice).
+
+    An index made before the high water was kept has none: its highest page, or its highest
+    removed page, stands in.
+    """
+    kept = con.execute("SELECT value FROM index_meta WHERE key = 'high_water'").fetchone()
+    highest = con.execute("SELECT max(id) FROM pages").fetchone()
+    top = int(highest[0]) if highest and highest[0] is not None else 0
+    if kept:
+        return max(int(kept[0]), top)
+    removed = con.execute("SELECT max(page) FROM removed").fetchone()
+    return max(top, int(removed[0]) if removed and removed[0] is not None else 0)
 
 
 def prune_removed(con: apsw.Connection) -> None:

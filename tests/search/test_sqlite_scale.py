@@ -149,10 +149,16 @@ def test_a_rebuild_and_a_clear_start_a_new_epoch(
     assert backend.con.execute("SELECT count(*) FROM champions").fetchone() == (0,)
 
 
-def test_page_ids_are_never_given_twice(backend: sqlite.SqliteBackend, docs: list[PageDoc]) -> None:
+@pytest.mark.parametrize("older_index", [False, True], ids=["kept", "from-before"])
+def test_page_ids_are_never_given_twice(
+    backend: sqlite.SqliteBackend, docs: list[PageDoc], older_index: bool
+) -> None:
     highest = cast(Any, backend.con.execute("SELECT max(id) FROM pages").fetchone())[0]
     last = max(doc.record_id for doc in docs)
     backend.remove([last])  # the record with the highest ids
+    if older_index:  # made before the high water was kept: the log of removals stands in
+        with backend.con:
+            backend.con.execute("DELETE FROM index_meta WHERE key = 'high_water'")
     backend.index([dataclasses.replace(docs[-1], record_id=last + 1)])
     sql = "SELECT min(id) FROM pages WHERE record_id = ?"
     (lowest_new,) = cast(Any, backend.con.execute(sql, (last + 1,)).fetchone())
