@@ -83,7 +83,8 @@ def test_workers_on_redis_file_what_the_cli_queued(customer, settings, tmp_path)
         while time.monotonic() < deadline:
             if IngestionJob.objects.filter(status=JobStatus.FILED).count() == 6:
                 break
-            assert all(w.poll() is None for w in workers), "a worker died"
+            if any(w.poll() is not None for w in workers):
+                break  # a worker died: its errors are shown below
             time.sleep(0.3)
     finally:
         for worker in workers:
