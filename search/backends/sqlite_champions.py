@@ -36,7 +36,7 @@ from typing import Any
 import apsw
 import numpy as np
 
-from .sqlite_rank import BUSY_MS
+from .sqlite_rank import write_unless_busy
 
 CHAMPIONS = """
 CREATE TABLE IF NOT EXISTS champions(
@@ -111,18 +111,9 @@ class Champions:
             pending, self.pending = self.pending, {}
         if not pending:
             return
-        con.set_busy_timeout(50)  # a search never waits on a writer for this
-        try:
-            with con:
-                con.executemany(
-                    _SAVE,
-                    [_row(found) for found in pending.values()],
-                )
-        except apsw.BusyError:
+        if not write_unless_busy(con, _SAVE, [_row(found) for found in pending.values()]):
             with self._lock:
                 self.pending = {**pending, **self.pending}  # next time
-        finally:
-            con.set_busy_timeout(BUSY_MS)
 
     def top(
         self,

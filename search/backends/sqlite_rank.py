@@ -25,6 +25,22 @@ PRECOUNT_MIN = 50
 _K1, _B = 1.2, 0.75
 
 
+def write_unless_busy(
+    con: apsw.Connection, sql: str, rows: list[tuple[Any, ...]], wait: bool = False
+) -> bool:
+    """Write what a search worked out for the next process, unless another connection is
+    writing (a search never waits on a writer for this; ``wait`` does); False: not written."""
+    con.set_busy_timeout(BUSY_MS if wait else 50)
+    try:
+        with con:
+            con.executemany(sql, rows)
+    except apsw.BusyError:
+        return False
+    finally:
+        con.set_busy_timeout(BUSY_MS)
+    return True
+
+
 class Bm25:
     """FTS5's bm25 (same formula, weights, and scores), with each phrase's document count
     cached per index instead of recounted over the whole index on every query.
@@ -69,18 +85,10 @@ class Bm25:
         if not pending:
             return
         rows = [(_SEPARATOR.join(key), pages, indexed) for key, (pages, indexed) in pending.items()]
-        con.set_busy_timeout(50)  # a search never waits on a writer for this
-        try:
-            with con:
-                con.executemany(
-                    "INSERT OR REPLACE INTO phrase_counts(phrase, pages, indexed) VALUES (?,?,?)",
-                    rows,
-                )
-        except apsw.BusyError:
+        sql = "INSERT OR REPLACE INTO phrase_counts(phrase, pages, indexed) VALUES (?,?,?)"
+        if not write_unless_busy(con, sql, rows):
             with self._lock:
                 self.pending = {**pending, **self.pending}  # next time
-        finally:
-            con.set_busy_timeout(BUSY_MS)
 
     def forget(self) -> None:
         with self._lock:

@@ -29,7 +29,7 @@ import apsw
 import numpy as np
 
 from .sqlite_columns import matching_ids
-from .sqlite_rank import BUSY_MS
+from .sqlite_rank import write_unless_busy
 
 TERM_SETS = """
 CREATE TABLE IF NOT EXISTS term_sets(
@@ -140,19 +140,13 @@ class TermSets:
             (found.term, found.epoch, found.high_water, int(found.bitmap), found.packed)
             for found in pending.values()
         ]
-        con.set_busy_timeout(BUSY_MS if wait else 50)  # a search never waits on a writer
-        try:
-            with con:
-                con.executemany(
-                    "INSERT OR REPLACE INTO term_sets(term, epoch, high_water, bitmap, ids)"
-                    " VALUES (?, ?, ?, ?, ?)",
-                    rows,
-                )
-        except apsw.BusyError:
+        sql = (
+            "INSERT OR REPLACE INTO term_sets(term, epoch, high_water, bitmap, ids)"
+            " VALUES (?, ?, ?, ?, ?)"
+        )
+        if not write_unless_busy(con, sql, rows, wait=wait):
             with self._lock:
                 self.pending = {**pending, **self.pending}  # next time
-        finally:
-            con.set_busy_timeout(BUSY_MS)
 
 
 def _text(term: str) -> str:
