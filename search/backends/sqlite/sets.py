@@ -13,7 +13,7 @@ for 100,000 pages). A search intersects the kept sets of its terms with what FTS
 the rest of the query, in numpy.
 
 Kept sets stay right as the index changes: pages filed since are found by FTS5 with
-``rowid > high water`` (ids only grow, sqlite_columns.py), and removed pages drop out in the
+``rowid > high water`` (ids only grow, columns.py), and removed pages drop out in the
 intersection with the rest of the query, or against the live pages (``Columns.live``) when
 there is no rest. A rebuild or a clear starts a new epoch and every set is made again.
 """
@@ -28,8 +28,8 @@ from typing import Any
 import apsw
 import numpy as np
 
-from .sqlite_columns import matching_ids
-from .sqlite_rank import write_unless_busy
+from .columns import matching_ids
+from .rank import write_unless_busy
 
 TERM_SETS = """
 CREATE TABLE IF NOT EXISTS term_sets(

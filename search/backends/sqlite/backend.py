@@ -27,12 +27,12 @@ import apsw
 import apsw.fts5
 import numpy as np
 
-from .. import analysis
-from ..highlight import highlight
-from ..types import Hit, PageDoc, Results, Scope, SearchQuery, SearchUnavailable
-from .base import Progress
-from .sqlite_champions import CHAMPIONS, Champions, prebuild
-from .sqlite_columns import (
+from ... import analysis
+from ...highlight import highlight
+from ...types import Hit, PageDoc, Results, Scope, SearchQuery, SearchUnavailable
+from ..base import Progress
+from .champions import CHAMPIONS, Champions, prebuild
+from .columns import (
     INDEX_META,
     Columns,
     epoch,
@@ -42,8 +42,8 @@ from .sqlite_columns import (
     prune_removed,
     take_ids,
 )
-from .sqlite_rank import BUSY_MS, PHRASE_COUNTS, Bm25, precount
-from .sqlite_sets import TERM_SETS, WORD_MIN, TermSets
+from .rank import BUSY_MS, PHRASE_COUNTS, Bm25, precount
+from .sets import TERM_SETS, WORD_MIN, TermSets
 
 TOKENIZER = "dms_zh"
 MMAP_BYTES = 4 << 30  # address space only; the OS pages in what queries touch
@@ -115,7 +115,7 @@ BM25 = "bm25(fts, 1.0, 0.6, 0.0)"  # text, reference/title; tags never rank
 CACHED_BM25 = "dms_bm25(fts)"
 CACHED_BM25_MAX_PAGES = 2000
 # More visible matches than this are ranked through the terms' champion lists
-# (sqlite_champions.py), which rebuild() makes ahead for the PREBUILT_LISTS most frequent words.
+# (champions.py), which rebuild() makes ahead for the PREBUILT_LISTS most frequent words.
 RANK_ALL_MAX = 2000
 PREBUILT_LISTS = 100
 _NOT_TAG = re.compile(r"[^0-9a-z]")
@@ -286,7 +286,7 @@ class SqliteBackend:
 
     @staticmethod
     def _insert(con: apsw.Connection, docs: Sequence[PageDoc]) -> int:
-        # Ids from the high water, never one a removed page had (see sqlite_columns.py).
+        # Ids from the high water, never one a removed page had (see columns.py).
         rows = [(id_, *_row(doc)) for id_, doc in zip(take_ids(con, len(docs)), docs, strict=True)]
         marks = ",".join("?" * 14)
         con.executemany(f"INSERT INTO pages(id, {_COLUMNS}) VALUES ({marks})", rows)  # noqa: S608
@@ -399,7 +399,7 @@ class SqliteBackend:
         terms: list[list[str]],
     ) -> Any:
         """The ids of the pages the query matches, ascending: FTS5's, with the costly terms
-        (phrases, words on many pages) taken from their kept sets (sqlite_sets.py)."""
+        (phrases, words on many pages) taken from their kept sets (sets.py)."""
         self._bm25.load(con)  # the words' page counts
         kept: list[str] = []
         words: list[str] = []
