@@ -17,7 +17,7 @@ import numpy as np
 import pypdfium2 as pdfium
 from PIL import Image, ImageDraw, ImageFilter, ImageFont
 
-from records_dms.pdfrender import WQY_ZENHEI, render_text_pdf
+from records_dms.common.pdfrender import WQY_ZENHEI, render_text_pdf
 
 ROOT = Path(__file__).resolve().parents[1]
 DPI = 300

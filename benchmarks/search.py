@@ -42,7 +42,8 @@ from search.backends.sqlite import SqliteBackend  # noqa: E402
 from search.types import PageDoc, Scope, SearchQuery  # noqa: E402
 
 SEEDS = Path(
-    os.environ.get("DMS_SEEDS_DIR") or Path(__file__).resolve().parent.parent / "tests/fixtures/seeds"
+    os.environ.get("DMS_SEEDS_DIR")
+    or Path(__file__).resolve().parent.parent / "tests/fixtures/seeds"
 )
 CUSTOMERS = 200
 TYPES = (

@@ -22,17 +22,16 @@ from django.db import IntegrityError, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from ingestion.models import IngestionJob, JobStatus
+from ingestion.ocr import normalise_text
+from ingestion.originals import StoredOriginal, original_discard, original_store
+from ingestion.parsers.base import ParseContext, Parser, ParseResult, RejectedInput
+from ingestion.parsers.registry import parser_for
+from ingestion.preflight import sniff, zip_check
 from records_dms.archive.indexing import record_index
 from records_dms.archive.models import ComplaintCase, Record, RecordState, Volume
 from records_dms.archive.services import record_create, record_pages_set
-from records_dms.chaos import chaos_point
-
-from .models import IngestionJob, JobStatus
-from .ocr import normalise_text
-from .originals import StoredOriginal, original_discard, original_store
-from .parsers.base import ParseContext, Parser, ParseResult, RejectedInput
-from .parsers.registry import parser_for
-from .preflight import sniff, zip_check
+from records_dms.common.failpoints import chaos_point
 
 
 class Stop(Exception):
@@ -180,7 +179,7 @@ class Attachments:
     """Each attachment of an email becomes a child record, through this same pipeline."""
 
     def run(self, state: FileState) -> None:
-        from .services import ingest_path
+        from ingestion.services import ingest_path
 
         assert state.record is not None
         if not state.result.attachments:

@@ -11,8 +11,8 @@ from typing import Any
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
-from .parsers.base import RejectedInput
-from .parsers.email import looks_like_email
+from ingestion.parsers.base import RejectedInput
+from ingestion.parsers.email import looks_like_email
 
 MAX_NAME = 150
 

@@ -13,16 +13,15 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from ingestion.models import IngestionJob, JobStatus
+from ingestion.originals import RejectedFile, spool, spool_dir
+from ingestion.pipeline import pipeline_run
+from ingestion.preflight import sanitize_filename
+from ingestion.tasks import ingest_job
 from records_dms.accounts.roles import Confidentiality
 from records_dms.archive.models import Customer, Record
 from records_dms.archive.services import User
-from records_dms.chaos import chaos_point
-
-from .models import IngestionJob, JobStatus
-from .originals import RejectedFile, spool, spool_dir
-from .pipeline import pipeline_run
-from .preflight import sanitize_filename
-from .tasks import ingest_job
+from records_dms.common.failpoints import chaos_point
 
 
 def ingest_submit(

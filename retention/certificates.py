@@ -21,12 +21,11 @@ from records_dms.archive.indexing import records_reindex
 from records_dms.archive.models import Page, Record, RecordState, RecordType
 from records_dms.archive.object_lock import versions_present
 from records_dms.archive.services import counter_next
-from records_dms.chaos import chaos_point
-from records_dms.pdfrender import chinese_font
+from records_dms.common.failpoints import chaos_point
+from records_dms.common.pdfrender import chinese_font
+from retention.models import DestructionCertificate, DestructionRequest, ItemState
+from retention.signing import pdf_sign, pdf_signature_problem
 from search import get_backend
-
-from .models import DestructionCertificate, DestructionRequest, ItemState
-from .signing import pdf_sign, pdf_signature_problem
 
 TYPE_ZH = {
     "contract": "合同",
@@ -154,7 +153,7 @@ def certificate_pdf(request: DestructionRequest, number: str, issued_at: object)
 
 def certificate_issue(request: DestructionRequest) -> DestructionCertificate:
     """Make, sign and keep the certificate of an executed request (once; safe to repeat)."""
-    from .filing import certificate_file
+    from retention.services.filing import certificate_file
 
     existing = DestructionCertificate.objects.filter(request=request).first()
     if existing is not None:

@@ -1,32 +1,32 @@
-"""The one permission policy: views, API, CLI and search all ask it.
+"""The one permission policy: services, views, API, CLI and search all ask it.
 
 A user's rights are the union of their roles' actions. Staff see only customers they own or
 are granted; every role reads records only up to its clearance; a sealed dossier is closed to
 all but compliance officers and auditors (Action.VIEW_SEALED).
+
+The policy knows users, roles, clearances and grants, not the archive's tables: it says which
+customers a user may open as a filter on the customer's fields (``customer_filter``), and the
+archive's selectors (records_dms/archive/selectors.py: ``visible_customers``,
+``visible_records``) apply it. So accounts imports nothing of the archive.
 """
 
 from __future__ import annotations
 
-from dataclasses import dataclass
 from typing import Any
 
 from django.contrib.auth.models import AnonymousUser, User
-from django.db.models import Q, QuerySet
+from django.db.models import Q
 
-from records_dms.archive.models import Customer, Record
-
-from .models import Clearance
-from .roles import ARCHIVE_WIDE_ROLES, ROLE_ACTIONS, Action, Confidentiality, levels_up_to
+from records_dms.accounts.models import Clearance
+from records_dms.accounts.roles import (
+    ARCHIVE_WIDE_ROLES,
+    ROLE_ACTIONS,
+    Action,
+    Confidentiality,
+    levels_up_to,
+)
 
 AnyUser = User | AnonymousUser
-
-
-@dataclass(frozen=True)
-class SearchScope:
-    """What a search may return for one user: None customers means every customer."""
-
-    customer_ids: frozenset[int] | None
-    levels: frozenset[str]
 
 
 class ArchivePolicy:
@@ -59,36 +59,27 @@ class ArchivePolicy:
     def has(self, user: AnyUser, action: Action) -> bool:
         return action in self._facts(user)[0]
 
-    def customers(self, user: AnyUser) -> QuerySet[Customer]:
-        """Customers whose dossier the user may open."""
+    def customer_filter(self, user: AnyUser) -> Q | None:
+        """A filter on Customer for the dossiers the user may open; None: not one."""
         actions, archive_wide, _levels = self._facts(user)
         if Action.VIEW_CUSTOMER not in actions:
-            return Customer.objects.none()
-        queryset = Customer.objects.all()
+            return None
+        condition = Q()
         if not archive_wide:
-            queryset = queryset.filter(Q(owner_id=user.pk) | Q(grants__user_id=user.pk))
+            condition &= Q(owner_id=user.pk) | Q(grants__user_id=user.pk)
         if Action.VIEW_SEALED not in actions:
-            queryset = queryset.filter(sealed=False)
-        return queryset.distinct()
+            condition &= Q(sealed=False)
+        return condition
 
-    def records(self, user: AnyUser) -> QuerySet[Record]:
-        """Records the user may see, trimmed by customer, clearance and seal."""
+    def levels(self, user: AnyUser) -> frozenset[str]:
+        """The confidentiality levels the user may read (empty without VIEW_RECORD)."""
         actions, _archive_wide, levels = self._facts(user)
-        if Action.VIEW_RECORD not in actions:
-            return Record.objects.none()
-        return Record.objects.filter(customer__in=self.customers(user), confidentiality__in=levels)
+        return levels if Action.VIEW_RECORD in actions else frozenset()
 
-    def can_see_customer(self, user: AnyUser, customer: Customer) -> bool:
-        return self.customers(user).filter(pk=customer.pk).exists()
-
-    def search_scope(self, user: AnyUser) -> SearchScope:
-        actions, archive_wide, levels = self._facts(user)
-        if Action.VIEW_RECORD not in actions:
-            return SearchScope(customer_ids=frozenset(), levels=frozenset())
-        if archive_wide and Action.VIEW_SEALED in actions:
-            return SearchScope(customer_ids=None, levels=levels)
-        ids = frozenset(self.customers(user).values_list("pk", flat=True))
-        return SearchScope(customer_ids=ids, levels=levels)
+    def sees_every_customer(self, user: AnyUser) -> bool:
+        """Archive-wide roles that also see sealed dossiers: no customer filter at all."""
+        actions, archive_wide, _levels = self._facts(user)
+        return archive_wide and Action.VIEW_SEALED in actions
 
     def may_approve_loan(self, user: AnyUser, level: str) -> bool:
         """Clerks approve loans of internal records; compliance officers any level."""

@@ -6,11 +6,10 @@ from typing import Any
 
 from django.db import transaction
 
+from records_dms.accounts.models import Clearance, Grant
 from records_dms.archive.models import Customer
 from records_dms.audit import events
 from records_dms.audit.services import audit_log
-
-from .models import Clearance, Grant
 
 
 def grant_create(*, user: Any, customer: Customer, actor: Any) -> Grant:

@@ -19,10 +19,9 @@ from django.dispatch import receiver
 from django.http import HttpRequest
 from django.utils import timezone
 
+from records_dms.accounts.models import LoginFailure
 from records_dms.audit import events
 from records_dms.audit.services import audit_log
-
-from .models import LoginFailure
 
 
 def _window() -> datetime.timedelta:

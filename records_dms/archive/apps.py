@@ -8,4 +8,4 @@ class ArchiveConfig(AppConfig):
     verbose_name = _("Archive")
 
     def ready(self) -> None:
-        from records_dms import checks  # noqa: F401  (registers the system checks)
+        from records_dms.archive.admin import hooks  # noqa: F401  (its Wagtail admin screens)

@@ -15,11 +15,10 @@ from typing import Any
 from django.db import transaction
 from django.utils import timezone
 
+from records_dms.archive.models import Record, RecordState
 from records_dms.audit import events
 from records_dms.audit.services import audit_log
 from search import PageDoc, get_backend
-
-from .models import Record, RecordState
 
 
 def record_index(record: Record) -> None:
@@ -107,7 +106,7 @@ def indexable_docs(batch_size: int = 200) -> Iterator[PageDoc]:
 
 def indexable_count() -> int:
     """Pages a rebuild will index (records without pages count as one)."""
-    from .models import Page
+    from records_dms.archive.models import Page
 
     live = Record.objects.exclude(state=RecordState.DESTROYED)
     pages = Page.objects.filter(record__in=live).count()

@@ -24,8 +24,8 @@ from typing import Any
 from django.conf import settings
 from django.core.files.storage import default_storage, storages
 
-from .models import Record, RecordState
-from .storage import ArchiveS3Storage, minimum_lock_until
+from records_dms.archive.models import Record, RecordState
+from records_dms.archive.storage import ArchiveS3Storage, minimum_lock_until
 
 
 class ObjectLockError(Exception):

@@ -1,12 +1,50 @@
-"""Reads of the archive for screens and exports; callers pass what the policy allows."""
+"""Reads of the archive: what a user may see (the one place that applies the policy to the
+archive's tables), and the catalogue and registers the screens and exports show."""
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from dataclasses import dataclass, field
+from typing import Any
 
+from django.core.exceptions import ValidationError
 from django.db.models import QuerySet
 
-from .models import ComplaintCase, ComplaintRegister, Customer, Record, Volume
+from records_dms.accounts.policy import policy
+from records_dms.archive.models import ComplaintCase, ComplaintRegister, Customer, Record, Volume
+
+
+def visible_customers(*, user: Any) -> QuerySet[Customer]:
+    """Customers whose dossier the user may open."""
+    condition = policy.customer_filter(user)
+    if condition is None:
+        return Customer.objects.none()
+    return Customer.objects.filter(condition).distinct()
+
+
+def visible_records(*, user: Any) -> QuerySet[Record]:
+    """Records the user may see, trimmed by customer, clearance and seal."""
+    levels = policy.levels(user)
+    if not levels:
+        return Record.objects.none()
+    return Record.objects.filter(
+        customer__in=visible_customers(user=user), confidentiality__in=levels
+    )
+
+
+def customer_visible(*, user: Any, customer: Customer) -> bool:
+    return visible_customers(user=user).filter(pk=customer.pk).exists()
+
+
+def records_by_reference(*, user: Any, references: Iterable[str]) -> list[Record]:
+    """The named records the user may see, in the order named; an unknown reference and one
+    out of the user's reach are refused alike (ValidationError), so nothing leaks."""
+    wanted = [r.strip().upper() for r in references if r.strip()]
+    found = {r.reference: r for r in visible_records(user=user).filter(reference__in=wanted)}
+    missing = [r for r in wanted if r not in found]
+    if missing:
+        raise ValidationError(f"no record {', '.join(missing)}")
+    return [found[r] for r in wanted]
 
 
 @dataclass

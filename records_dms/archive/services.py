@@ -14,11 +14,8 @@ from django.db import transaction
 from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
-from records_dms.audit import events
-from records_dms.audit.services import audit_log
-
-from .indexing import record_index
-from .models import (
+from records_dms.archive.indexing import record_index
+from records_dms.archive.models import (
     TYPE_CODES,
     ComplaintCase,
     ComplaintChannel,
@@ -32,7 +29,9 @@ from .models import (
     Severity,
     Volume,
 )
-from .triggers import record_triggers_changed
+from records_dms.archive.triggers import record_triggers_changed
+from records_dms.audit import events
+from records_dms.audit.services import audit_log
 
 User = AuthUser | AnonymousUser | None
 

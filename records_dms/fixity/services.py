@@ -27,8 +27,7 @@ from django.utils.translation import gettext as _
 from records_dms.accounts import roles
 from records_dms.archive.models import Record, RecordState
 from records_dms.audit.services import audit_log
-
-from .models import FixityCheck, FixityRun
+from records_dms.fixity.models import FixityCheck, FixityRun
 
 FIXITY_FAILED = "fixity.failed"
 FIXITY_RUN = "fixity.run"

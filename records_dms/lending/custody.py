@@ -15,16 +15,23 @@ from django.utils.translation import gettext as _
 from records_dms.accounts.policy import policy
 from records_dms.accounts.roles import Action
 from records_dms.archive.models import Record, RecordState
+from records_dms.archive.selectors import visible_records
 from records_dms.archive.services import User
 from records_dms.audit.services import audit_log
-
-from . import events
-from .events import RegisterEvent
-from .models import Custody, HandSignature, Incident, Loan, LoanItem, SignatureRole
-from .register import register_append
-from .selectors import custody_of, loans_open_of
-from .services import _require
-from .signatures import signature_store
+from records_dms.lending import events
+from records_dms.lending.events import RegisterEvent
+from records_dms.lending.models import (
+    Custody,
+    HandSignature,
+    Incident,
+    Loan,
+    LoanItem,
+    SignatureRole,
+)
+from records_dms.lending.register import register_append
+from records_dms.lending.selectors import custody_of, loans_open_of
+from records_dms.lending.services import _require
+from records_dms.lending.signatures import signature_store
 
 USER_DEACTIVATED = "user.deactivated"
 
@@ -57,7 +64,7 @@ def custody_hand_over(
     if to_user is None or not to_user.is_active or to_user.pk == giver.pk:
         raise ValidationError(_("Hand over to another active user."))
     visible = set(
-        policy.records(to_user)
+        visible_records(user=to_user)
         .filter(pk__in=[record.pk for record in records])
         .values_list("pk", flat=True)
     )

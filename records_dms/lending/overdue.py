@@ -21,12 +21,11 @@ from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
 from records_dms.audit.services import audit_log
-
-from . import events
-from .events import RegisterEvent
-from .models import Loan, LoanKind, LoanState, OverdueNotice
-from .register import register_append
-from .services import _customer_code, _log, items_data
+from records_dms.lending import events
+from records_dms.lending.events import RegisterEvent
+from records_dms.lending.models import Loan, LoanKind, LoanState, OverdueNotice
+from records_dms.lending.register import register_append
+from records_dms.lending.services import _customer_code, _log, items_data
 
 logger = logging.getLogger(__name__)
 

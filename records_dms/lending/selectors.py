@@ -11,8 +11,7 @@ from django.utils.translation import gettext as _
 from records_dms.accounts.policy import policy
 from records_dms.accounts.roles import Action, Confidentiality
 from records_dms.archive.models import Record
-
-from .models import OUT_STATES, Custody, Loan, LoanItem, LoanState
+from records_dms.lending.models import OUT_STATES, Custody, Loan, LoanItem, LoanState
 
 
 def on_loan_blocker(records: Sequence[Record]) -> Mapping[int, str]:
@@ -60,7 +59,7 @@ def custody_of(user: Any) -> QuerySet[Custody]:
 
 def loan_summary(loan: Loan) -> dict[str, Any]:
     """The loan with its newest register entry, as --json prints it."""
-    from .services import items_data
+    from records_dms.lending.services import items_data
 
     loan.refresh_from_db()
     entry = loan.entries.order_by("-sequence").first()

@@ -21,12 +21,12 @@ from django.utils.translation import gettext as _
 from records_dms.accounts.policy import policy
 from records_dms.accounts.roles import LEVEL_ORDER, Action, Confidentiality
 from records_dms.archive.models import Record, RecordState
+from records_dms.archive.selectors import visible_records
 from records_dms.archive.services import User, counter_next, record_update
 from records_dms.audit.services import audit_log
-
-from . import events
-from .events import RegisterEvent
-from .models import (
+from records_dms.lending import events
+from records_dms.lending.events import RegisterEvent
+from records_dms.lending.models import (
     OUT_STATES,
     Condition,
     Incident,
@@ -38,8 +38,8 @@ from .models import (
     RegisterEntry,
     SignatureRole,
 )
-from .register import register_append
-from .signatures import signature_store
+from records_dms.lending.register import register_append
+from records_dms.lending.signatures import signature_store
 
 
 def _require(actor: User, action: Action) -> AuthUser:
@@ -118,7 +118,9 @@ def loan_request(
     if len({r.pk for r in records}) != len(records):
         raise ValidationError(_("A record is named twice."))
     visible = set(
-        policy.records(borrower).filter(pk__in=[r.pk for r in records]).values_list("pk", flat=True)
+        visible_records(user=borrower)
+        .filter(pk__in=[r.pk for r in records])
+        .values_list("pk", flat=True)
     )
     for record, kind in items:
         if kind not in LoanKind.values:
@@ -189,7 +191,7 @@ def _decide(loan: Loan, actor: User) -> tuple[Loan, AuthUser]:
     if loan.borrower_id == actor.pk:
         raise ValidationError(_("Nobody approves their own loan."))
     item_ids = list(loan.items.values_list("record_id", flat=True))
-    if policy.records(actor).filter(pk__in=item_ids).count() != len(item_ids):
+    if visible_records(user=actor).filter(pk__in=item_ids).count() != len(item_ids):
         raise PermissionDenied(_("You may not decide on this loan."))
     return loan, actor
 
@@ -394,7 +396,7 @@ def reading_register(*, record: Record, reader: Any, purpose: str, actor: User) 
     _require(actor, Action.LEND)
     if not purpose.strip():
         raise ValidationError(_("Say what the loan is for."))
-    if not policy.records(reader).filter(pk=record.pk).exists():
+    if not visible_records(user=reader).filter(pk=record.pk).exists():
         raise ValidationError(
             _("%(user)s may not see %(reference)s.")
             % {"user": reader, "reference": record.reference}

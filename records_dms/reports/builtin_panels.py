@@ -14,7 +14,7 @@ from django.utils.translation import gettext_lazy
 
 from ingestion.models import IngestionJob, JobStatus
 from records_dms.accounts import roles
-from records_dms.accounts.policy import AnyUser, policy
+from records_dms.accounts.policy import AnyUser
 from records_dms.accounts.roles import Action, Confidentiality
 from records_dms.archive.models import (
     ComplaintCase,
@@ -22,10 +22,10 @@ from records_dms.archive.models import (
     RecordType,
     Severity,
 )
-
-from . import selectors
-from .charts import Series, bar_chart, line_chart
-from .panels import Count, Panel, PanelData, Table, panel_register
+from records_dms.archive.selectors import visible_customers
+from records_dms.reports import selectors
+from records_dms.reports.charts import Series, bar_chart, line_chart
+from records_dms.reports.panels import Count, Panel, PanelData, Table, panel_register
 
 RECENT_DAYS = 14
 
@@ -53,9 +53,9 @@ def _monthly_table(series: list[Series]) -> Table:
 
 
 def ingestion_queue(user: AnyUser) -> PanelData:
-    jobs = IngestionJob.objects.filter(customer__in=policy.customers(user))
+    jobs = IngestionJob.objects.filter(customer__in=visible_customers(user=user))
     by_status = dict(jobs.values_list("status").annotate(n=CountOf("id")))
-    jobs_url = reverse("web:jobs")
+    jobs_url = reverse("ingestion:jobs")
     today = timezone.localdate()
     since = today - datetime.timedelta(days=RECENT_DAYS - 1)
     days = [since + datetime.timedelta(days=n) for n in range(RECENT_DAYS)]
@@ -253,9 +253,9 @@ def confidentiality_overview(user: AnyUser) -> PanelData:
     data = selectors.records_by_confidentiality(user)
     levels = list(Confidentiality)
     series = [Series("records", _("Records"), [data.get(level.value, 0) for level in levels])]
-    sealed = policy.customers(user).filter(sealed=True).count()
+    sealed = visible_customers(user=user).filter(sealed=True).count()
     open_major = ComplaintCase.objects.filter(
-        customer__in=policy.customers(user), severity=Severity.MAJOR, closed_on__isnull=True
+        customer__in=visible_customers(user=user), severity=Severity.MAJOR, closed_on__isnull=True
     ).count()
     return PanelData(
         counts=[

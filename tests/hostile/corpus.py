@@ -22,8 +22,8 @@ from email.mime.text import MIMEText
 
 from PIL import Image
 
-from ..factories import make_pdf
-from ..ingestion.samples import (
+from tests.factories import make_pdf
+from tests.ingestion.samples import (
     bomb_png,
     empty_pdf,
     encrypted_pdf,

@@ -25,10 +25,9 @@ from ingestion.inbox import REJECTED, inbox_dir, inbox_scan
 from ingestion.models import IngestionJob, JobStatus
 from ingestion.preflight import sanitize_filename
 from records_dms.archive.models import Page, Record
-
-from ..conftest import client_for
-from ..factories import file_pdf
-from .corpus import CASES, FILED, REFUSED, Case
+from tests.conftest import client_for
+from tests.factories import file_pdf
+from tests.hostile.corpus import CASES, FILED, REFUSED, Case
 
 # A legitimate file (some are OCR'd) takes seconds; no case may take longer than this.
 SECONDS_PER_FILE = 60
@@ -141,7 +140,7 @@ def through_web(
     body, content_type = multipart(fields, case.filename, data)
     with capture(execute=True):
         response = client.post(
-            reverse("web:upload", args=[customer.pk]), body, content_type=content_type
+            reverse("ingestion:upload", args=[customer.pk]), body, content_type=content_type
         )
     if case.http_reason and response.status_code == 400:
         message = response.content.decode(errors="replace")
@@ -149,7 +148,7 @@ def through_web(
     assert response.status_code == 200, (case.name, response.content[:300])
     job = IngestionJob.objects.get(pk=response.json()["id"])
     status = {"filed": FILED, "rejected": REFUSED}.get(str(job.status), str(job.status))
-    shown = client.get(reverse("web:upload_status", args=[job.batch])).json()[0]
+    shown = client.get(reverse("ingestion:upload_status", args=[job.batch])).json()[0]
     return {
         "status": status,
         "reason": job.reason,
@@ -210,7 +209,7 @@ def test_hostile_file_through_web_and_api(
 def cli_env(tmp_path: Path, overrides: dict[str, int | float]) -> dict[str, str]:
     from django.db import connection
 
-    from ..concurrency import database_url_of
+    from tests.concurrency import database_url_of
 
     return {
         "DMS_DATABASE_URL": database_url_of(connection.settings_dict),

@@ -10,9 +10,14 @@ from django.core.files.storage import default_storage
 from ingestion.models import IngestionJob, JobStatus
 from ingestion.services import ingest_recover, ingest_run, ingest_submit
 from records_dms.archive.models import Page, Record
-
-from ..factories import SEED_LINES, make_pdf
-from .samples import gbk_email_with_pdf, image_bytes, scan_image, scanned_pdf, tiff_pages
+from tests.factories import SEED_LINES, make_pdf
+from tests.ingestion.samples import (
+    gbk_email_with_pdf,
+    image_bytes,
+    scan_image,
+    scanned_pdf,
+    tiff_pages,
+)
 
 pytestmark = pytest.mark.django_db
 

@@ -27,9 +27,8 @@ from records_dms.lending.services import (
     loan_request,
     loan_return,
 )
-
-from ..factories import file_pdf, make_record
-from .helpers import blank_png, loan_out, signature_png
+from tests.factories import file_pdf, make_record
+from tests.lending.helpers import blank_png, loan_out, signature_png
 
 
 @pytest.fixture

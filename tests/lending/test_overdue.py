@@ -13,16 +13,15 @@ from django.utils import timezone
 
 from records_dms.accounts import roles
 from records_dms.accounts.services import grant_create
-from records_dms.cli import main
+from records_dms.cli.main import main
 from records_dms.lending import signing
 from records_dms.lending.models import Loan, LoanItem, LoanState, Location, RegisterEntry
 from records_dms.lending.overdue import loans_mark_overdue
 from records_dms.lending.register import register_verify
 from records_dms.lending.services import location_set, reading_register
 from records_dms.lending.tasks import loans_mark_overdue_task
-
-from ..factories import file_pdf, make_record
-from .helpers import loan_out
+from tests.factories import file_pdf, make_record
+from tests.lending.helpers import loan_out
 
 
 @pytest.fixture

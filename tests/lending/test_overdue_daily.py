@@ -18,18 +18,17 @@ from django.utils import timezone
 from records_dms.accounts import roles
 from records_dms.accounts.services import grant_create
 from records_dms.audit.models import AuditEvent
-from records_dms.cli import main
+from records_dms.cli.main import main
 from records_dms.lending import events
 from records_dms.lending.models import Loan, LoanState, OverdueNotice, RegisterEntry
 from records_dms.lending.register import register_verify
 from records_dms.lending.services import loan_return
-from retention.review import retention_daily, retention_daily_start
+from retention.services.review import retention_daily, retention_daily_start
 from retention.tasks import retention_daily_task
-
-from ..concurrency import database_url_of
-from ..factories import make_record
-from .helpers import loan_out, signature_png
-from .workers import daily_start_at
+from tests.concurrency import database_url_of
+from tests.factories import make_record
+from tests.lending.helpers import loan_out, signature_png
+from tests.lending.workers import daily_start_at
 
 TODAY = timezone.localdate
 

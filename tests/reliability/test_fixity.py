@@ -11,16 +11,15 @@ from django.utils import timezone
 from records_dms.archive.models import Record
 from records_dms.audit.models import AuditEvent
 from records_dms.audit.services import audit_chain_verify
-from records_dms.cli import main
+from records_dms.cli.main import main
 from records_dms.fixity.models import FixityCheck, FixityRun
 from records_dms.fixity.services import (
     FIXITY_FAILED,
     fixity_run_all,
     fixity_run_share,
 )
-from retention.review import retention_daily_start
-
-from ..factories import file_pdf
+from retention.services.review import retention_daily_start
+from tests.factories import file_pdf
 
 pytestmark = pytest.mark.django_db
 

@@ -14,9 +14,8 @@ from records_dms.audit.models import AuditEvent
 from records_dms.reports import events, selectors
 from records_dms.reports.models import SurveyResult
 from records_dms.reports.services import survey_results_set
-
-from ..conftest import client_for
-from ..factories import CustomerFactory, make_record
+from tests.conftest import client_for
+from tests.factories import CustomerFactory, make_record
 
 
 @pytest.fixture
@@ -143,12 +142,11 @@ def test_filing_a_survey_leads_to_its_results_and_the_record_shows_them(customer
     from django.core.files.uploadedfile import SimpleUploadedFile
 
     from records_dms.archive.models import Record
-
-    from ..factories import make_pdf
+    from tests.factories import make_pdf
 
     client = client_for(clerk)
     response = client.post(
-        reverse("web:record_file", args=[customer.pk]),
+        reverse("archive:record_file", args=[customer.pk]),
         {
             "file": SimpleUploadedFile("满意度调查.pdf", make_pdf(["满意度调查表"])),
             "type": "survey",
@@ -161,5 +159,5 @@ def test_filing_a_survey_leads_to_its_results_and_the_record_shows_them(customer
     assert response.status_code == 302
     assert response["Location"] == reverse("reports:survey_edit", args=[record.pk])
     survey_results_set(record=record, answers=[("服务态度", 91)], actor=clerk)
-    html = client.get(reverse("web:record", args=[record.pk])).content.decode()
+    html = client.get(reverse("archive:record", args=[record.pk])).content.decode()
     assert 'class="survey-overall">91.0<' in html

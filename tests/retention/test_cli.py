@@ -9,10 +9,9 @@ from typing import Any
 import pytest
 from django.core.files.storage import default_storage
 
-from records_dms.cli import main
+from records_dms.cli.main import main
 from retention.models import DestructionRequest
-
-from .helpers import closed_complaint_record
+from tests.retention.helpers import closed_complaint_record
 
 pytestmark = pytest.mark.django_db
 

@@ -18,21 +18,20 @@ from records_dms.archive.models import Page, Record, RecordState
 from records_dms.archive.searching import record_search
 from records_dms.audit.models import AuditEvent
 from records_dms.audit.services import audit_chain_verify
-from records_dms.verify import verify_all
+from records_dms.fixity.verify import verify_all
 from retention import events
 from retention.certificates import certificate_verify
-from retention.destruction import (
+from retention.models import DestructionApproval, ItemState, RequestState
+from retention.services.destruction import (
     destruction_request_approve,
     destruction_request_execute,
     destruction_request_propose,
     destruction_request_reject,
 )
-from retention.holds import query_records
-from retention.models import DestructionApproval, ItemState, RequestState
+from retention.services.holds import query_records
 from search import get_backend
-
-from ..factories import UserFactory, make_pdf, make_record
-from .helpers import closed_complaint_record
+from tests.factories import UserFactory, make_pdf, make_record
+from tests.retention.helpers import closed_complaint_record
 
 pytestmark = pytest.mark.django_db
 

@@ -8,17 +8,16 @@ from django.core.files.storage import default_storage
 
 from records_dms.accounts import roles
 from records_dms.archive.models import RecordType
-from records_dms.cli import main
+from records_dms.cli.main import main
 from retention.certificates import certificates_verify
-from retention.destruction import (
+from retention.models import DestructionCertificate, RecordRetention, Waiting
+from retention.services.destruction import (
     destruction_request_approve,
     destruction_request_execute,
     destruction_request_propose,
 )
-from retention.models import DestructionCertificate, RecordRetention, Waiting
-from retention.review import due_records
-
-from .helpers import closed_complaint_record
+from retention.services.review import due_records
+from tests.retention.helpers import closed_complaint_record
 
 pytestmark = pytest.mark.django_db
 

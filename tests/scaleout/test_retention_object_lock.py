@@ -20,20 +20,19 @@ from records_dms.accounts import roles
 from records_dms.archive.models import Record, RecordState
 from records_dms.archive.object_lock import original_destroy
 from records_dms.archive.services import complaint_open, complaint_update
-from records_dms.verify import verify_all
+from records_dms.fixity.verify import verify_all
 from retention.certificates import certificate_bytes, certificates_verify
-from retention.destruction import (
+from retention.models import ItemState, RequestState, RetentionSchedule
+from retention.services.destruction import (
     destruction_request_approve,
     destruction_request_execute,
     destruction_request_propose,
 )
-from retention.holds import hold_lift, hold_place
-from retention.models import ItemState, RequestState, RetentionSchedule
-from retention.review import retention_extend
-from retention.schedules import add_period, schedule_update
-
-from ..factories import file_pdf
-from ..retention.helpers import closed_complaint_record
+from retention.services.holds import hold_lift, hold_place
+from retention.services.review import retention_extend
+from retention.services.schedules import add_period, schedule_update
+from tests.factories import file_pdf
+from tests.retention.helpers import closed_complaint_record
 
 pytestmark = pytest.mark.django_db
 

@@ -22,9 +22,8 @@ from records_dms.archive.object_lock import (
     original_lock_state,
     original_lock_until,
 )
-from records_dms.verify import originals_verify
-
-from ..factories import file_pdf
+from records_dms.fixity.verify import originals_verify
+from tests.factories import file_pdf
 
 pytestmark = pytest.mark.django_db
 

@@ -9,8 +9,7 @@ import pytest
 from search import Scope, SearchQuery
 from search.backends.sqlite import backend as sqlite
 from search.backends.sqlite import rank as sqlite_rank
-
-from .test_conformance import DOCS, LEVELS
+from tests.search.test_conformance import DOCS, LEVELS
 
 
 @pytest.fixture

@@ -27,12 +27,10 @@ import apsw
 import apsw.fts5
 import numpy as np
 
-from ... import analysis
-from ...highlight import highlight
-from ...types import Hit, PageDoc, Results, Scope, SearchQuery, SearchUnavailable
-from ..base import Progress
-from .champions import CHAMPIONS, Champions, prebuild
-from .columns import (
+from search import analysis
+from search.backends.base import Progress
+from search.backends.sqlite.champions import CHAMPIONS, Champions, prebuild
+from search.backends.sqlite.columns import (
     INDEX_META,
     Columns,
     epoch,
@@ -42,8 +40,10 @@ from .columns import (
     prune_removed,
     take_ids,
 )
-from .rank import BUSY_MS, PHRASE_COUNTS, Bm25, precount
-from .sets import TERM_SETS, WORD_MIN, TermSets
+from search.backends.sqlite.rank import BUSY_MS, PHRASE_COUNTS, Bm25, precount
+from search.backends.sqlite.sets import TERM_SETS, WORD_MIN, TermSets
+from search.highlight import highlight
+from search.types import Hit, PageDoc, Results, Scope, SearchQuery, SearchUnavailable
 
 TOKENIZER = "dms_zh"
 MMAP_BYTES = 4 << 30  # address space only; the OS pages in what queries touch

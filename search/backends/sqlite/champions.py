@@ -36,7 +36,7 @@ from typing import Any
 import apsw
 import numpy as np
 
-from .rank import write_unless_busy
+from search.backends.sqlite.rank import write_unless_busy
 
 CHAMPIONS = """
 CREATE TABLE IF NOT EXISTS champions(

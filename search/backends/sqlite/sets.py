@@ -28,8 +28,8 @@ from typing import Any
 import apsw
 import numpy as np
 
-from .columns import matching_ids
-from .rank import write_unless_busy
+from search.backends.sqlite.columns import matching_ids
+from search.backends.sqlite.rank import write_unless_busy
 
 TERM_SETS = """
 CREATE TABLE IF NOT EXISTS term_sets(
