@@ -9,7 +9,7 @@ import yaml
 
 ROOT = Path(__file__).resolve().parent.parent
 INFRA = ROOT / "infra"
-SETTINGS = (ROOT / "records_dms" / "settings.py").read_text(encoding="utf-8")
+SETTINGS = (ROOT / "records_dms" / "settings" / "__init__.py").read_text(encoding="utf-8")
 README = (ROOT / "README.md").read_text(encoding="utf-8")
 DMS_NAME = re.compile(r"\bDMS_[A-Z0-9_]+\b")
 

@@ -50,35 +50,6 @@ def run_reindex(args: argparse.Namespace, who: Any) -> dict[str, int]:
     return {"pages": pages}
 
 
-def dictionary_load(*, background: bool) -> None:
-    """Load the Chinese dictionary now (a worker about to fork) or in the background (the web
-    server), so neither the first search nor the first filing pays for it. Only the
-    dictionary: a search backend's connections must not be shared across a fork."""
-    import threading
-
-    from django.conf import settings
-
-    from search import analysis
-
-    cache_dir = settings.SEARCH_BACKENDS["default"].get("CACHE_DIR")
-    analysis.configure(str(cache_dir) if cache_dir else None)
-    if background:
-        threading.Thread(target=analysis.warm_up, name="search-warm-up", daemon=True).start()
-    else:
-        analysis.warm_up()
-
-
-def index_if_empty() -> None:
-    """Records filed before this data dir had a search index (an upgrade): index them now."""
-    from records_dms.archive.indexing import search_rebuild
-    from records_dms.archive.models import Record
-    from search import get_backend
-
-    if Record.objects.exists() and not get_backend().indexed_records():
-        print("building the search index…", flush=True)
-        search_rebuild()
-
-
 def cmd_customer_add(args: argparse.Namespace) -> int:
     from django.core.exceptions import ValidationError
 
@@ -98,11 +69,13 @@ def cmd_customer_add(args: argparse.Namespace) -> int:
 def cmd_show(args: argparse.Namespace) -> int:
     """One record as the contract says: metadata, state, parent, due date and its pages."""
     from records_dms.archive.api.serializers import RecordDetailSerializer
+    from records_dms.archive.models import Record
     from records_dms.archive.selectors import visible_records
     from records_dms.archive.services import record_access_log
 
     who = actor(args)
-    records = visible_records(user=who)
+    # No --as: the operator at the machine, who reads every record (and is audited).
+    records = visible_records(user=who) if who is not None else Record.objects.all()
     record = records.filter(reference=args.reference.strip().upper()).first()
     if record is None:  # out of reach and absent look the same, as on every screen
         raise CommandError(f"no record {args.reference!r}")

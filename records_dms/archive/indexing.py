@@ -156,3 +156,31 @@ def index_recover(batch_size: int = 500) -> tuple[int, int]:
     if gone:
         get_backend().remove(gone)
     return len(missing), len(gone)
+
+
+def dictionary_load(*, background: bool) -> None:
+    """Load the Chinese dictionary now (a worker about to fork) or in the background (the web
+    server), so neither the first search nor the first filing pays for it. Only the
+    dictionary: a search backend's connections must not be shared across a fork."""
+    import threading
+
+    from django.conf import settings
+
+    from search import analysis
+
+    cache_dir = settings.SEARCH_BACKENDS["default"].get("CACHE_DIR")
+    analysis.configure(str(cache_dir) if cache_dir else None)
+    if background:
+        threading.Thread(target=analysis.warm_up, name="search-warm-up", daemon=True).start()
+    else:
+        analysis.warm_up()
+
+
+def index_if_empty() -> None:
+    """Records filed before this data dir had a search index (an upgrade): index them now."""
+    from records_dms.archive.models import Record
+    from search import get_backend
+
+    if Record.objects.exists() and not get_backend().indexed_records():
+        print("building the search index…", flush=True)
+        search_rebuild()

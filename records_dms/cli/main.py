@@ -64,7 +64,7 @@ def cmd_run(args: argparse.Namespace) -> int:
 
     call_command("migrate", interactive=False, verbosity=0)
     call_command("collectstatic", interactive=False, verbosity=0)
-    from records_dms.archive.cli import dictionary_load, index_if_empty
+    from records_dms.archive.indexing import dictionary_load, index_if_empty
 
     index_if_empty()
     dictionary_load(background=True)
@@ -116,7 +116,7 @@ def cmd_worker(args: argparse.Namespace) -> int:
     index_recover()
     retention_daily_start()  # the daily chain: review notice, overdue loans, fixity
     if settings.TASKS_KIND == "rq":
-        from records_dms.archive.cli import dictionary_load
+        from records_dms.archive.indexing import dictionary_load
 
         # Loaded once here, so RQ's forked work-horses inherit it.
         dictionary_load(background=False)

@@ -1,7 +1,9 @@
 from __future__ import annotations
 
+import datetime
 from typing import Any
 
+from django.core.exceptions import ObjectDoesNotExist
 from django.utils import timezone
 from rest_framework import serializers
 
@@ -77,11 +79,23 @@ class RecordSerializer(serializers.ModelSerializer[Record]):
 
 
 class RecordDetailSerializer(RecordSerializer):
+    """A record with its pages and when it comes up for review (`dms show`, the API)."""
+
     pages = PageSerializer(many=True, read_only=True)
+    due_date = serializers.SerializerMethodField()
 
     class Meta(RecordSerializer.Meta):
-        fields = [*RecordSerializer.Meta.fields, "pages"]
+        fields = [*RecordSerializer.Meta.fields, "due_date", "pages"]
         read_only_fields = fields
+
+    def get_due_date(self, record: Record) -> datetime.date | None:
+        # Retention keeps the due date beside the record (a one-to-one row it owns); the archive
+        # reads it by the relation's name and never imports retention.
+        try:
+            due: datetime.date | None = record.retention.due_date
+        except ObjectDoesNotExist:
+            return None
+        return due
 
 
 class RecordUploadSerializer(serializers.Serializer[Any]):
