@@ -67,7 +67,7 @@ def test_startup_check_names_a_missing_tesseract(tmp_path):
 
 
 def test_startup_check_names_missing_language_data(tmp_path):
-    result = run(["check"], tmp_path, DMS_OCR_LANGUAGES="chi_sim+eng+xyz")
+    result = run(["check"], tmp_path, DMS_OCR_LANGS="chi_sim+eng+xyz")
     assert result.returncode != 0
     assert "records_dms.E002" in result.stderr
     assert "xyz" in result.stderr
