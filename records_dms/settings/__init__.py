@@ -15,9 +15,11 @@ import secrets
 from pathlib import Path
 
 import dj_database_url
+from django.core.exceptions import ImproperlyConfigured
 
 from records_dms.settings.env import load
 from records_dms.settings.groups import (
+    REMOVED,
     Chaos,
     Demo,
     Fixity,
@@ -33,6 +35,10 @@ from records_dms.settings.groups import (
 )
 
 BASE_DIR = Path(__file__).resolve().parent.parent
+
+for _removed, _instead in REMOVED.items():
+    if os.environ.get(_removed):
+        raise ImproperlyConfigured(f"{_removed} is no longer read; set {_instead} instead")
 
 SITE = load(Site)
 SECURITY = load(Security)

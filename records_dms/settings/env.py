@@ -6,7 +6,7 @@ instance, converting by the field's annotation (``str``, ``int``, ``float``, ``b
 ``tuple[str, ...]`` for comma-separated lists, ``Path``, ``Literal[...]`` for a choice, any of
 them ``| None``) and refusing a bad value with an ``ImproperlyConfigured`` that names the
 variable and the value. :func:`markdown` renders the declarations as README's configuration
-tables (checked by tests/test_configuration.py; ``python -m records_dms.settings.env`` prints
+tables (checked by tests/test_configuration.py; ``python -m records_dms.settings`` prints
 them).
 """
 
@@ -159,9 +159,3 @@ def markdown(groups: Mapping[str, tuple[str, type[Any]]]) -> str:
             )
         blocks.append("\n".join(rows))
     return "\n\n".join(blocks) + "\n"
-
-
-if __name__ == "__main__":  # pragma: no cover - a helper for editing README
-    from records_dms.settings.groups import GROUPS
-
-    print(markdown(GROUPS), end="")

@@ -375,6 +375,12 @@ class Chaos:
     )
 
 
+# Names once read and no longer: set, they stop the program rather than be silently ignored.
+REMOVED = {
+    "DMS_OCR_LANGUAGES": "DMS_OCR_LANGS",
+    "DMS_TASKS_BACKEND": "DMS_TASKS (database, rq or immediate)",
+}
+
 # settings attribute → (title in README, group). The order is README's.
 GROUPS: dict[str, tuple[str, type[Any]]] = {
     "SITE": ("Site", Site),
