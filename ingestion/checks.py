@@ -20,7 +20,7 @@ def _tesseract_languages(command: str) -> set[str]:
 
 @register()
 def ocr_check(app_configs: Any = None, **kwargs: Any) -> list[CheckMessage]:
-    command = settings.TESSERACT_CMD
+    command = settings.INGESTION.tesseract_cmd
     if shutil.which(command) is None:
         return [
             Error(
@@ -30,7 +30,7 @@ def ocr_check(app_configs: Any = None, **kwargs: Any) -> list[CheckMessage]:
                 id="records_dms.E001",
             )
         ]
-    wanted = set(settings.OCR_LANGUAGES.split("+"))
+    wanted = set(settings.INGESTION.ocr_languages.split("+"))
     missing = sorted(wanted - _tesseract_languages(command))
     if missing:
         packages = " ".join(f"tesseract-ocr-{lang.replace('_', '-')}" for lang in missing)

@@ -184,11 +184,11 @@ class Attachments:
         assert state.record is not None
         if not state.result.attachments:
             return
-        if state.job.depth >= settings.MAX_EMAIL_DEPTH:
+        if state.job.depth >= settings.INGESTION.max_email_depth:
             state.job.reason = _(
                 "attachments nested deeper than %(depth)d levels are kept inside this "
                 "record's original, not filed separately"
-            ) % {"depth": settings.MAX_EMAIL_DEPTH}
+            ) % {"depth": settings.INGESTION.max_email_depth}
             return
         # Attachments take the type the clerk gave the import, unless that was "email".
         child_type = state.job.record_type if state.job.record_type != "email" else "other"
@@ -240,16 +240,16 @@ def _live_record_with(sha256: str) -> Record | None:
 def parse_context(work_dir: Path) -> ParseContext:
     return ParseContext(
         work_dir=work_dir,
-        ocr_languages=settings.OCR_LANGUAGES,
-        ocr_workers=settings.OCR_WORKERS,
-        max_pages=settings.MAX_PAGES,
-        tesseract_cmd=settings.TESSERACT_CMD,
-        max_pixels=settings.MAX_IMAGE_PIXELS,
-        max_page_points=settings.MAX_PAGE_POINTS,
-        max_email_header_bytes=settings.MAX_EMAIL_HEADER_KB * 1024,
-        max_email_parts=settings.MAX_EMAIL_PARTS,
-        max_attachments=settings.MAX_ATTACHMENTS,
-        ocr_timeout=settings.OCR_TIMEOUT,
+        ocr_languages=settings.INGESTION.ocr_languages,
+        ocr_workers=settings.INGESTION.ocr_workers,
+        max_pages=settings.INGESTION.max_pages,
+        tesseract_cmd=settings.INGESTION.tesseract_cmd,
+        max_pixels=settings.INGESTION.max_image_pixels,
+        max_page_points=settings.INGESTION.max_page_points,
+        max_email_header_bytes=settings.INGESTION.max_email_header_kb * 1024,
+        max_email_parts=settings.INGESTION.max_email_parts,
+        max_attachments=settings.INGESTION.max_attachments,
+        ocr_timeout=settings.INGESTION.ocr_timeout,
     )
 
 

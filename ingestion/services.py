@@ -90,7 +90,7 @@ def _start(job: IngestionJob, *, wait: bool) -> IngestionJob:
 def _max_upload_mb() -> int:
     from django.conf import settings
 
-    return int(settings.MAX_UPLOAD_MB)
+    return settings.INGESTION.max_upload_mb
 
 
 def ingest_path(*, path: Path, filename: str, **kwargs: Any) -> IngestionJob:
@@ -163,7 +163,7 @@ def leftovers_clean(older_than: datetime.timedelta | None = None) -> int:
     from django.conf import settings
 
     if older_than is None:
-        older_than = datetime.timedelta(minutes=settings.STALE_WORK_MINUTES)
+        older_than = datetime.timedelta(minutes=settings.WORKER.stale_work_minutes)
     cutoff = (timezone.now() - older_than).timestamp()
     needed = set(
         IngestionJob.objects.filter(

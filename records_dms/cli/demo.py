@@ -123,7 +123,7 @@ def _logins_path() -> Any:
 
 def _passwords() -> dict[str, str]:
     """DMS_DEMO_PASSWORD for every user, else passwords generated once and kept (0600)."""
-    shared = os.environ.get("DMS_DEMO_PASSWORD")
+    shared = settings.DEMO.password
     if shared:
         return {username: shared for username, _role, _level in DEMO_USERS}
     path = _logins_path()

@@ -102,10 +102,10 @@ def cmd_worker(args: argparse.Namespace) -> int:
     from retention.services.destruction import destruction_recover
     from retention.services.review import retention_daily_start
 
-    if settings.TASKS_KIND == "rq":
+    if settings.WORKER.kind == "rq":
         # Any number of workers on any machines share the Redis queue: only a job older than
         # the queue's time limit can have been left by a dead worker.
-        ingest_recover(stale_after=datetime.timedelta(seconds=settings.TASK_TIMEOUT))
+        ingest_recover(stale_after=datetime.timedelta(seconds=settings.WORKER.task_timeout))
     else:
         # A worker killed mid-task left its job in processing: queue it again (jobs are
         # idempotent).
@@ -115,7 +115,7 @@ def cmd_worker(args: argparse.Namespace) -> int:
     # A process killed between filing a record and indexing it left it unfindable.
     index_recover()
     retention_daily_start()  # the daily chain: review notice, overdue loans, fixity
-    if settings.TASKS_KIND == "rq":
+    if settings.WORKER.kind == "rq":
         from records_dms.archive.indexing import dictionary_load
 
         # Loaded once here, so RQ's forked work-horses inherit it.

@@ -127,7 +127,7 @@ def loans_remind_overdue(*, today: datetime.date | None = None) -> list[Loan]:
     """E-mail borrower and clerk again for loans still overdue, every ``LOAN_REMIND_DAYS`` days
     (0: never); return the loans reminded."""
     today = today or timezone.localdate()
-    every = int(settings.LOAN_REMIND_DAYS)
+    every = settings.LENDING.remind_days
     if every <= 0:
         return []
     recent = OverdueNotice.objects.filter(day__gt=today - datetime.timedelta(days=every))

@@ -51,7 +51,7 @@ def _require(actor: User, action: Action) -> AuthUser:
 
 def max_days(level: str) -> int:
     """The longest loan allowed for records of this confidentiality (a setting per level)."""
-    return int(settings.LOAN_MAX_DAYS[str(level)])
+    return settings.LENDING.loan_max_days(str(level))
 
 
 def level_of(records: Sequence[Record]) -> str:

@@ -210,7 +210,7 @@ def records_by_confidentiality(user: AnyUser) -> dict[str, int]:
 
 
 def satisfaction_target() -> Decimal:
-    return Decimal(str(settings.SATISFACTION_TARGET))
+    return Decimal(str(settings.REPORTS.satisfaction_target))
 
 
 @dataclass(frozen=True)

@@ -1,11 +1,15 @@
 """Settings for records-dms, driven by ``DMS_*`` environment variables.
 
-Every variable has a safe default for the embedded size (one machine, SQLite, local files).
-The list of variables and defaults is repeated in README.md; keep the two in step.
+Every variable is declared once, in ``groups.py``, with its type, default (safe for the embedded
+size: one machine, SQLite, local files) and meaning; README's configuration tables are checked
+against those declarations. Each group becomes one setting (``settings.INGESTION.max_pages``);
+Django's own settings below are derived from ``SITE``, ``SECURITY``, ``STORAGE``, ``WORKER`` and
+``SEARCH``.
 """
 
 from __future__ import annotations
 
+import dataclasses
 import os
 import secrets
 from pathlib import Path
@@ -13,29 +17,51 @@ from pathlib import Path
 import dj_database_url
 from django.core.exceptions import ImproperlyConfigured
 
+from records_dms.settings.env import load
+from records_dms.settings.groups import (
+    REMOVED,
+    Chaos,
+    Demo,
+    Fixity,
+    Ingestion,
+    Lending,
+    Reports,
+    Retention,
+    Search,
+    Security,
+    Site,
+    Storage,
+    Worker,
+)
+
 BASE_DIR = Path(__file__).resolve().parent.parent
 
+for _removed, _instead in REMOVED.items():
+    if os.environ.get(_removed):
+        raise ImproperlyConfigured(f"{_removed} is no longer read; set {_instead} instead")
 
-def env_bool(name: str, default: bool) -> bool:
-    value = os.environ.get(name)
-    if value is None or value == "":
-        return default
-    return value.strip().lower() in {"1", "true", "yes", "on"}
+SITE = load(Site)
+SECURITY = load(Security)
+INGESTION = load(Ingestion)
+INGESTION = dataclasses.replace(INGESTION, ocr_workers=INGESTION.ocr_workers or os.cpu_count() or 1)
+STORAGE = load(Storage)
+WORKER = load(Worker)
+FIXITY = load(Fixity)
+SEARCH = load(Search)
+RETENTION = load(Retention)
+LENDING = load(Lending)
+REPORTS = load(Reports)
+DEMO = load(Demo)
+CHAOS = load(Chaos)
 
-
-def env_list(name: str, default: str) -> list[str]:
-    return [item.strip() for item in os.environ.get(name, default).split(",") if item.strip()]
-
-
-DATA_DIR = Path(os.environ.get("DMS_DATA_DIR") or "var").resolve()
+DATA_DIR = SITE.data_dir.resolve()
 DATA_DIR.mkdir(parents=True, exist_ok=True)
 
 
 def _secret_key() -> str:
     """The key from the environment, else one generated once and kept in the data dir."""
-    from_env = os.environ.get("DMS_SECRET_KEY")
-    if from_env:
-        return from_env
+    if SITE.secret_key:
+        return SITE.secret_key
     path = DATA_DIR / "secret_key"
     if not path.exists():
         fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
@@ -45,12 +71,15 @@ def _secret_key() -> str:
 
 
 SECRET_KEY = _secret_key()
-DEBUG = env_bool("DMS_DEBUG", False)
-ALLOWED_HOSTS = env_list("DMS_ALLOWED_HOSTS", "127.0.0.1,localhost")
+DEBUG = SITE.debug
+ALLOWED_HOSTS = list(SITE.allowed_hosts)
 LOOPBACK_HOSTS = {"127.0.0.1", "localhost", "::1", "[::1]", "testserver"}
 # HTTPS hardening is on unless every allowed host is this machine (the embedded default).
-HTTPS = env_bool("DMS_HTTPS", not DEBUG and not set(ALLOWED_HOSTS) <= LOOPBACK_HOSTS)
-
+HTTPS = (
+    SECURITY.https
+    if SECURITY.https is not None
+    else not DEBUG and not set(ALLOWED_HOSTS) <= LOOPBACK_HOSTS
+)
 INSTALLED_APPS = [
     "records_dms.audit",
     "records_dms.accounts",
@@ -111,7 +140,7 @@ TEMPLATES = [
     },
 ]
 
-DATABASE_URL = os.environ.get("DMS_DATABASE_URL") or f"sqlite:///{DATA_DIR / 'dms.sqlite3'}"
+DATABASE_URL = SITE.database_url or f"sqlite:///{DATA_DIR / 'dms.sqlite3'}"
 _database = dj_database_url.parse(DATABASE_URL, conn_max_age=0)
 if _database["ENGINE"] == "django.db.backends.sqlite3":
     _database["OPTIONS"] = {
@@ -140,11 +169,11 @@ AUTH_PASSWORD_VALIDATORS = [
 
 # The default language of every screen; each user may choose another in the admin
 # (Account → Preferences). The browser's Accept-Language is deliberately not consulted.
-LANGUAGE_CODE = os.environ.get("DMS_LANGUAGE", "zh-hans")
+LANGUAGE_CODE = SITE.language
 LANGUAGES = [("zh-hans", "简体中文"), ("en", "English")]
 WAGTAILADMIN_PERMITTED_LANGUAGES = LANGUAGES
 LOCALE_PATHS = [BASE_DIR / "locale"]
-TIME_ZONE = os.environ.get("DMS_TIME_ZONE", "Asia/Shanghai")
+TIME_ZONE = SITE.time_zone
 USE_I18N = True
 USE_TZ = True
 
@@ -153,32 +182,23 @@ STATIC_ROOT = DATA_DIR / "static"
 MEDIA_ROOT = DATA_DIR / "media"
 MEDIA_URL = "/media-not-served/"  # originals are only ever served through a logged view
 # Originals and renditions: the data dir (embedded) or an S3 bucket with Object Lock (scale-out).
-STORAGE = os.environ.get("DMS_STORAGE", "local")
-S3_LOCK_MODE = os.environ.get("DMS_S3_LOCK_MODE", "GOVERNANCE").upper()
-S3_MIN_LOCK_DAYS = int(os.environ.get("DMS_S3_MIN_LOCK_DAYS", "365"))
-if S3_LOCK_MODE not in {"GOVERNANCE", "COMPLIANCE"}:
-    raise ImproperlyConfigured(
-        f"DMS_S3_LOCK_MODE must be GOVERNANCE or COMPLIANCE, not {S3_LOCK_MODE!r}"
-    )
-if STORAGE == "s3":
+if STORAGE.kind == "s3":
     _default_storage: dict[str, object] = {
         "BACKEND": "records_dms.archive.storage.ArchiveS3Storage",
         "OPTIONS": {
-            "bucket_name": os.environ.get("DMS_S3_BUCKET", "records-dms"),
-            "endpoint_url": os.environ.get("DMS_S3_ENDPOINT") or None,
-            "region_name": os.environ.get("DMS_S3_REGION") or None,
+            "bucket_name": STORAGE.s3_bucket,
+            "endpoint_url": STORAGE.s3_endpoint,
+            "region_name": STORAGE.s3_region,
             # Credentials: boto3's own chain (AWS_ACCESS_KEY_ID / AWS_SECRET_ACCESS_KEY,
             # AWS_PROFILE, an instance role); never in settings.
             "file_overwrite": False,
             "default_acl": None,
             "querystring_auth": True,
-            "addressing_style": os.environ.get("DMS_S3_ADDRESSING_STYLE") or "path",
+            "addressing_style": STORAGE.s3_addressing_style,
         },
     }
-elif STORAGE == "local":
-    _default_storage = {"BACKEND": "django.core.files.storage.FileSystemStorage"}
 else:
-    raise ImproperlyConfigured(f"DMS_STORAGE must be local or s3, not {STORAGE!r}")
+    _default_storage = {"BACKEND": "django.core.files.storage.FileSystemStorage"}
 STORAGES = {
     "default": _default_storage,
     "staticfiles": {"BACKEND": "whitenoise.storage.CompressedStaticFilesStorage"},
@@ -190,62 +210,32 @@ WHITENOISE_USE_FINDERS = True
 FILE_UPLOAD_PERMISSIONS = 0o640
 DATA_UPLOAD_MAX_NUMBER_FIELDS = 5000
 
-MAX_UPLOAD_MB = int(os.environ.get("DMS_MAX_UPLOAD_MB", "200"))
-MAX_PAGES = int(os.environ.get("DMS_MAX_PAGES", "2000"))
-OCR_WORKERS = int(os.environ.get("DMS_OCR_WORKERS", "0")) or (os.cpu_count() or 1)
-# Emails attached to emails are filed as records this many levels deep; deeper ones stay
-# inside their parent's original.
-MAX_EMAIL_DEPTH = int(os.environ.get("DMS_MAX_EMAIL_DEPTH", "5"))
-# Bounds on what one hostile file can make the parsers do (README, "Hostile input").
-MAX_IMAGE_PIXELS = int(os.environ.get("DMS_MAX_IMAGE_PIXELS", "89478485"))  # Pillow's own
-MAX_PAGE_POINTS = float(os.environ.get("DMS_MAX_PAGE_POINTS", "14400"))  # 200 in, PDF's limit
-MAX_EMAIL_HEADER_KB = int(os.environ.get("DMS_MAX_EMAIL_HEADER_KB", "256"))
-MAX_EMAIL_PARTS = int(os.environ.get("DMS_MAX_EMAIL_PARTS", "1000"))
-MAX_ATTACHMENTS = int(os.environ.get("DMS_MAX_ATTACHMENTS", "100"))
-OCR_TIMEOUT = float(os.environ.get("DMS_OCR_TIMEOUT", "600"))  # seconds, one page
-# Fixity: every stored original is re-hashed once in this many days (0: never by the worker).
-FIXITY_DAYS = int(os.environ.get("DMS_FIXITY_DAYS", "30"))
-
 # Background work: a durable queue in the database (embedded) or RQ on Redis (scale-out).
-# DMS_TASKS names the kind; DMS_TASKS_BACKEND (a backend's import path) still wins when set.
-TASKS_KIND = os.environ.get("DMS_TASKS", "database")
-REDIS_URL = os.environ.get("DMS_REDIS_URL", "redis://127.0.0.1:6379/0")
 _TASK_BACKENDS = {
     "database": "django_tasks_db.DatabaseBackend",
     "rq": "django_tasks_rq.RQBackend",
     "immediate": "django_tasks.backends.immediate.ImmediateBackend",
 }
-if TASKS_KIND not in _TASK_BACKENDS:
-    raise ImproperlyConfigured(
-        f"DMS_TASKS must be one of {', '.join(_TASK_BACKENDS)}, not {TASKS_KIND!r}"
-    )
-TASKS = {
-    "default": {
-        "BACKEND": os.environ.get("DMS_TASKS_BACKEND") or _TASK_BACKENDS[TASKS_KIND],
-    }
-}
-# A job running longer than this is stopped by RQ; a job left "processing" that long by a dead
-# worker is queued again when a worker starts (DMS_TASK_TIMEOUT, seconds).
-TASK_TIMEOUT = int(os.environ.get("DMS_TASK_TIMEOUT", "3600"))
-# Spooled copies and work folders a killed process left are removed when a worker starts,
-# once untouched this long (a live job's are kept).
-STALE_WORK_MINUTES = int(os.environ.get("DMS_STALE_WORK_MINUTES", "120"))
-RQ_QUEUES = {"default": {"URL": REDIS_URL, "DEFAULT_TIMEOUT": TASK_TIMEOUT}}
-if TASKS_KIND == "rq":
+TASKS = {"default": {"BACKEND": _TASK_BACKENDS[WORKER.kind]}}
+RQ_QUEUES = {"default": {"URL": WORKER.redis_url, "DEFAULT_TIMEOUT": WORKER.task_timeout}}
+if WORKER.kind == "rq":
     INSTALLED_APPS.append("django_rq")
 
 # Full-text search: SQLite FTS5 in the data dir (embedded) or Elasticsearch (scale-out).
-SEARCH_BACKEND = os.environ.get("DMS_SEARCH_BACKEND", "sqlite")
-if SEARCH_BACKEND == "elasticsearch":
+if SEARCH.backend == "elasticsearch":
     SEARCH_BACKENDS: dict[str, dict[str, object]] = {
         "default": {
             "BACKEND": "search.backends.elasticsearch.ElasticsearchBackend",
-            "URL": os.environ.get("DMS_ELASTICSEARCH_URL", "http://127.0.0.1:9200"),
-            "INDEX": os.environ.get("DMS_ELASTICSEARCH_INDEX", "dms-pages"),
+            "URL": SEARCH.elasticsearch_url,
+            "INDEX": SEARCH.elasticsearch_index,
             "CACHE_DIR": DATA_DIR / "cache",
+            "CA_CERTS": str(SEARCH.elasticsearch_ca_certs or "") or None,
+            "API_KEY": SEARCH.elasticsearch_api_key,
+            "USERNAME": SEARCH.elasticsearch_username,
+            "PASSWORD": SEARCH.elasticsearch_password,
         }
     }
-elif SEARCH_BACKEND == "sqlite":
+else:
     SEARCH_BACKENDS = {
         "default": {
             "BACKEND": "search.backends.sqlite.SqliteBackend",
@@ -253,37 +243,12 @@ elif SEARCH_BACKEND == "sqlite":
             "CACHE_DIR": DATA_DIR / "cache",
         }
     }
-else:
-    raise ImproperlyConfigured(
-        f"DMS_SEARCH_BACKEND must be sqlite or elasticsearch, not {SEARCH_BACKEND!r}"
-    )
 
-EMAIL_BACKEND = os.environ.get(
-    "DMS_EMAIL_BACKEND", "django.core.mail.backends.console.EmailBackend"
-)
-
-DEFAULT_FROM_EMAIL = os.environ.get("DMS_EMAIL_FROM", "records-dms@localhost")
-
-# Lending: the longest loan per confidentiality level, in days.
-LOAN_MAX_DAYS = {
-    "internal": int(os.environ.get("DMS_LOAN_DAYS_INTERNAL", "30")),
-    "confidential": int(os.environ.get("DMS_LOAN_DAYS_CONFIDENTIAL", "14")),
-    "secret": int(os.environ.get("DMS_LOAN_DAYS_SECRET", "7")),
-}
-# Overdue loans: the daily run e-mails borrower and clerk when a loan becomes overdue, and again
-# every this many days while it stays out (0: only the first time).
-LOAN_REMIND_DAYS = int(os.environ.get("DMS_LOAN_REMIND_DAYS", "1"))
-# The register's Ed25519 signing key (PEM); empty: one generated into the data dir.
-REGISTER_KEY = os.environ.get("DMS_REGISTER_KEY", "")
-# Public keys (hex) of earlier signing keys whose entries still verify after a key change.
-REGISTER_TRUSTED_KEYS = env_list("DMS_REGISTER_TRUSTED_KEYS", "")
-
-# Satisfaction surveys: an overall score (0–100) below this flags the customer's year for
-# corrective and preventive action.
-SATISFACTION_TARGET = float(os.environ.get("DMS_SATISFACTION_TARGET", "85"))
+EMAIL_BACKEND = SITE.email_backend
+DEFAULT_FROM_EMAIL = SITE.email_from
 
 WAGTAIL_SITE_NAME = "records-dms"
-WAGTAILADMIN_BASE_URL = os.environ.get("DMS_BASE_URL", "http://127.0.0.1:8000")
+WAGTAILADMIN_BASE_URL = SITE.base_url
 WAGTAIL_ENABLE_UPDATE_CHECK = False
 WAGTAIL_GRAVATAR_PROVIDER_URL = None  # no user's email hash leaves the archive
 WAGTAIL_USER_CUSTOM_FIELDS: list[str] = []
@@ -312,12 +277,10 @@ SPECTACULAR_SETTINGS = {
 
 SESSION_COOKIE_HTTPONLY = True
 # A session ends after this long without a request, and when the browser closes.
-SESSION_COOKIE_AGE = int(float(os.environ.get("DMS_SESSION_HOURS", "8")) * 3600)
+SESSION_COOKIE_AGE = int(SECURITY.session_hours * 3600)
 SESSION_SAVE_EVERY_REQUEST = True
 SESSION_EXPIRE_AT_BROWSER_CLOSE = True
 AUTHENTICATION_BACKENDS = ["records_dms.accounts.throttle.ThrottledModelBackend"]
-LOGIN_MAX_FAILURES = int(os.environ.get("DMS_LOGIN_MAX_FAILURES", "5"))
-LOGIN_LOCKOUT_MINUTES = int(os.environ.get("DMS_LOGIN_LOCKOUT_MINUTES", "15"))
 CSRF_COOKIE_HTTPONLY = False
 X_FRAME_OPTIONS = "DENY"
 SECURE_CONTENT_TYPE_NOSNIFF = True
@@ -326,32 +289,16 @@ if HTTPS:
     SECURE_SSL_REDIRECT = True
     SESSION_COOKIE_SECURE = True
     CSRF_COOKIE_SECURE = True
-    SECURE_HSTS_SECONDS = int(os.environ.get("DMS_HSTS_SECONDS", str(365 * 24 * 3600)))
+    SECURE_HSTS_SECONDS = SECURITY.hsts_seconds
     SECURE_HSTS_INCLUDE_SUBDOMAINS = True
     SECURE_HSTS_PRELOAD = True
     CSRF_TRUSTED_ORIGINS = [f"https://{host}" for host in ALLOWED_HOSTS if host != "*"]
-if env_bool("DMS_BEHIND_PROXY", False):
+if SECURITY.behind_proxy:
     SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
-
-# The key and certificate that sign certificates of destruction (PEM files). Empty: a
-# self-signed pair is generated in DATA_DIR/signing on first use.
-SIGNING_KEY_FILE = os.environ.get("DMS_SIGNING_KEY", "")
-SIGNING_CERT_FILE = os.environ.get("DMS_SIGNING_CERT", "")
-SIGNING_ORGANISATION = os.environ.get("DMS_ORGANISATION", "records-dms")
-# How many compliance officers (none of them the proposer) must approve a destruction list.
-DESTRUCTION_APPROVERS = int(os.environ.get("DMS_DESTRUCTION_APPROVERS", "1"))
-# The archive's own dossier, where every certificate of destruction is filed as a record.
-ARCHIVE_OWN_CODE = os.environ.get("DMS_ARCHIVE_OWN_CODE", "QMS-ARCHIVE")
-ARCHIVE_OWN_NAME = os.environ.get("DMS_ARCHIVE_OWN_NAME", "档案室 Records archive")
-
-OCR_LANGUAGES = os.environ.get("DMS_OCR_LANGS") or os.environ.get(
-    "DMS_OCR_LANGUAGES", "chi_sim+eng"
-)
-TESSERACT_CMD = os.environ.get("DMS_TESSERACT_CMD", "tesseract")
 
 LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,
     "handlers": {"console": {"class": "logging.StreamHandler"}},
-    "root": {"handlers": ["console"], "level": os.environ.get("DMS_LOG_LEVEL", "INFO")},
+    "root": {"handlers": ["console"], "level": SITE.log_level},
 }

@@ -114,7 +114,7 @@ def destruction_propose_as(
             number=f"XH-{year}-{counter_next(f'destruction:{year}'):04d}",
             reason=reason.strip()[:300],
             proposed_by=person,
-            approvals_required=max(1, settings.DESTRUCTION_APPROVERS),
+            approvals_required=max(1, settings.RETENTION.destruction_approvers),
         )
         states = {s.record_id: s for s in RecordRetention.objects.filter(record__in=locked)}
         DestructionItem.objects.bulk_create(

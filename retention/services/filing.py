@@ -1,7 +1,7 @@
 """The certificate of destruction filed as a permanent record of the archive's own dossier.
 
 The archive keeps its own evidence like any other record: each certificate's signed PDF is
-also a ``destruction_certificate`` record of the customer ``settings.ARCHIVE_OWN_CODE``
+also a ``destruction_certificate`` record of the customer ``settings.RETENTION.archive_own_code``
 (created on first use), on the keep-permanently schedule, and no destruction request may ever
 list it (a destruction blocker says so, whatever the schedules say).
 """
@@ -28,11 +28,11 @@ RECORD_TYPE_LABEL = gettext_lazy("Certificate of destruction")
 
 def archive_own_customer(actor: User = None) -> Customer:
     """The archive's own dossier (客户编号 ``DMS_ARCHIVE_OWN_CODE``), opened on first use."""
-    code = settings.ARCHIVE_OWN_CODE.strip().upper()
+    code = settings.RETENTION.archive_own_code.strip().upper()
     found = Customer.objects.filter(code=code).first()
     if found is not None:
         return found
-    return customer_create(code=code, name=settings.ARCHIVE_OWN_NAME, actor=actor)
+    return customer_create(code=code, name=settings.RETENTION.archive_own_name, actor=actor)
 
 
 def certificate_file(certificate: DestructionCertificate, actor: User = None) -> Record:

@@ -46,7 +46,7 @@ def test_too_many_failed_sign_ins_lock_the_name_for_a_while_and_are_audited(
     client = Client()
     assert sign_in(client, "correct horse 2024").status_code == 302  # works, then forgets
     client = Client()
-    for _ in range(settings.LOGIN_MAX_FAILURES):
+    for _ in range(settings.SECURITY.login_max_failures):
         assert sign_in(client, "wrong").status_code == 200  # the form again, with an error
     locked = sign_in(client, "correct horse 2024")
     assert locked.status_code == 200 and "_auth_user_id" not in client.session

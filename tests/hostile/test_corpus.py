@@ -14,6 +14,7 @@ import subprocess
 import sys
 import time
 import uuid
+from dataclasses import replace
 from pathlib import Path
 from typing import Any
 
@@ -25,6 +26,8 @@ from ingestion.inbox import REJECTED, inbox_dir, inbox_scan
 from ingestion.models import IngestionJob, JobStatus
 from ingestion.preflight import sanitize_filename
 from records_dms.archive.models import Page, Record
+from records_dms.settings.env import field_for
+from records_dms.settings.groups import Ingestion
 from tests.conftest import client_for
 from tests.factories import file_pdf
 from tests.hostile.corpus import CASES, FILED, REFUSED, Case
@@ -94,8 +97,8 @@ def snapshot(record: Record) -> tuple[Any, ...]:
 
 
 def apply(settings: Any, case: Case) -> None:
-    for name, value in case.settings.items():
-        setattr(settings, name, value)
+    changes = {field_for(Ingestion, name): value for name, value in case.settings.items()}
+    settings.INGESTION = replace(settings.INGESTION, **changes)
 
 
 def check_filed(case: Case, before: int, outcome: dict[str, Any]) -> None:
@@ -216,7 +219,7 @@ def cli_env(tmp_path: Path, overrides: dict[str, int | float]) -> dict[str, str]
         "DMS_DATA_DIR": str(tmp_path / "data"),
         "PATH": "/usr/bin:/bin",
         "DMS_LANGUAGE": "en",
-        **{f"DMS_{key}": str(value) for key, value in overrides.items()},
+        **{name: str(value) for name, value in overrides.items()},
     }
 
 

@@ -4,6 +4,7 @@ import io
 import json
 import subprocess
 import sys
+from dataclasses import replace
 
 import pytest
 
@@ -44,7 +45,7 @@ def test_bad_input_is_refused_and_leaves_nothing(case, customer, clerk, settings
 
 
 def test_oversized_file_is_refused_before_anything_is_kept(customer, clerk, settings):
-    settings.MAX_UPLOAD_MB = 1
+    settings.INGESTION = replace(settings.INGESTION, max_upload_mb=1)
     with pytest.raises(RejectedFile, match=r"big\.pdf.*1 MB"):
         record_file(
             customer=customer,

@@ -2,6 +2,7 @@
 
 import datetime
 import io
+from dataclasses import replace
 
 import pdfplumber
 import pytest
@@ -128,13 +129,13 @@ def test_running_a_finished_job_again_changes_nothing(customer, clerk):
 def test_failed_job_keeps_its_bytes_and_succeeds_on_retry(customer, clerk, settings):
     from ingestion.services import ingest_retry
 
-    settings.TESSERACT_CMD = "/nonexistent/tesseract"
+    settings.INGESTION = replace(settings.INGESTION, tesseract_cmd="/nonexistent/tesseract")
     job = submit(customer, clerk, image_bytes(scan_image(), "PNG"), "scan.png")
     assert job.status == JobStatus.FAILED
     assert "tesseract" in job.reason.lower() or "No such file" in job.reason
     assert not Record.objects.exists()
     assert not any(p.is_file() for p in (settings.MEDIA_ROOT / "originals").rglob("*"))
-    settings.TESSERACT_CMD = "tesseract"
+    settings.INGESTION = replace(settings.INGESTION, tesseract_cmd="tesseract")
     job = ingest_retry(job, wait=True)
     assert job.status == JobStatus.FILED and job.record is not None
     assert job.record.pages.get().source == "ocr"

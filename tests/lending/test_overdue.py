@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import datetime
 import json
+from dataclasses import replace
 
 import pytest
 from cryptography.hazmat.primitives import serialization
@@ -111,7 +112,7 @@ def test_the_key_from_the_environment_signs_and_old_keys_stay_trusted(
     loan_out(make_record(customer), borrower=staff, approver=clerk, clerk=clerk)
     embedded = signing.public_key_hex()
     assert (tmp_path / signing.KEY_FILE_NAME).stat().st_mode & 0o777 == 0o600
-    settings.REGISTER_KEY = (
+    new_key = (
         Ed25519PrivateKey.generate()
         .private_bytes(
             serialization.Encoding.PEM,
@@ -120,9 +121,10 @@ def test_the_key_from_the_environment_signs_and_old_keys_stay_trusted(
         )
         .decode()
     )
+    settings.LENDING = replace(settings.LENDING, register_key=new_key)
     # Entries signed by the old key no longer verify unless that key is listed as trusted.
     assert {f.problem for f in register_verify()} == {"signed by a key that is not trusted"}
-    settings.REGISTER_TRUSTED_KEYS = [embedded]
+    settings.LENDING = replace(settings.LENDING, register_trusted_keys=(embedded,))
     assert register_verify() == []
     reading_register(record=make_record(customer), reader=staff, purpose="x", actor=clerk)
     assert RegisterEntry.objects.last().key_id != RegisterEntry.objects.first().key_id  # type: ignore[union-attr]

@@ -8,6 +8,7 @@ import json
 import multiprocessing
 import time
 from concurrent.futures import ProcessPoolExecutor
+from dataclasses import replace
 from typing import Any
 
 import pytest
@@ -96,7 +97,7 @@ def test_while_it_stays_out_both_are_reminded_once_a_day(late, clerk, settings):
     # Marked once only; reminders are not register events.
     assert RegisterEntry.objects.filter(loan=late, event="overdue").count() == 1
     # Every other day only: no reminder the next day; none at all once returned.
-    settings.LOAN_REMIND_DAYS = 2
+    settings.LENDING = replace(settings.LENDING, remind_days=2)
     retention_daily((today + datetime.timedelta(days=2)).isoformat())
     assert len(overdue_mail(late)) == 2
     retention_daily((today + datetime.timedelta(days=3)).isoformat())
@@ -109,7 +110,7 @@ def test_while_it_stays_out_both_are_reminded_once_a_day(late, clerk, settings):
 @pytest.mark.django_db(transaction=True)
 def test_no_reminders_when_switched_off(late, settings):
     settings.EMAIL_BACKEND = "django.core.mail.backends.locmem.EmailBackend"
-    settings.LOAN_REMIND_DAYS = 0
+    settings.LENDING = replace(settings.LENDING, remind_days=0)
     retention_daily(TODAY().isoformat())
     retention_daily((TODAY() + datetime.timedelta(days=1)).isoformat())
     assert len(overdue_mail(late)) == 1  # the day it became overdue, not after

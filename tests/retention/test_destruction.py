@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import datetime
 import hashlib
+from dataclasses import replace
 
 import pytest
 from django.core.exceptions import PermissionDenied, ValidationError
@@ -78,7 +79,7 @@ def test_the_proposer_cannot_approve_in_the_service_or_the_database(users, custo
 
 
 def test_a_second_approver_can_be_required(users, customer, clerk, settings):
-    settings.DESTRUCTION_APPROVERS = 2
+    settings.RETENTION = replace(settings.RETENTION, destruction_approvers=2)
     second = UserFactory.create(username="compliance2", role=roles.COMPLIANCE)
     record = closed_complaint_record(customer, clerk)
     request = destruction_request_propose(records=[record], actor=clerk)

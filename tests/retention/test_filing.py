@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from dataclasses import replace
+
 import pytest
 from django.core.exceptions import ValidationError
 from django.core.files.storage import default_storage
@@ -32,7 +34,7 @@ def _destroy(users, customer, clerk):
 def test_the_certificate_is_a_permanent_record_that_can_never_be_proposed(
     users, customer, clerk, settings
 ):
-    settings.ARCHIVE_OWN_CODE = "QMS-ARCHIVE"
+    settings.RETENTION = replace(settings.RETENTION, archive_own_code="QMS-ARCHIVE")
     done = _destroy(users, customer, clerk)
     certificate = DestructionCertificate.objects.get(request=done)
     record = certificate.record
@@ -64,7 +66,7 @@ def test_the_certificate_is_a_permanent_record_that_can_never_be_proposed(
 
 
 def test_the_archive_code_comes_from_the_setting(users, customer, clerk, settings):
-    settings.ARCHIVE_OWN_CODE = "ARCHIVE-SH"
+    settings.RETENTION = replace(settings.RETENTION, archive_own_code="ARCHIVE-SH")
     done = _destroy(users, customer, clerk)
     record = DestructionCertificate.objects.get(request=done).record
     assert record is not None and record.customer.code == "ARCHIVE-SH"

@@ -10,6 +10,7 @@ from __future__ import annotations
 import datetime
 import subprocess
 import tempfile
+from dataclasses import replace
 
 import pytest
 from botocore.exceptions import ClientError
@@ -185,7 +186,7 @@ def test_destruction_removes_every_version_and_the_certificate_names_them(
 def test_compliance_mode_leaves_a_record_the_store_still_locks(
     s3, users, customer, clerk, settings
 ):
-    settings.S3_LOCK_MODE = "COMPLIANCE"
+    settings.STORAGE = replace(settings.STORAGE, s3_lock_mode="COMPLIANCE")
     locked = closed_complaint_record(customer, clerk, lines=["合规锁定期内"])
     request = destruction_request_execute(request=_approved([locked], clerk, users), actor=clerk)
     assert request.state == RequestState.COMPLETED

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import io
 import uuid
+from dataclasses import replace
 
 import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
@@ -182,7 +183,7 @@ def test_ingestion_queue_lists_failures_and_retries_them(
 ):
     from tests.ingestion.samples import image_bytes, scan_image
 
-    settings.TESSERACT_CMD = "/nonexistent/tesseract"
+    settings.INGESTION = replace(settings.INGESTION, tesseract_cmd="/nonexistent/tesseract")
     job = ingest_submit(
         customer=customer,
         stream=io.BytesIO(image_bytes(scan_image(), "PNG")),
@@ -195,7 +196,7 @@ def test_ingestion_queue_lists_failures_and_retries_them(
     client = client_for(clerk)
     html = client.get(reverse("ingestion:jobs"), {"status": "failed"}).content.decode()
     assert "扫描.png" in html and 'data-status="failed"' in html
-    settings.TESSERACT_CMD = "tesseract"
+    settings.INGESTION = replace(settings.INGESTION, tesseract_cmd="tesseract")
     with django_capture_on_commit_callbacks(execute=True):
         response = client.post(
             reverse("ingestion:job_retry", args=[job.pk]), {"next": reverse("ingestion:jobs")}
