@@ -2,7 +2,10 @@
 
 from typing import Any
 
+from drf_spectacular.utils import extend_schema, inline_serializer
 from rest_framework import serializers
+from rest_framework.routers import APIRootView, DefaultRouter
+from rest_framework.schemas import DefaultSchema
 
 
 def only_public_api(endpoints: list[tuple[str, str, str, Any]], **kwargs: Any) -> list[Any]:
@@ -28,3 +31,22 @@ class UsernameField(serializers.SlugRelatedField[Any]):
     def __init__(self, **kwargs: Any) -> None:
         kwargs.setdefault("read_only", True)
         super().__init__(slug_field="username", **kwargs)
+
+
+def described_api_root(router: DefaultRouter) -> type[APIRootView]:
+    """The router's index of /api/v1/, described in the schema like every other endpoint
+    (DRF leaves it out): one link per registered collection."""
+    links = {prefix: serializers.URLField() for prefix, _viewset, _basename in router.registry}
+
+    class ApiRootView(router.APIRootView):  # type: ignore[name-defined,misc]
+        schema = DefaultSchema()  # DRF's root sets None: left out of every schema
+
+        @extend_schema(
+            responses=inline_serializer("ApiRoot", links),
+            operation_id="api_root",
+            description="Links to the collections of the API.",
+        )
+        def get(self, request: Any, *args: Any, **kwargs: Any) -> Any:
+            return super().get(request, *args, **kwargs)
+
+    return ApiRootView
