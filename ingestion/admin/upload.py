@@ -72,10 +72,7 @@ def jobs_json(jobs: Iterable[IngestionJob], user: Any) -> list[dict[str, Any]]:
         .filter(pk__in=[job.record_id for job in jobs if job.record_id])
         .values_list("pk", flat=True)
     )
-    rows: list[dict[str, Any]] = UploadJobSerializer(
-        jobs, many=True, context={"visible": visible}
-    ).data
-    return rows
+    return list(UploadJobSerializer(jobs, many=True, context={"visible": visible}).data)
 
 
 class UploadView(ArchiveView):

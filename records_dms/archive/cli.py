@@ -29,8 +29,7 @@ def run_search(args: argparse.Namespace, who: Any) -> list[dict[str, Any]]:
         ),
         limit=args.limit,
     )
-    hits: list[dict[str, Any]] = SearchHitSerializer(page.results.hits, many=True).data
-    return hits
+    return list(SearchHitSerializer(page.results.hits, many=True).data)
 
 
 def run_reindex(args: argparse.Namespace, who: Any) -> dict[str, int]:

@@ -21,7 +21,7 @@ class BlankAsNullField(serializers.CharField):
         kwargs.setdefault("allow_null", True)
         super().__init__(**kwargs)
 
-    def to_representation(self, value: Any) -> str | None:
+    def to_representation(self, value: Any) -> Any:  # str or None
         return str(value) if value else None
 
 
@@ -36,9 +36,11 @@ class UsernameField(serializers.SlugRelatedField[Any]):
 def described_api_root(router: DefaultRouter) -> type[APIRootView]:
     """The router's index of /api/v1/, described in the schema like every other endpoint
     (DRF leaves it out): one link per registered collection."""
-    links = {prefix: serializers.URLField() for prefix, _viewset, _basename in router.registry}
+    links: dict[str, serializers.Field[Any, Any, Any, Any]] = {
+        prefix: serializers.URLField() for prefix, _viewset, _basename in router.registry
+    }
 
-    class ApiRootView(router.APIRootView):  # type: ignore[name-defined,misc]
+    class ApiRootView(router.APIRootView):  # type: ignore[name-defined]
         schema = DefaultSchema()  # DRF's root sets None: left out of every schema
 
         @extend_schema(
