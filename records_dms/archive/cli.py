@@ -17,7 +17,7 @@ def add_search_arguments(search: argparse.ArgumentParser) -> None:
 
 
 def run_search(args: argparse.Namespace, who: Any) -> list[dict[str, Any]]:
-    from records_dms.archive.api.serializers import SearchHitSerializer
+    from records_dms.archive.api.serializers import SearchHitSummarySerializer
     from records_dms.archive.searching import SearchFilters, record_search
 
     page = record_search(
@@ -29,7 +29,7 @@ def run_search(args: argparse.Namespace, who: Any) -> list[dict[str, Any]]:
         ),
         limit=args.limit,
     )
-    return list(SearchHitSerializer(page.results.hits, many=True).data)
+    return list(SearchHitSummarySerializer(page.results.hits, many=True).data)
 
 
 def run_reindex(args: argparse.Namespace, who: Any) -> dict[str, int]:

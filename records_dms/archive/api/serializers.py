@@ -129,20 +129,25 @@ class ScoreField(serializers.FloatField):
         return round(float(value), 4)
 
 
-class SearchHitSerializer(serializers.Serializer[Any]):
-    """A page that matched (`dms search --json`, and each result of GET search/)."""
+class SearchHitSummarySerializer(serializers.Serializer[Any]):
+    """A page that matched, with the keys DESIGN.md's CLI contract gives `dms search --json`."""
 
     reference = serializers.CharField(read_only=True)
-    record_id = serializers.IntegerField(read_only=True)
     customer = serializers.CharField(read_only=True)
     type = serializers.CharField(source="record_type", read_only=True)
     title = serializers.CharField(read_only=True)
-    document_date = serializers.DateField(allow_null=True, read_only=True)
     page = serializers.IntegerField(read_only=True)
     score = ScoreField(read_only=True)
     snippet = serializers.CharField(
         read_only=True, help_text="HTML: the page text escaped, matches in <mark>"
     )
+
+
+class SearchHitSerializer(SearchHitSummarySerializer):
+    """A result of GET search/: the summary, and the record's id and date to link and sort."""
+
+    record_id = serializers.IntegerField(read_only=True)
+    document_date = serializers.DateField(allow_null=True, read_only=True)
 
 
 class SearchResultsSerializer(serializers.Serializer[Any]):
