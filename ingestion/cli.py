@@ -29,18 +29,11 @@ def files_under(paths: list[str]) -> Iterator[Path]:
             yield path
 
 
-def job_summary(job: Any, file: str) -> dict[str, Any]:
-    from ingestion.services import children_of
+def job_summary(job: Any, file: str, refusal: str = "") -> dict[str, Any]:
+    from ingestion.api.serializers import ImportedFile, ImportedFileSerializer
 
-    record = job.record
-    return {
-        "file": file,
-        "status": str(job.status),
-        "reference": record.reference if record else None,
-        "pages": record.page_count if record and job.status == "filed" else None,
-        "children": [c.record.reference for c in children_of(job) if c.record is not None],
-        "error": job.reason or None,
-    }
+    data: dict[str, Any] = ImportedFileSerializer(ImportedFile(file, job, refusal)).data
+    return data
 
 
 def run_import(
@@ -83,16 +76,7 @@ def run_import(
             else ""
         )
         if refusal:
-            results.append(
-                {
-                    "file": str(path),
-                    "status": "rejected",
-                    "reference": None,
-                    "pages": None,
-                    "children": [],
-                    "error": refusal,
-                }
-            )
+            results.append(job_summary(None, str(path), refusal))
             if on_result is not None:
                 on_result(results[-1])
             progress.step(path.name)

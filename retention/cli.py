@@ -18,11 +18,11 @@ from records_dms.cli.base import Add, CommandError, iso_date
 from records_dms.cli.base import actor as cli_actor
 from records_dms.cli.base import emit as cli_emit
 from retention.api.serializers import (
-    deletion_payload,
-    due_payload,
-    hold_payload,
-    request_payload,
-    seal_payload,
+    DeletionRequestSerializer,
+    DestructionRequestSerializer,
+    DueRecordSerializer,
+    HoldSerializer,
+    SealedDossierSerializer,
 )
 
 Emit = Callable[[argparse.Namespace, Any, str], None]
@@ -56,10 +56,12 @@ def _run(step: Callable[[], Any]) -> Any:
 def cmd_retention_due(args: argparse.Namespace, actor: Any, emit: Emit) -> int:
     from django.utils import timezone
 
-    from retention.services.review import retention_notify
+    from retention.services.review import due_records, retention_notify
+    from retention.services.schedules import retention_backfill
 
     on = args.on or timezone.localdate()
-    payload = due_payload(on)
+    retention_backfill()
+    payload = DueRecordSerializer(due_records(on), many=True).data
     if args.notify:
         retention_notify(on)
     lines = [
@@ -94,7 +96,7 @@ def cmd_hold_place(args: argparse.Namespace, actor: Any, emit: Emit) -> int:
             query=args.query or "",
         )
     )
-    payload = hold_payload(hold)
+    payload = HoldSerializer(hold, context={"user": actor}).data
     emit(args, payload, f"hold #{hold.pk} placed on {len(payload['records'])} records")
     return 0
 
@@ -107,7 +109,7 @@ def cmd_hold_lift(args: argparse.Namespace, actor: Any, emit: Emit) -> int:
     if found is None:
         raise RetentionCommandError(f"no hold {args.id}")
     hold = _run(lambda: hold_lift(hold=found, actor=actor, reason=args.reason or ""))
-    emit(args, hold_payload(hold), f"hold #{hold.pk} lifted")
+    emit(args, HoldSerializer(hold, context={"user": actor}).data, f"hold #{hold.pk} lifted")
     return 0
 
 
@@ -155,7 +157,7 @@ def cmd_destruction(args: argparse.Namespace, actor: Any, emit: Emit) -> int:
                     paper_method=args.paper_method,
                 )
             )
-    payload = request_payload(request)
+    payload = DestructionRequestSerializer(request).data
     text = f"{payload['number']} (id {payload['id']}): {payload['state']}" + (
         f", certificate {payload['certificate']}" if payload["certificate"] else ""
     )
@@ -180,7 +182,7 @@ def cmd_seal(args: argparse.Namespace, actor: Any, emit: Emit) -> int:
     _run(lambda: step(customer=customer, reason=args.reason, actor=actor))
     customer.refresh_from_db()
     state = "sealed" if customer.sealed else "unsealed"
-    emit(args, seal_payload(customer), f"dossier {customer.code} {state}")
+    emit(args, SealedDossierSerializer(customer).data, f"dossier {customer.code} {state}")
     return 0
 
 
@@ -204,7 +206,7 @@ def cmd_deletion_request(args: argparse.Namespace, actor: Any, emit: Emit) -> in
 
     step = args.step
     if step == "list":
-        listed = [deletion_payload(r) for r in DeletionRequest.objects.all()]
+        listed = DeletionRequestSerializer(DeletionRequest.objects.all(), many=True).data
         lines = [
             f"{p['number']:<14} {p['customer']:<12} {p['received_on']}  {p['state']}"
             for p in listed
@@ -230,7 +232,7 @@ def cmd_deletion_request(args: argparse.Namespace, actor: Any, emit: Emit) -> in
         if not request.letter_key:
             raise RetentionCommandError(f"{request.number} is not answered yet")
         Path(args.letter).write_bytes(deletion.deletion_letter_bytes(request))
-    payload = deletion_payload(request)
+    payload = DeletionRequestSerializer(request).data
     kept = sum(1 for r in payload["records"] if r["decision"] == "keep")
     text = f"{payload['number']} (id {payload['id']}) {payload['customer']}: {payload['state']}"
     if payload["state"] == "answered":

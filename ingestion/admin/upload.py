@@ -15,7 +15,8 @@ from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
-from ingestion.models import IngestionJob, JobStatus
+from ingestion.api.serializers import UploadJobSerializer
+from ingestion.models import IngestionJob
 from ingestion.services import ingest_retry, ingest_submit
 from records_dms.accounts.admin.views import ArchiveView, visible_customer
 from records_dms.accounts.policy import policy
@@ -71,23 +72,7 @@ def jobs_json(jobs: Iterable[IngestionJob], user: Any) -> list[dict[str, Any]]:
         .filter(pk__in=[job.record_id for job in jobs if job.record_id])
         .values_list("pk", flat=True)
     )
-    rows = []
-    for job in jobs:
-        record = job.record if job.record_id in visible else None
-        rows.append(
-            {
-                "id": str(job.pk),
-                "file": job.original_name,
-                "status": job.status,
-                "status_label": str(job.get_status_display()),
-                "reason": job.reason,
-                "reference": record.reference if record else None,
-                "record_url": reverse("archive:record", args=[record.pk]) if record else None,
-                "duplicate": job.status == JobStatus.DUPLICATE,
-                "depth": job.depth,
-            }
-        )
-    return rows
+    return list(UploadJobSerializer(jobs, many=True, context={"visible": visible}).data)
 
 
 class UploadView(ArchiveView):

@@ -17,6 +17,7 @@ def add_search_arguments(search: argparse.ArgumentParser) -> None:
 
 
 def run_search(args: argparse.Namespace, who: Any) -> list[dict[str, Any]]:
+    from records_dms.archive.api.serializers import SearchHitSummarySerializer
     from records_dms.archive.searching import SearchFilters, record_search
 
     page = record_search(
@@ -28,18 +29,7 @@ def run_search(args: argparse.Namespace, who: Any) -> list[dict[str, Any]]:
         ),
         limit=args.limit,
     )
-    return [
-        {
-            "reference": hit.reference,
-            "customer": hit.customer,
-            "type": hit.record_type,
-            "title": hit.title,
-            "page": hit.page,
-            "score": round(hit.score, 4),
-            "snippet": hit.snippet,
-        }
-        for hit in page.results.hits
-    ]
+    return list(SearchHitSummarySerializer(page.results.hits, many=True).data)
 
 
 def run_reindex(args: argparse.Namespace, who: Any) -> dict[str, int]:

@@ -43,9 +43,11 @@ def _png(path: str | None) -> bytes | None:
 
 
 def loan_as_dict(loan: Any) -> dict[str, Any]:
-    from records_dms.lending.selectors import loan_summary
+    from records_dms.lending.api.serializers import LoanSerializer
 
-    return loan_summary(loan)
+    loan.refresh_from_db()  # a service may have moved it on by an update
+    data: dict[str, Any] = LoanSerializer(loan).data
+    return data
 
 
 def _run(args: argparse.Namespace, work: Callable[[], Any]) -> int:
@@ -233,6 +235,7 @@ def cmd_loan_read(args: argparse.Namespace) -> int:
     from django.contrib.auth import get_user_model
     from django.core.exceptions import PermissionDenied, ValidationError
 
+    from records_dms.lending.api.serializers import ReadingEntrySerializer
     from records_dms.lending.services import reading_register
 
     actor = _who(args)
@@ -247,18 +250,7 @@ def cmd_loan_read(args: argparse.Namespace) -> int:
     except (ValidationError, PermissionDenied) as error:
         messages = error.messages if isinstance(error, ValidationError) else [str(error)]
         raise CommandError("; ".join(messages)) from error
-    payload = {
-        "sequence": entry.sequence,
-        "event": entry.event,
-        "occurred_at": entry.occurred_at.isoformat(),
-        "actor": entry.actor_name,
-        "reader": entry.data["reader"],
-        "reference": entry.data["reference"],
-        "purpose": entry.data["purpose"],
-        "hash": entry.hash,
-        "key_id": entry.key_id,
-        "signature": entry.signature,
-    }
+    payload = ReadingEntrySerializer(entry).data
     emit(
         args,
         payload,

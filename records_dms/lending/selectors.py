@@ -55,33 +55,3 @@ def loans_open_of(user: Any) -> QuerySet[Loan]:
 
 def custody_of(user: Any) -> QuerySet[Custody]:
     return Custody.objects.filter(holder_id=user.pk).select_related("record")
-
-
-def loan_summary(loan: Loan) -> dict[str, Any]:
-    """The loan with its newest register entry, as --json prints it."""
-    from records_dms.lending.services import items_data
-
-    loan.refresh_from_db()
-    entry = loan.entries.order_by("-sequence").first()
-    return {
-        "id": loan.pk,
-        "number": loan.number,
-        "state": loan.state,
-        "borrower": loan.borrower.get_username(),
-        "purpose": loan.purpose,
-        "due_on": loan.due_on.isoformat(),
-        "level": loan.level,
-        "items": items_data(loan),
-        "entry": None
-        if entry is None
-        else {
-            "sequence": entry.sequence,
-            "event": entry.event,
-            "occurred_at": entry.occurred_at.isoformat(),
-            "actor": entry.actor_name,
-            "hash": entry.hash,
-            "key_id": entry.key_id,
-            "signature": entry.signature,
-            "signatures": entry.data.get("signatures", []),
-        },
-    }

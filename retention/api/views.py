@@ -17,17 +17,17 @@ import datetime
 import io
 from collections.abc import Callable
 from functools import partial
-from typing import Any
+from typing import Any, TypeVar
 
 from django.core.exceptions import PermissionDenied as DjangoPermissionDenied
 from django.core.exceptions import ValidationError as DjangoValidationError
 from django.db import transaction
-from django.db.models import QuerySet
+from django.db.models import Model, QuerySet
 from django.http import FileResponse
 from django.utils import timezone
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiParameter, extend_schema
-from rest_framework import serializers, viewsets
+from rest_framework import mixins, viewsets
 from rest_framework.decorators import action
 from rest_framework.exceptions import PermissionDenied, ValidationError
 from rest_framework.permissions import BasePermission, IsAuthenticated
@@ -38,10 +38,24 @@ from rest_framework.routers import SimpleRouter
 from records_dms.accounts.policy import policy
 from records_dms.accounts.roles import Action
 from records_dms.archive.models import Record, Volume
-from records_dms.archive.selectors import records_by_reference, visible_customers, visible_records
+from records_dms.archive.selectors import records_by_reference, visible_customers
 from records_dms.audit.services import audit_log
 from retention import events
-from retention.api.serializers import deletion_payload, request_payload
+from retention.api.serializers import (
+    CertificateSerializer,
+    DeletionRegisterSerializer,
+    DeletionRequestSerializer,
+    DestructionRequestSerializer,
+    DossierSealSerializer,
+    DueRecordSerializer,
+    ExecuteSerializer,
+    HoldPlaceSerializer,
+    HoldSerializer,
+    ProposeSerializer,
+    ReasonSerializer,
+    RejectSerializer,
+    SealPlaceSerializer,
+)
 from retention.certificates import certificate_bytes
 from retention.models import (
     DeletionRequest,
@@ -61,10 +75,11 @@ from retention.services.destruction import (
     destruction_request_propose,
     destruction_request_reject,
 )
-from retention.services.holds import hold_lift, hold_place, hold_records
+from retention.services.holds import hold_lift, hold_place
 from retention.services.review import due_records
 from retention.services.sealing import dossier_seal, dossier_unseal
 
+ModelT = TypeVar("ModelT", bound=Model)
 GET, POST = "GET", "POST"
 # url name → the action it needs (per method where GET and POST differ). A route missing here
 # is refused: a new endpoint must say who may use it.
@@ -126,11 +141,16 @@ def _customer(request: Request, code: str) -> Any:
     return customer
 
 
-class Payload(serializers.Serializer[Any]):
-    """Responses are the CLI's ``--json`` payloads (see README, Retention)."""
+class RetentionViewSet(
+    mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.GenericViewSet[ModelT]
+):
+    """List and show with the viewset's serializer; the steps answer with it too."""
 
-    def to_representation(self, instance: Any) -> dict[str, Any]:
-        return dict(instance)
+    permission_classes = [IsAuthenticated, RetentionPermission]
+    pagination_class = None  # the lists are short registers, returned whole
+
+    def respond(self, instance: ModelT, status: int = 200) -> Response:
+        return Response(self.get_serializer(instance).data, status=status)
 
 
 # Due records ---------------------------------------------------------------------------------
@@ -146,7 +166,7 @@ class DueViewSet(viewsets.ViewSet):
             OpenApiParameter("type", str, description="record type"),
             OpenApiParameter("schedule", str, description="schedule code"),
         ],
-        responses=Payload(many=True),
+        responses=DueRecordSerializer(many=True),
     )
     def list(self, request: Request) -> Response:
         """Records due for review on or before ``on`` that the caller may see."""
@@ -166,69 +186,23 @@ class DueViewSet(viewsets.ViewSet):
         )
         if params.get("schedule"):
             rows = rows.filter(schedule__code=params["schedule"])
-        return Response(
-            [
-                {
-                    "reference": row.record.reference,
-                    "customer": row.record.customer.code,
-                    "type": row.record.type,
-                    "title": row.record.title,
-                    "schedule": row.schedule.code if row.schedule else None,
-                    "trigger_date": row.trigger_date,
-                    "due_date": row.due_date,
-                }
-                for row in rows
-            ]
-        )
+        return Response(DueRecordSerializer(rows, many=True).data)
 
 
 # Holds ---------------------------------------------------------------------------------------
 
 
-class HoldPlaceSerializer(serializers.Serializer[Any]):
-    reason = serializers.CharField(max_length=300)
-    references = serializers.ListField(child=serializers.CharField(), required=False, default=list)
-    customer = serializers.CharField(required=False, allow_blank=True, default="")
-    volume = serializers.IntegerField(required=False, allow_null=True, default=None)
-    query = serializers.CharField(max_length=300, required=False, allow_blank=True, default="")
-
-
-class ReasonSerializer(serializers.Serializer[Any]):
-    reason = serializers.CharField(max_length=300, required=False, allow_blank=True, default="")
-
-
-def hold_data(hold: LegalHold, user: Any) -> dict[str, Any]:
-    covered = hold_records(hold).filter(pk__in=visible_records(user=user))
-    return {
-        "id": hold.pk,
-        "scope": hold.scope,
-        "reason": hold.reason,
-        "active": hold.active,
-        "customer": hold.customer.code if hold.customer else None,
-        "volume": hold.volume_id,
-        "query": hold.query or None,
-        "placed_by": hold.placed_by.get_username(),
-        "placed_at": hold.placed_at,
-        "lifted_at": hold.lifted_at,
-        "lift_reason": hold.lift_reason or None,
-        "records": list(covered.values_list("reference", flat=True)),
-    }
-
-
-class HoldViewSet(viewsets.GenericViewSet[LegalHold]):
-    permission_classes = [IsAuthenticated, RetentionPermission]
-    serializer_class = Payload
+class HoldViewSet(RetentionViewSet[LegalHold]):
+    serializer_class = HoldSerializer
 
     def get_queryset(self) -> QuerySet[LegalHold]:
         return LegalHold.objects.select_related("placed_by", "customer")
 
-    def list(self, request: Request) -> Response:
-        return Response([hold_data(h, request.user) for h in self.get_queryset()])
+    def get_serializer_context(self) -> dict[str, Any]:
+        # The records a hold covers are named only as far as the caller may see them.
+        return {**super().get_serializer_context(), "user": self.request.user}
 
-    def retrieve(self, request: Request, pk: str) -> Response:
-        return Response(hold_data(self.get_object(), request.user))
-
-    @extend_schema(request=HoldPlaceSerializer, responses={201: Payload})
+    @extend_schema(request=HoldPlaceSerializer, responses={201: HoldSerializer})
     def create(self, request: Request) -> Response:
         """Place a hold on records, a volume, a dossier or what a search finds."""
         params = HoldPlaceSerializer(data=request.data)
@@ -253,9 +227,9 @@ class HoldViewSet(viewsets.GenericViewSet[LegalHold]):
                 query=data["query"],
             )
         )
-        return Response(hold_data(hold, request.user), status=201)
+        return self.respond(hold, status=201)
 
-    @extend_schema(request=ReasonSerializer, responses=Payload)
+    @extend_schema(request=ReasonSerializer, responses=HoldSerializer)
     @action(detail=True, methods=["post"])
     def lift(self, request: Request, pk: str) -> Response:
         params = ReasonSerializer(data=request.data)
@@ -264,43 +238,28 @@ class HoldViewSet(viewsets.GenericViewSet[LegalHold]):
         lifted = _run(
             lambda: hold_lift(hold=hold, actor=request.user, reason=params.validated_data["reason"])
         )
-        return Response(hold_data(lifted, request.user))
+        return self.respond(lifted)
 
 
 # Destruction requests ------------------------------------------------------------------------
 
 
-class ProposeSerializer(serializers.Serializer[Any]):
-    references = serializers.ListField(child=serializers.CharField(), min_length=1)
-    reason = serializers.CharField(max_length=300, required=False, allow_blank=True, default="")
-
-
-class RejectSerializer(serializers.Serializer[Any]):
-    reason = serializers.CharField(max_length=300)
-
-
-class ExecuteSerializer(serializers.Serializer[Any]):
-    witness = serializers.CharField(max_length=100, required=False, allow_blank=True, default="")
-    paper_method = serializers.CharField(max_length=100, required=False, default="shredding")
-
-
-class DestructionViewSet(viewsets.GenericViewSet[DestructionRequest]):
-    permission_classes = [IsAuthenticated, RetentionPermission]
-    serializer_class = Payload
+class DestructionViewSet(RetentionViewSet[DestructionRequest]):
+    serializer_class = DestructionRequestSerializer
 
     def get_queryset(self) -> QuerySet[DestructionRequest]:
-        return DestructionRequest.objects.select_related("proposed_by", "executed_by")
-
-    def list(self, request: Request) -> Response:
-        rows = self.get_queryset()
-        if state := request.query_params.get("state"):
+        rows = DestructionRequest.objects.select_related("proposed_by", "executed_by")
+        if self.action == "list" and (state := self.request.query_params.get("state")):
             rows = rows.filter(state=state)
-        return Response([request_payload(r) for r in rows])
+        return rows
 
-    def retrieve(self, request: Request, pk: str) -> Response:
-        return Response(request_payload(self.get_object()))
+    @extend_schema(
+        parameters=[OpenApiParameter("state", str, description="only requests in this state")]
+    )
+    def list(self, request: Request) -> Response:
+        return super().list(request)
 
-    @extend_schema(request=ProposeSerializer, responses={201: Payload})
+    @extend_schema(request=ProposeSerializer, responses={201: DestructionRequestSerializer})
     def create(self, request: Request) -> Response:
         """Propose due records for destruction."""
         params = ProposeSerializer(data=request.data)
@@ -311,17 +270,17 @@ class DestructionViewSet(viewsets.GenericViewSet[DestructionRequest]):
                 records=records, actor=request.user, reason=params.validated_data["reason"]
             )
         )
-        return Response(request_payload(proposed), status=201)
+        return self.respond(proposed, status=201)
 
-    @extend_schema(request=None, responses=Payload)
+    @extend_schema(request=None, responses=DestructionRequestSerializer)
     @action(detail=True, methods=["post"])
     def approve(self, request: Request, pk: str) -> Response:
         """Approve (a compliance officer who is not the proposer)."""
         found = self.get_object()
         approved = _run(lambda: destruction_request_approve(request=found, actor=request.user))
-        return Response(request_payload(approved))
+        return self.respond(approved)
 
-    @extend_schema(request=RejectSerializer, responses=Payload)
+    @extend_schema(request=RejectSerializer, responses=DestructionRequestSerializer)
     @action(detail=True, methods=["post"])
     def reject(self, request: Request, pk: str) -> Response:
         params = RejectSerializer(data=request.data)
@@ -332,9 +291,9 @@ class DestructionViewSet(viewsets.GenericViewSet[DestructionRequest]):
                 request=found, actor=request.user, reason=params.validated_data["reason"]
             )
         )
-        return Response(request_payload(rejected))
+        return self.respond(rejected)
 
-    @extend_schema(request=ExecuteSerializer, responses={202: Payload})
+    @extend_schema(request=ExecuteSerializer, responses={202: DestructionRequestSerializer})
     @action(detail=True, methods=["post"])
     def execute(self, request: Request, pk: str) -> Response:
         """Start the execution; the worker carries it out (202), as from the screen."""
@@ -355,35 +314,17 @@ class DestructionViewSet(viewsets.GenericViewSet[DestructionRequest]):
                 )
             )
             transaction.on_commit(partial(destruction_execute_task.enqueue, started.pk))
-        return Response(request_payload(started), status=202)
+        return self.respond(started, status=202)
 
 
 # Certificates --------------------------------------------------------------------------------
 
 
-def certificate_data(certificate: DestructionCertificate) -> dict[str, Any]:
-    return {
-        "id": certificate.pk,
-        "number": certificate.number,
-        "request": certificate.request.number,
-        "sha256": certificate.sha256,
-        "issued_at": certificate.issued_at,
-        "record": certificate.record.reference if certificate.record else None,
-    }
-
-
-class CertificateViewSet(viewsets.GenericViewSet[DestructionCertificate]):
-    permission_classes = [IsAuthenticated, RetentionPermission]
-    serializer_class = Payload
+class CertificateViewSet(RetentionViewSet[DestructionCertificate]):
+    serializer_class = CertificateSerializer
 
     def get_queryset(self) -> QuerySet[DestructionCertificate]:
         return DestructionCertificate.objects.select_related("request", "record")
-
-    def list(self, request: Request) -> Response:
-        return Response([certificate_data(c) for c in self.get_queryset()])
-
-    def retrieve(self, request: Request, pk: str) -> Response:
-        return Response(certificate_data(self.get_object()))
 
     @extend_schema(responses={(200, "application/pdf"): bytes})
     @action(detail=True, methods=["get"])
@@ -404,42 +345,16 @@ class CertificateViewSet(viewsets.GenericViewSet[DestructionCertificate]):
 # Seals and deletion requests -----------------------------------------------------------------
 
 
-class SealSerializer(serializers.Serializer[Any]):
-    customer = serializers.CharField()
-    reason = serializers.CharField(max_length=300)
-
-
-def seal_data(seal: DossierSeal) -> dict[str, Any]:
-    return {
-        "id": seal.pk,
-        "customer": seal.customer.code,
-        "active": seal.active,
-        "reason": seal.reason,
-        "sealed_by": seal.sealed_by.get_username(),
-        "sealed_at": seal.sealed_at,
-        "unsealed_by": seal.unsealed_by.get_username() if seal.unsealed_by else None,
-        "unsealed_at": seal.unsealed_at,
-        "unseal_reason": seal.unseal_reason or None,
-    }
-
-
-class SealViewSet(viewsets.GenericViewSet[DossierSeal]):
-    permission_classes = [IsAuthenticated, RetentionPermission]
-    serializer_class = Payload
+class SealViewSet(RetentionViewSet[DossierSeal]):
+    serializer_class = DossierSealSerializer
 
     def get_queryset(self) -> QuerySet[DossierSeal]:
         return DossierSeal.objects.select_related("customer", "sealed_by", "unsealed_by")
 
-    def list(self, request: Request) -> Response:
-        return Response([seal_data(s) for s in self.get_queryset()])
-
-    def retrieve(self, request: Request, pk: str) -> Response:
-        return Response(seal_data(self.get_object()))
-
-    @extend_schema(request=SealSerializer, responses={201: Payload})
+    @extend_schema(request=SealPlaceSerializer, responses={201: DossierSealSerializer})
     def create(self, request: Request) -> Response:
         """Seal a customer's dossier."""
-        params = SealSerializer(data=request.data)
+        params = SealPlaceSerializer(data=request.data)
         params.is_valid(raise_exception=True)
         customer = _customer(request, params.validated_data["customer"])
         seal = _run(
@@ -447,9 +362,9 @@ class SealViewSet(viewsets.GenericViewSet[DossierSeal]):
                 customer=customer, reason=params.validated_data["reason"], actor=request.user
             )
         )
-        return Response(seal_data(seal), status=201)
+        return self.respond(seal, status=201)
 
-    @extend_schema(request=ReasonSerializer, responses=Payload)
+    @extend_schema(request=ReasonSerializer, responses=DossierSealSerializer)
     @action(detail=True, methods=["post"])
     def unseal(self, request: Request, pk: str) -> Response:
         params = ReasonSerializer(data=request.data)
@@ -460,32 +375,18 @@ class SealViewSet(viewsets.GenericViewSet[DossierSeal]):
                 customer=seal.customer, reason=params.validated_data["reason"], actor=request.user
             )
         )
-        return Response(seal_data(opened))
+        return self.respond(opened)
 
 
-class DeletionRegisterSerializer(serializers.Serializer[Any]):
-    customer = serializers.CharField()
-    received_on = serializers.DateField()
-    requester = serializers.CharField(max_length=200)
-    notes = serializers.CharField(required=False, allow_blank=True, default="")
-
-
-class DeletionViewSet(viewsets.GenericViewSet[DeletionRequest]):
-    permission_classes = [IsAuthenticated, RetentionPermission]
-    serializer_class = Payload
+class DeletionViewSet(RetentionViewSet[DeletionRequest]):
+    serializer_class = DeletionRequestSerializer
 
     def get_queryset(self) -> QuerySet[DeletionRequest]:
         return DeletionRequest.objects.select_related(
             "customer", "registered_by", "answered_by", "destruction"
         )
 
-    def list(self, request: Request) -> Response:
-        return Response([deletion_payload(d) for d in self.get_queryset()])
-
-    def retrieve(self, request: Request, pk: str) -> Response:
-        return Response(deletion_payload(self.get_object()))
-
-    @extend_schema(request=DeletionRegisterSerializer, responses={201: Payload})
+    @extend_schema(request=DeletionRegisterSerializer, responses={201: DeletionRequestSerializer})
     def create(self, request: Request) -> Response:
         """Register a customer's request for deletion."""
         params = DeletionRegisterSerializer(data=request.data)
@@ -501,15 +402,15 @@ class DeletionViewSet(viewsets.GenericViewSet[DeletionRequest]):
                 actor=request.user,
             )
         )
-        return Response(deletion_payload(registered), status=201)
+        return self.respond(registered, status=201)
 
-    @extend_schema(request=None, responses=Payload)
+    @extend_schema(request=None, responses=DeletionRequestSerializer)
     @action(detail=True, methods=["post"])
     def answer(self, request: Request, pk: str) -> Response:
         """Propose what no obligation covers, seal the rest, write the letter."""
         found = self.get_object()
         answered = _run(lambda: deletion_request_answer(request=found, actor=request.user))
-        return Response(deletion_payload(answered))
+        return self.respond(answered)
 
     @extend_schema(responses={(200, "application/pdf"): bytes})
     @action(detail=True, methods=["get"])

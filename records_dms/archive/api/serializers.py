@@ -122,21 +122,46 @@ class SearchParamsSerializer(serializers.Serializer[Any]):
     offset = serializers.IntegerField(min_value=0, default=0)
 
 
-class SearchHitSerializer(serializers.Serializer[Any]):
-    reference = serializers.CharField()
-    record_id = serializers.IntegerField()
-    customer = serializers.CharField()
-    type = serializers.CharField()
-    title = serializers.CharField()
-    document_date = serializers.DateField(allow_null=True)
-    page = serializers.IntegerField()
-    score = serializers.FloatField()
-    snippet = serializers.CharField(help_text="HTML: the page text escaped, matches in <mark>")
+class ScoreField(serializers.FloatField):
+    """A relevance score, to four places: more digits only differ between runs."""
+
+    def to_representation(self, value: Any) -> Any:  # a number, not the str of the stubs
+        return round(float(value), 4)
+
+
+class SearchHitSummarySerializer(serializers.Serializer[Any]):
+    """A page that matched, with the keys DESIGN.md's CLI contract gives `dms search --json`."""
+
+    reference = serializers.CharField(read_only=True)
+    customer = serializers.CharField(read_only=True)
+    type = serializers.CharField(source="record_type", read_only=True)
+    title = serializers.CharField(read_only=True)
+    page = serializers.IntegerField(read_only=True)
+    score = ScoreField(read_only=True)
+    snippet = serializers.CharField(
+        read_only=True, help_text="HTML: the page text escaped, matches in <mark>"
+    )
+
+
+class SearchHitSerializer(SearchHitSummarySerializer):
+    """A result of GET search/: the summary, and the record's id and date to link and sort."""
+
+    record_id = serializers.IntegerField(read_only=True)
+    document_date = serializers.DateField(allow_null=True, read_only=True)
 
 
 class SearchResultsSerializer(serializers.Serializer[Any]):
-    count = serializers.IntegerField(help_text="pages the user may see that match")
-    limit = serializers.IntegerField()
-    offset = serializers.IntegerField()
-    facets = serializers.DictField(child=serializers.DictField(child=serializers.IntegerField()))
-    results = SearchHitSerializer(many=True)
+    """One page of results (a ``SearchPage``) with the facets of all of them."""
+
+    count = serializers.IntegerField(
+        source="results.total", read_only=True, help_text="pages the user may see that match"
+    )
+    limit = serializers.IntegerField(read_only=True)
+    offset = serializers.IntegerField(read_only=True)
+    facets = serializers.DictField(
+        source="results.facets",
+        read_only=True,
+        child=serializers.DictField(child=serializers.IntegerField()),
+        help_text="customer, type, year → value → pages",
+    )
+    results = SearchHitSerializer(source="results.hits", many=True, read_only=True)

@@ -34,6 +34,7 @@ from records_dms.archive.models import Channel, Customer, Record
 from records_dms.archive.searching import SearchFilters, SearchPage, record_search
 from records_dms.archive.selectors import visible_customers, visible_records
 from records_dms.archive.services import record_access_log
+from search import Results
 
 
 class CustomerViewSet(viewsets.ReadOnlyModelViewSet[Customer]):
@@ -143,8 +144,14 @@ class SearchView(APIView):
         form.is_valid(raise_exception=True)
         params = form.validated_data
         if not params["q"].strip():
-            empty = {"count": 0, "limit": params["limit"], "offset": params["offset"]}
-            return Response({**empty, "facets": {}, "results": []})
+            nothing = SearchPage(
+                text="",
+                filters=SearchFilters(),
+                results=Results(hits=[], total=0),
+                limit=params["limit"],
+                offset=params["offset"],
+            )
+            return Response(SearchResultsSerializer(nothing).data)
         page = record_search(
             user=request.user,
             text=params["q"],
@@ -158,27 +165,4 @@ class SearchView(APIView):
             limit=params["limit"],
             offset=params["offset"],
         )
-        return Response(SearchResultsSerializer(page_payload(page)).data)
-
-
-def page_payload(page: SearchPage) -> dict[str, Any]:
-    return {
-        "count": page.results.total,
-        "limit": page.limit,
-        "offset": page.offset,
-        "facets": page.results.facets,
-        "results": [
-            {
-                "reference": hit.reference,
-                "record_id": hit.record_id,
-                "customer": hit.customer,
-                "type": hit.record_type,
-                "title": hit.title,
-                "document_date": hit.document_date,
-                "page": hit.page,
-                "score": hit.score,
-                "snippet": hit.snippet,
-            }
-            for hit in page.results.hits
-        ],
-    }
+        return Response(SearchResultsSerializer(page).data)

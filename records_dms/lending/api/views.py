@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-import base64
-import binascii
 from collections.abc import Callable
 from typing import Any
 
@@ -11,7 +9,7 @@ from django.core.exceptions import PermissionDenied as DjangoPermissionDenied
 from django.core.exceptions import ValidationError as DjangoValidationError
 from django.db.models import QuerySet
 from drf_spectacular.utils import extend_schema
-from rest_framework import mixins, serializers, viewsets
+from rest_framework import mixins, viewsets
 from rest_framework.decorators import action
 from rest_framework.exceptions import PermissionDenied, ValidationError
 from rest_framework.permissions import BasePermission, IsAuthenticated
@@ -21,8 +19,15 @@ from rest_framework.response import Response
 from records_dms.accounts.policy import policy
 from records_dms.accounts.roles import Action
 from records_dms.archive.selectors import visible_records
-from records_dms.lending.models import Condition, Loan, LoanKind
-from records_dms.lending.selectors import loan_summary, loans_visible
+from records_dms.lending.api.serializers import (
+    DecisionSerializer,
+    LoanRequestSerializer,
+    LoanSerializer,
+    ReturnSerializer,
+    SignatureSerializer,
+)
+from records_dms.lending.models import Loan
+from records_dms.lending.selectors import loans_visible
 from records_dms.lending.services import (
     loan_approve,
     loan_check_out,
@@ -49,53 +54,6 @@ class LendingPermission(BasePermission):
         return needed is None or policy.has(request.user, needed)
 
 
-class LoanSerializer(serializers.Serializer[Loan]):
-    """A loan with its items and its newest register entry (as `dms loan ... --json`)."""
-
-    id = serializers.IntegerField(read_only=True)
-    number = serializers.CharField(read_only=True)
-    state = serializers.CharField(read_only=True)
-    borrower = serializers.CharField(read_only=True)
-    purpose = serializers.CharField(read_only=True)
-    due_on = serializers.DateField(read_only=True)
-    level = serializers.CharField(read_only=True)
-    items = serializers.ListField(child=serializers.DictField(), read_only=True)
-    entry = serializers.DictField(read_only=True, allow_null=True)
-
-    def to_representation(self, instance: Loan) -> dict[str, Any]:
-        return loan_summary(instance)
-
-
-class LoanRequestSerializer(serializers.Serializer[Any]):
-    references = serializers.ListField(child=serializers.CharField(), min_length=1)
-    kind = serializers.ChoiceField(choices=LoanKind.choices, default=LoanKind.PAPER)
-    due_on = serializers.DateField(required=False, allow_null=True)
-    purpose = serializers.CharField(max_length=255)
-
-
-class DecisionSerializer(serializers.Serializer[Any]):
-    note = serializers.CharField(max_length=255, required=False, allow_blank=True, default="")
-
-
-class SignatureSerializer(serializers.Serializer[Any]):
-    signature = serializers.CharField(help_text="PNG, base64 (a data: URL is accepted too)")
-
-    def validate_signature(self, value: str) -> bytes:
-        value = value.split(",", 1)[1] if value.startswith("data:") else value
-        try:
-            return base64.b64decode(value, validate=True)
-        except (binascii.Error, ValueError) as error:
-            raise serializers.ValidationError("not base64") from error
-
-
-class ReturnSerializer(serializers.Serializer[Any]):
-    signature = serializers.CharField(required=False)
-    conditions = serializers.DictField(
-        child=serializers.ChoiceField(choices=Condition.choices), required=False, default=dict
-    )
-    note = serializers.CharField(max_length=255, required=False, allow_blank=True, default="")
-
-
 def _run(work: Callable[[], Loan]) -> Response:
     try:
         loan = work()
@@ -103,7 +61,8 @@ def _run(work: Callable[[], Loan]) -> Response:
         raise ValidationError({"detail": error.messages}) from error
     except DjangoPermissionDenied as error:
         raise PermissionDenied(str(error)) from error
-    return Response(loan_summary(loan))
+    loan.refresh_from_db()  # a service may have moved it on by an update
+    return Response(LoanSerializer(loan).data)
 
 
 class LoanViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.GenericViewSet[Loan]):
