@@ -9,7 +9,7 @@ from wagtail.admin.menu import MenuItem
 
 from ingestion.admin import urls
 from records_dms.accounts.admin.menu import ActionMenuItem
-from records_dms.accounts.roles import Action
+from records_dms.archive.permissions import ADD_RECORD
 
 
 @hooks.register("register_admin_urls")
@@ -23,7 +23,7 @@ def register_ingestion_menu_item() -> MenuItem:
     return ActionMenuItem(
         _("Ingestion queue"),
         reverse("ingestion:jobs"),
-        actions=(Action.ADD_RECORD,),
+        actions=(ADD_RECORD,),
         icon_name="upload",
         order=200,
     )

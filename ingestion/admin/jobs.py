@@ -8,13 +8,13 @@ from django.utils.translation import gettext as _
 
 from ingestion.models import IngestionJob, JobStatus
 from records_dms.accounts.admin.views import ArchiveView
-from records_dms.accounts.roles import Action
+from records_dms.archive.permissions import ADD_RECORD
 from records_dms.archive.selectors import visible_customers
 
 
 class JobListView(ArchiveView):
     template_name = "ingestion/jobs.html"
-    required_action = Action.ADD_RECORD
+    required_action = ADD_RECORD
     header_icon = "upload"
 
     def get_page_title(self) -> str:

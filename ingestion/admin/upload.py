@@ -20,9 +20,10 @@ from ingestion.models import IngestionJob
 from ingestion.services import ingest_retry, ingest_submit
 from records_dms.accounts.admin.views import ArchiveView, visible_customer
 from records_dms.accounts.policy import policy
-from records_dms.accounts.roles import Action, Confidentiality
+from records_dms.accounts.roles import Confidentiality
 from records_dms.archive.admin.forms import DateInput
 from records_dms.archive.models import Channel, RecordType
+from records_dms.archive.permissions import ADD_RECORD
 from records_dms.archive.selectors import visible_customers, visible_records
 
 # Placeholder the page's script swaps for the batch or job id it has at hand.
@@ -60,7 +61,7 @@ class UploadForm(forms.Form):
 
 
 def _require_add_record(request: HttpRequest) -> None:
-    if not policy.has(request.user, Action.ADD_RECORD):
+    if not policy.has(request.user, ADD_RECORD):
         raise PermissionDenied
 
 
@@ -77,7 +78,7 @@ def jobs_json(jobs: Iterable[IngestionJob], user: Any) -> list[dict[str, Any]]:
 
 class UploadView(ArchiveView):
     template_name = "ingestion/upload.html"
-    required_action = Action.ADD_RECORD
+    required_action = ADD_RECORD
     header_icon = "upload"
 
     def get_page_title(self) -> str:

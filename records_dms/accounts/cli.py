@@ -5,6 +5,7 @@ from __future__ import annotations
 import argparse
 from typing import Any
 
+from records_dms.accounts.permissions import MANAGE_GRANTS
 from records_dms.cli.base import EXIT_OK, Add, CommandError, actor, emit
 
 
@@ -14,11 +15,10 @@ def cmd_grant_add(args: argparse.Namespace) -> int:
     from django.contrib.auth import get_user_model
 
     from records_dms.accounts.policy import policy
-    from records_dms.accounts.roles import Action
     from records_dms.accounts.services import grant_create
 
     who = actor(args)
-    if who is not None and not policy.has(who, Action.MANAGE_GRANTS):
+    if who is not None and not policy.has(who, MANAGE_GRANTS):
         raise CommandError(f"{who.get_username()} may not grant access")
     user = get_user_model().objects.filter(username=args.username).first()
     customer = apps.get_model("archive", "Customer").objects.filter(code=args.code.upper()).first()

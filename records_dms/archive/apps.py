@@ -8,4 +8,5 @@ class ArchiveConfig(AppConfig):
     verbose_name = _("Archive")
 
     def ready(self) -> None:
+        from records_dms.archive import permissions  # noqa: F401  (declares its permissions)
         from records_dms.archive.admin import hooks  # noqa: F401  (its Wagtail admin screens)

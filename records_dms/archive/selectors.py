@@ -8,15 +8,39 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from django.core.exceptions import ValidationError
-from django.db.models import QuerySet
+from django.db.models import Q, QuerySet
 
 from records_dms.accounts.policy import policy
 from records_dms.archive.models import ComplaintCase, ComplaintRegister, Customer, Record, Volume
+from records_dms.archive.permissions import VIEW_CUSTOMER, VIEW_RECORD, VIEW_SEALED
+
+
+def customer_filter(user: Any) -> Q | None:
+    """The dossiers the user may open, as a filter on Customer; None: not one. Staff open the
+    customers they own or are granted; a sealed dossier is closed to all but VIEW_SEALED."""
+    if not policy.has(user, VIEW_CUSTOMER):
+        return None
+    condition = Q()
+    if not policy.archive_wide(user):
+        condition &= Q(owner_id=user.pk) | Q(grants__user_id=user.pk)
+    if not policy.has(user, VIEW_SEALED):
+        condition &= Q(sealed=False)
+    return condition
+
+
+def readable_levels(user: Any) -> frozenset[str]:
+    """Confidentiality levels of the records the user may see (none without VIEW_RECORD)."""
+    return policy.clearance(user) if policy.has(user, VIEW_RECORD) else frozenset()
+
+
+def sees_every_customer(user: Any) -> bool:
+    """Archive-wide roles that also see sealed dossiers: no customer filter at all."""
+    return policy.archive_wide(user) and policy.has(user, VIEW_SEALED)
 
 
 def visible_customers(*, user: Any) -> QuerySet[Customer]:
     """Customers whose dossier the user may open."""
-    condition = policy.customer_filter(user)
+    condition = customer_filter(user)
     if condition is None:
         return Customer.objects.none()
     return Customer.objects.filter(condition).distinct()
@@ -24,7 +48,7 @@ def visible_customers(*, user: Any) -> QuerySet[Customer]:
 
 def visible_records(*, user: Any) -> QuerySet[Record]:
     """Records the user may see, trimmed by customer, clearance and seal."""
-    levels = policy.levels(user)
+    levels = readable_levels(user)
     if not levels:
         return Record.objects.none()
     return Record.objects.filter(

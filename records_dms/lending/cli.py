@@ -9,6 +9,7 @@ from typing import Any
 
 from records_dms.archive.selectors import visible_records
 from records_dms.cli.base import EXIT_OK, Add, CommandError, actor, emit, iso_date
+from records_dms.lending.permissions import VIEW_REGISTER
 
 
 def _loan(ident: str) -> Any:
@@ -167,9 +168,8 @@ def cmd_loan_register(args: argparse.Namespace) -> int:
 
     actor = _who(args)
     from records_dms.accounts.policy import policy
-    from records_dms.accounts.roles import Action
 
-    if not policy.has(actor, Action.VIEW_REGISTER):
+    if not policy.has(actor, VIEW_REGISTER):
         raise CommandError(f"{actor.get_username()} may not read the register")
     entries = register_entries(start=args.start, end=args.end)
     output = Path(args.output)

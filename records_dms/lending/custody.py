@@ -13,7 +13,6 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from records_dms.accounts.policy import policy
-from records_dms.accounts.roles import Action
 from records_dms.archive.models import Record, RecordState
 from records_dms.archive.selectors import visible_records
 from records_dms.archive.services import User
@@ -28,9 +27,9 @@ from records_dms.lending.models import (
     LoanItem,
     SignatureRole,
 )
+from records_dms.lending.permissions import LEND
 from records_dms.lending.register import register_append
 from records_dms.lending.selectors import custody_of, loans_open_of
-from records_dms.lending.services import _require
 from records_dms.lending.signatures import signature_store
 
 USER_DEACTIVATED = "user.deactivated"
@@ -53,7 +52,7 @@ def custody_hand_over(
     clerk hands it over. ``department`` is the taking department, ``from_department`` the
     giving one (default: the department the originals were last handed to).
     """
-    clerk = _require(actor, Action.LEND)
+    clerk = policy.require(actor, LEND)
     giver = from_user if from_user is not None else clerk
     if not records:
         raise ValidationError(_("Name at least one record to hand over."))
@@ -87,7 +86,7 @@ def custody_hand_over(
                 "record__reference", flat=True
             )
         )
-        giver_is_clerk = policy.has(giver, Action.LEND)
+        giver_is_clerk = policy.has(giver, LEND)
         departments = set()
         for record in records:
             custody = held.get(record.pk)

@@ -15,13 +15,14 @@ from django.utils.translation import gettext_lazy
 from ingestion.models import IngestionJob, JobStatus
 from records_dms.accounts import roles
 from records_dms.accounts.policy import AnyUser
-from records_dms.accounts.roles import Action, Confidentiality
+from records_dms.accounts.roles import Confidentiality
 from records_dms.archive.models import (
     ComplaintCase,
     ComplaintChannel,
     RecordType,
     Severity,
 )
+from records_dms.archive.permissions import ADD_RECORD, VIEW_RECORD
 from records_dms.archive.selectors import visible_customers
 from records_dms.reports import selectors
 from records_dms.reports.charts import Series, bar_chart, line_chart
@@ -283,7 +284,7 @@ for _panel in (
         gettext_lazy("Ingestion queue and failures"),
         frozenset({roles.CLERK}),
         ingestion_queue,
-        Action.ADD_RECORD,
+        ADD_RECORD,
         order=10,
     ),
     Panel(
@@ -291,7 +292,7 @@ for _panel in (
         gettext_lazy("Complaints by channel"),
         frozenset({roles.AUDITOR}),
         complaints_by_channel,
-        Action.VIEW_RECORD,
+        VIEW_RECORD,
         order=10,
     ),
     Panel(
@@ -299,7 +300,7 @@ for _panel in (
         gettext_lazy("Complaints by severity"),
         frozenset({roles.AUDITOR}),
         complaints_by_severity,
-        Action.VIEW_RECORD,
+        VIEW_RECORD,
         order=20,
     ),
     Panel(
@@ -307,7 +308,7 @@ for _panel in (
         gettext_lazy("Time to close"),
         frozenset({roles.AUDITOR}),
         complaint_close_times,
-        Action.VIEW_RECORD,
+        VIEW_RECORD,
         order=30,
     ),
     Panel(
@@ -315,7 +316,7 @@ for _panel in (
         gettext_lazy("Customer satisfaction"),
         frozenset({roles.AUDITOR}),
         satisfaction_overview,
-        Action.VIEW_RECORD,
+        VIEW_RECORD,
         order=40,
     ),
     Panel(
@@ -323,7 +324,7 @@ for _panel in (
         gettext_lazy("Records filed"),
         frozenset({roles.AUDITOR}),
         records_filed,
-        Action.VIEW_RECORD,
+        VIEW_RECORD,
         order=50,
     ),
     Panel(
@@ -331,7 +332,7 @@ for _panel in (
         gettext_lazy("Records and dossiers under control"),
         frozenset({roles.COMPLIANCE}),
         confidentiality_overview,
-        Action.VIEW_RECORD,
+        VIEW_RECORD,
         order=90,
     ),
 ):

@@ -9,13 +9,13 @@ from django.http import HttpRequest
 
 from records_dms.accounts.admin.views import ArchiveView
 from records_dms.accounts.policy import policy
-from records_dms.accounts.roles import Action
+from records_dms.common.permissions import Permission
 
 
 class RetentionView(ArchiveView):
     """Needs one of ``any_of`` (in addition to ``required_action`` when set)."""
 
-    any_of: tuple[Action, ...] = ()
+    any_of: tuple[Permission, ...] = ()
 
     def get_breadcrumbs_items(self) -> list[dict[str, Any]]:
         # Wagtail's header shows the last breadcrumb: name this screen, not "Home".
@@ -25,11 +25,6 @@ class RetentionView(ArchiveView):
         if self.any_of and not any(policy.has(request.user, a) for a in self.any_of):
             raise PermissionDenied
         return super().dispatch(request, *args, **kwargs)
-
-
-def require(request: HttpRequest, action: Action) -> None:
-    if not policy.has(request.user, action):
-        raise PermissionDenied
 
 
 def error_text(error: ValidationError | PermissionDenied) -> str:

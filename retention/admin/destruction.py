@@ -13,13 +13,15 @@ from django.shortcuts import get_object_or_404, redirect
 from django.urls import reverse
 from django.utils.translation import gettext as _
 
+from records_dms.accounts.admin.views import require_action
 from records_dms.accounts.policy import policy
-from records_dms.accounts.roles import Action
 from records_dms.audit.services import audit_log
+from records_dms.common.permissions import Permission
 from retention import events
-from retention.admin.base import RetentionView, error_text, require
+from retention.admin.base import RetentionView, error_text
 from retention.certificates import certificate_bytes
 from retention.models import DestructionCertificate, DestructionRequest, RequestState
+from retention.permissions import APPROVE_DESTRUCTION, EXECUTE_DESTRUCTION, VIEW_RETENTION
 from retention.services.destruction import (
     destruction_request_approve,
     destruction_request_execute,
@@ -30,7 +32,7 @@ from retention.tasks import destruction_execute_task
 
 class RequestListView(RetentionView):
     template_name = "retention/requests.html"
-    required_action = Action.VIEW_RETENTION
+    required_action = VIEW_RETENTION
     header_icon = "bin"
 
     def get_page_title(self) -> str:
@@ -48,7 +50,7 @@ class RequestListView(RetentionView):
 
 class RequestView(RetentionView):
     template_name = "retention/request.html"
-    required_action = Action.VIEW_RETENTION
+    required_action = VIEW_RETENTION
     header_icon = "bin"
 
     def get_page_title(self) -> str:
@@ -60,7 +62,7 @@ class RequestView(RetentionView):
         )
         user = request.user
         can_decide = (
-            policy.has(user, Action.APPROVE_DESTRUCTION)
+            policy.has(user, APPROVE_DESTRUCTION)
             and destruction.state == RequestState.SUBMITTED
             and destruction.proposed_by_id != user.pk
             and not destruction.approvals.filter(approver_id=user.pk).exists()
@@ -71,15 +73,15 @@ class RequestView(RetentionView):
                 items=destruction.items.all(),
                 approvals=destruction.approvals.select_related("approver"),
                 can_decide=can_decide,
-                can_execute=policy.has(user, Action.EXECUTE_DESTRUCTION)
+                can_execute=policy.has(user, EXECUTE_DESTRUCTION)
                 and destruction.state == RequestState.APPROVED,
                 certificate=DestructionCertificate.objects.filter(request=destruction).first(),
             )
         )
 
 
-def _step(request: HttpRequest, pk: int, action: Action, step: str) -> HttpResponse:
-    require(request, action)
+def _step(request: HttpRequest, pk: int, action: Permission, step: str) -> HttpResponse:
+    require_action(request, action)
     if request.method != "POST":
         return HttpResponse(status=405)
     destruction = get_object_or_404(DestructionRequest, pk=pk)
@@ -110,20 +112,20 @@ def _step(request: HttpRequest, pk: int, action: Action, step: str) -> HttpRespo
 
 
 def request_approve(request: HttpRequest, pk: int) -> HttpResponse:
-    return _step(request, pk, Action.APPROVE_DESTRUCTION, "approve")
+    return _step(request, pk, APPROVE_DESTRUCTION, "approve")
 
 
 def request_reject(request: HttpRequest, pk: int) -> HttpResponse:
-    return _step(request, pk, Action.APPROVE_DESTRUCTION, "reject")
+    return _step(request, pk, APPROVE_DESTRUCTION, "reject")
 
 
 def request_execute(request: HttpRequest, pk: int) -> HttpResponse:
-    return _step(request, pk, Action.EXECUTE_DESTRUCTION, "execute")
+    return _step(request, pk, EXECUTE_DESTRUCTION, "execute")
 
 
 def certificate_download(request: HttpRequest, pk: int) -> FileResponse:
     """The signed certificate of a request, logged like any other download."""
-    require(request, Action.VIEW_RETENTION)
+    require_action(request, VIEW_RETENTION)
     certificate = get_object_or_404(DestructionCertificate, request_id=pk)
     audit_log(action=events.CERTIFICATE_DOWNLOADED, actor=request.user, obj=certificate, data={})
     return FileResponse(

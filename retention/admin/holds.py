@@ -9,19 +9,20 @@ from django.shortcuts import get_object_or_404, redirect
 from django.urls import reverse
 from django.utils.translation import gettext as _
 
+from records_dms.accounts.admin.views import require_action
 from records_dms.accounts.policy import policy
-from records_dms.accounts.roles import Action
 from records_dms.archive.models import Volume
 from records_dms.archive.selectors import records_by_reference, visible_records
-from retention.admin.base import RetentionView, error_text, require
+from retention.admin.base import RetentionView, error_text
 from retention.admin.forms import HoldForm
 from retention.models import LegalHold
+from retention.permissions import MANAGE_HOLDS, VIEW_RETENTION
 from retention.services.holds import hold_lift, hold_place, hold_records
 
 
 class HoldListView(RetentionView):
     template_name = "retention/holds.html"
-    required_action = Action.VIEW_RETENTION
+    required_action = VIEW_RETENTION
     header_icon = "lock"
 
     def get_page_title(self) -> str:
@@ -31,9 +32,7 @@ class HoldListView(RetentionView):
         holds = LegalHold.objects.select_related("placed_by", "customer", "volume")
         rows = [(hold, hold_records(hold).count()) for hold in holds]
         return self.render_to_response(
-            self.get_context_data(
-                rows=rows, can_manage=policy.has(request.user, Action.MANAGE_HOLDS)
-            )
+            self.get_context_data(rows=rows, can_manage=policy.has(request.user, MANAGE_HOLDS))
         )
 
 
@@ -41,7 +40,7 @@ class HoldView(RetentionView):
     """The hold report: what one hold covers."""
 
     template_name = "retention/hold.html"
-    required_action = Action.VIEW_RETENTION
+    required_action = VIEW_RETENTION
     header_icon = "lock"
 
     def get_page_title(self) -> str:
@@ -54,14 +53,14 @@ class HoldView(RetentionView):
             self.get_context_data(
                 hold=hold,
                 records=records.select_related("customer"),
-                can_manage=policy.has(request.user, Action.MANAGE_HOLDS),
+                can_manage=policy.has(request.user, MANAGE_HOLDS),
             )
         )
 
 
 class HoldPlaceView(RetentionView):
     template_name = "retention/form.html"
-    required_action = Action.MANAGE_HOLDS
+    required_action = MANAGE_HOLDS
     header_icon = "lock"
 
     def get_page_title(self) -> str:
@@ -99,7 +98,7 @@ class HoldPlaceView(RetentionView):
 
 
 def hold_lift_view(request: HttpRequest, pk: int) -> HttpResponse:
-    require(request, Action.MANAGE_HOLDS)
+    require_action(request, MANAGE_HOLDS)
     if request.method != "POST":
         return HttpResponse(status=405)
     hold = get_object_or_404(LegalHold, pk=pk)

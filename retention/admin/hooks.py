@@ -6,8 +6,9 @@ from wagtail import hooks
 from wagtail.admin.menu import Menu, MenuItem
 
 from records_dms.accounts.admin.menu import ActionMenuItem, ActionSubmenu
-from records_dms.accounts.roles import Action
+from records_dms.archive.permissions import VIEW_SEALED
 from retention.admin import urls as admin_urls
+from retention.permissions import MANAGE_SCHEDULES, REVIEW_RETENTION, VIEW_RETENTION
 
 
 @hooks.register("register_admin_urls")
@@ -25,42 +26,42 @@ def register_retention_menu() -> MenuItem:
             reverse("retention:queue"),
             icon_name="time",
             order=1,
-            actions=(Action.REVIEW_RETENTION,),
+            actions=(REVIEW_RETENTION,),
         ),
         ActionMenuItem(
             _("Destruction requests"),
             reverse("retention:requests"),
             icon_name="bin",
             order=2,
-            actions=(Action.VIEW_RETENTION,),
+            actions=(VIEW_RETENTION,),
         ),
         ActionMenuItem(
             _("Legal holds"),
             reverse("retention:holds"),
             icon_name="lock",
             order=3,
-            actions=(Action.VIEW_RETENTION,),
+            actions=(VIEW_RETENTION,),
         ),
         ActionMenuItem(
             _("Retention schedules"),
             reverse("retention:schedules"),
             icon_name="list-ul",
             order=4,
-            actions=(Action.VIEW_RETENTION, Action.MANAGE_SCHEDULES),
+            actions=(VIEW_RETENTION, MANAGE_SCHEDULES),
         ),
         ActionMenuItem(
             _("Sealed dossiers"),
             reverse("retention:seals"),
             icon_name="lock",
             order=5,
-            actions=(Action.VIEW_SEALED,),
+            actions=(VIEW_SEALED,),
         ),
         ActionMenuItem(
             _("Deletion requests"),
             reverse("retention:deletions"),
             icon_name="doc-full",
             order=6,
-            actions=(Action.VIEW_SEALED,),
+            actions=(VIEW_SEALED,),
         ),
     ]
     return ActionSubmenu(_("Retention"), Menu(items=items), icon_name="time", order=300)

@@ -18,7 +18,6 @@ from django.utils.translation import gettext_lazy
 
 from records_dms.accounts import roles
 from records_dms.accounts.policy import AnyUser, policy
-from records_dms.accounts.roles import Action
 from records_dms.reports.builtin_panels import month_labels
 from records_dms.reports.charts import Series, bar_chart
 from records_dms.reports.panels import Count, Panel, PanelData, Table, panel_register
@@ -31,6 +30,7 @@ from retention.models import (
     LegalHold,
     RequestState,
 )
+from retention.permissions import APPROVE_DESTRUCTION, REVIEW_RETENTION, VIEW_RETENTION
 from retention.services.review import due_records
 
 
@@ -40,7 +40,7 @@ def _requests_url(state: str = "") -> str:
 
 
 def due_for_review(user: AnyUser) -> PanelData:
-    if not policy.has(user, Action.REVIEW_RETENTION):
+    if not policy.has(user, REVIEW_RETENTION):
         return PanelData()
     n = due_records(timezone.localdate(), user=user).count()
     url = reverse("retention:queue")
@@ -51,7 +51,7 @@ def due_for_review(user: AnyUser) -> PanelData:
 
 
 def destruction_waiting(user: AnyUser) -> PanelData:
-    if not policy.has(user, Action.APPROVE_DESTRUCTION):
+    if not policy.has(user, APPROVE_DESTRUCTION):
         return PanelData()
     n = DestructionRequest.objects.filter(state=RequestState.SUBMITTED).count()
     url = _requests_url(RequestState.SUBMITTED)
@@ -59,7 +59,7 @@ def destruction_waiting(user: AnyUser) -> PanelData:
 
 
 def holds_active(user: AnyUser) -> PanelData:
-    if not policy.has(user, Action.VIEW_RETENTION):
+    if not policy.has(user, VIEW_RETENTION):
         return PanelData()
     n = LegalHold.objects.filter(lifted_at__isnull=True).count()
     url = reverse("retention:holds")
@@ -83,7 +83,7 @@ def destroyed_per_month(year: int) -> list[int]:
 
 
 def destructions_per_month(user: AnyUser) -> PanelData:
-    if not policy.has(user, Action.VIEW_RETENTION):
+    if not policy.has(user, VIEW_RETENTION):
         return PanelData()
     year = timezone.localdate().year
     values = destroyed_per_month(year)
@@ -103,7 +103,7 @@ def destructions_per_month(user: AnyUser) -> PanelData:
 
 
 def certificates(user: AnyUser) -> PanelData:
-    if not policy.has(user, Action.VIEW_RETENTION):
+    if not policy.has(user, VIEW_RETENTION):
         return PanelData()
     n = DestructionCertificate.objects.count()
     url = _requests_url(RequestState.COMPLETED)
@@ -111,7 +111,7 @@ def certificates(user: AnyUser) -> PanelData:
 
 
 def summary_destructions(user: AnyUser, year: int) -> Lines:
-    if not policy.has(user, Action.VIEW_RETENTION):
+    if not policy.has(user, VIEW_RETENTION):
         return []
     return [
         (
@@ -136,7 +136,7 @@ def register() -> None:
             gettext_lazy("Records due for review"),
             clerk,
             due_for_review,
-            action=Action.REVIEW_RETENTION,
+            action=REVIEW_RETENTION,
             order=30,
         ),
         Panel(
@@ -144,7 +144,7 @@ def register() -> None:
             gettext_lazy("Destruction requests waiting"),
             compliance,
             destruction_waiting,
-            action=Action.APPROVE_DESTRUCTION,
+            action=APPROVE_DESTRUCTION,
             order=30,
         ),
         Panel(
@@ -152,7 +152,7 @@ def register() -> None:
             gettext_lazy("Legal holds"),
             compliance,
             holds_active,
-            action=Action.VIEW_RETENTION,
+            action=VIEW_RETENTION,
             order=31,
         ),
         Panel(
@@ -160,7 +160,7 @@ def register() -> None:
             gettext_lazy("Destructions per month"),
             compliance,
             destructions_per_month,
-            action=Action.VIEW_RETENTION,
+            action=VIEW_RETENTION,
             order=32,
         ),
         Panel(
@@ -168,7 +168,7 @@ def register() -> None:
             gettext_lazy("Certificates of destruction"),
             compliance,
             certificates,
-            action=Action.VIEW_RETENTION,
+            action=VIEW_RETENTION,
             order=33,
         ),
     ):

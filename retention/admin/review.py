@@ -15,11 +15,11 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from records_dms.accounts.policy import policy
-from records_dms.accounts.roles import Action
 from records_dms.archive.selectors import records_by_reference, visible_customers
 from retention.admin.base import RetentionView, error_text
 from retention.admin.forms import QueueFilterForm, ScheduleForm
 from retention.models import RetentionSchedule
+from retention.permissions import MANAGE_SCHEDULES, REVIEW_RETENTION, VIEW_RETENTION
 from retention.services.destruction import destruction_request_propose
 from retention.services.review import (
     due_records,
@@ -32,7 +32,7 @@ from retention.services.schedules import retention_backfill, schedule_update
 
 class QueueView(RetentionView):
     template_name = "retention/queue.html"
-    required_action = Action.REVIEW_RETENTION
+    required_action = REVIEW_RETENTION
     header_icon = "time"
 
     def get_page_title(self) -> str:
@@ -91,7 +91,7 @@ class QueueView(RetentionView):
 
 class ScheduleListView(RetentionView):
     template_name = "retention/schedules.html"
-    any_of = (Action.VIEW_RETENTION, Action.MANAGE_SCHEDULES)
+    any_of = (VIEW_RETENTION, MANAGE_SCHEDULES)
     header_icon = "list-ul"
 
     def get_page_title(self) -> str:
@@ -102,14 +102,14 @@ class ScheduleListView(RetentionView):
         return self.render_to_response(
             self.get_context_data(
                 schedules=RetentionSchedule.objects.all(),
-                can_edit=policy.has(request.user, Action.MANAGE_SCHEDULES),
+                can_edit=policy.has(request.user, MANAGE_SCHEDULES),
             )
         )
 
 
 class ScheduleEditView(RetentionView):
     template_name = "retention/form.html"
-    required_action = Action.MANAGE_SCHEDULES
+    required_action = MANAGE_SCHEDULES
     header_icon = "list-ul"
 
     def get_page_title(self) -> str:

@@ -12,14 +12,16 @@ from django.shortcuts import get_object_or_404, redirect
 from django.urls import reverse
 from django.utils.translation import gettext as _
 
+from records_dms.accounts.admin.views import require_action
 from records_dms.accounts.policy import policy
-from records_dms.accounts.roles import Action
 from records_dms.archive.models import Customer
+from records_dms.archive.permissions import VIEW_SEALED
 from records_dms.audit.services import audit_log
 from retention import events
-from retention.admin.base import RetentionView, error_text, require
+from retention.admin.base import RetentionView, error_text
 from retention.admin.forms import DeletionRequestForm, SealForm
 from retention.models import DeletionRequest, DeletionState, DossierSeal
+from retention.permissions import SEAL
 from retention.services.deletion import (
     deletion_letter_bytes,
     deletion_request_answer,
@@ -33,7 +35,7 @@ class SealListView(RetentionView):
     """Every seal, active first, and the form to seal a dossier."""
 
     template_name = "retention/seals.html"
-    required_action = Action.VIEW_SEALED
+    required_action = VIEW_SEALED
     header_icon = "lock"
 
     def get_page_title(self) -> str:
@@ -48,7 +50,7 @@ class SealListView(RetentionView):
             customer.pk: due_records(today, customer=customer.pk).count()
             for customer in Customer.objects.filter(sealed=True)
         }
-        can_seal = policy.has(request.user, Action.SEAL)
+        can_seal = policy.has(request.user, SEAL)
         return self.render_to_response(
             self.get_context_data(
                 seals=[(seal, due.get(seal.customer_id, 0)) for seal in seals],
@@ -61,7 +63,7 @@ class SealListView(RetentionView):
         return self._render(request)
 
     def post(self, request: HttpRequest) -> HttpResponse:
-        require(request, Action.SEAL)
+        require_action(request, SEAL)
         form = SealForm(request.POST)
         if form.is_valid():
             try:
@@ -79,7 +81,7 @@ class SealListView(RetentionView):
 
 
 def unseal_view(request: HttpRequest, pk: int) -> HttpResponse:
-    require(request, Action.SEAL)
+    require_action(request, SEAL)
     if request.method != "POST":
         return HttpResponse(status=405)
     customer = get_object_or_404(Customer, pk=pk)
@@ -94,7 +96,7 @@ def unseal_view(request: HttpRequest, pk: int) -> HttpResponse:
 
 def seal_propose_view(request: HttpRequest, pk: int) -> HttpResponse:
     """Propose a sealed dossier's due records for destruction."""
-    require(request, Action.SEAL)
+    require_action(request, SEAL)
     if request.method != "POST":
         return HttpResponse(status=405)
     customer = get_object_or_404(Customer, pk=pk)
@@ -109,7 +111,7 @@ def seal_propose_view(request: HttpRequest, pk: int) -> HttpResponse:
 
 class DeletionListView(RetentionView):
     template_name = "retention/deletions.html"
-    required_action = Action.VIEW_SEALED
+    required_action = VIEW_SEALED
     header_icon = "doc-full"
 
     def get_page_title(self) -> str:
@@ -118,13 +120,13 @@ class DeletionListView(RetentionView):
     def get(self, request: HttpRequest) -> HttpResponse:
         rows = DeletionRequest.objects.select_related("customer", "destruction")
         return self.render_to_response(
-            self.get_context_data(rows=rows, can_register=policy.has(request.user, Action.SEAL))
+            self.get_context_data(rows=rows, can_register=policy.has(request.user, SEAL))
         )
 
 
 class DeletionRegisterView(RetentionView):
     template_name = "retention/form.html"
-    required_action = Action.SEAL
+    required_action = SEAL
     header_icon = "doc-full"
 
     def get_page_title(self) -> str:
@@ -155,7 +157,7 @@ class DeletionRegisterView(RetentionView):
 
 class DeletionView(RetentionView):
     template_name = "retention/deletion.html"
-    required_action = Action.VIEW_SEALED
+    required_action = VIEW_SEALED
     header_icon = "doc-full"
 
     def get_page_title(self) -> str:
@@ -169,14 +171,14 @@ class DeletionView(RetentionView):
             self.get_context_data(
                 deletion=deletion,
                 rows=deletion.answer,
-                can_answer=policy.has(request.user, Action.SEAL)
+                can_answer=policy.has(request.user, SEAL)
                 and deletion.state == DeletionState.RECEIVED,
             )
         )
 
 
 def deletion_answer_view(request: HttpRequest, pk: int) -> HttpResponse:
-    require(request, Action.SEAL)
+    require_action(request, SEAL)
     if request.method != "POST":
         return HttpResponse(status=405)
     deletion = get_object_or_404(DeletionRequest, pk=pk)
@@ -191,7 +193,7 @@ def deletion_answer_view(request: HttpRequest, pk: int) -> HttpResponse:
 
 def deletion_letter_view(request: HttpRequest, pk: int) -> FileResponse:
     """The answer letter, logged like any other download."""
-    require(request, Action.VIEW_SEALED)
+    require_action(request, VIEW_SEALED)
     deletion = get_object_or_404(DeletionRequest, pk=pk)
     if not deletion.letter_key:
         raise Http404

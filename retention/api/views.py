@@ -36,10 +36,11 @@ from rest_framework.response import Response
 from rest_framework.routers import SimpleRouter
 
 from records_dms.accounts.policy import policy
-from records_dms.accounts.roles import Action
 from records_dms.archive.models import Record, Volume
+from records_dms.archive.permissions import VIEW_SEALED
 from records_dms.archive.selectors import records_by_reference, visible_customers
 from records_dms.audit.services import audit_log
+from records_dms.common.permissions import Permission
 from retention import events
 from retention.api.serializers import (
     CertificateSerializer,
@@ -64,6 +65,14 @@ from retention.models import (
     DossierSeal,
     LegalHold,
 )
+from retention.permissions import (
+    APPROVE_DESTRUCTION,
+    EXECUTE_DESTRUCTION,
+    MANAGE_HOLDS,
+    REVIEW_RETENTION,
+    SEAL,
+    VIEW_RETENTION,
+)
 from retention.services.deletion import (
     deletion_letter_bytes,
     deletion_request_answer,
@@ -83,26 +92,26 @@ ModelT = TypeVar("ModelT", bound=Model)
 GET, POST = "GET", "POST"
 # url name → the action it needs (per method where GET and POST differ). A route missing here
 # is refused: a new endpoint must say who may use it.
-ROUTE_ACTIONS: dict[str, Action | dict[str, Action]] = {
-    "retention-due-list": Action.REVIEW_RETENTION,
-    "retention-hold-list": {GET: Action.VIEW_RETENTION, POST: Action.MANAGE_HOLDS},
-    "retention-hold-detail": Action.VIEW_RETENTION,
-    "retention-hold-lift": Action.MANAGE_HOLDS,
-    "retention-destruction-list": {GET: Action.VIEW_RETENTION, POST: Action.REVIEW_RETENTION},
-    "retention-destruction-detail": Action.VIEW_RETENTION,
-    "retention-destruction-approve": Action.APPROVE_DESTRUCTION,
-    "retention-destruction-reject": Action.APPROVE_DESTRUCTION,
-    "retention-destruction-execute": Action.EXECUTE_DESTRUCTION,
-    "retention-certificate-list": Action.VIEW_RETENTION,
-    "retention-certificate-detail": Action.VIEW_RETENTION,
-    "retention-certificate-download": Action.VIEW_RETENTION,
-    "retention-seal-list": {GET: Action.VIEW_SEALED, POST: Action.SEAL},
-    "retention-seal-detail": Action.VIEW_SEALED,
-    "retention-seal-unseal": Action.SEAL,
-    "retention-deletion-list": {GET: Action.VIEW_SEALED, POST: Action.SEAL},
-    "retention-deletion-detail": Action.VIEW_SEALED,
-    "retention-deletion-answer": Action.SEAL,
-    "retention-deletion-letter": Action.VIEW_SEALED,
+ROUTE_ACTIONS: dict[str, Permission | dict[str, Permission]] = {
+    "retention-due-list": REVIEW_RETENTION,
+    "retention-hold-list": {GET: VIEW_RETENTION, POST: MANAGE_HOLDS},
+    "retention-hold-detail": VIEW_RETENTION,
+    "retention-hold-lift": MANAGE_HOLDS,
+    "retention-destruction-list": {GET: VIEW_RETENTION, POST: REVIEW_RETENTION},
+    "retention-destruction-detail": VIEW_RETENTION,
+    "retention-destruction-approve": APPROVE_DESTRUCTION,
+    "retention-destruction-reject": APPROVE_DESTRUCTION,
+    "retention-destruction-execute": EXECUTE_DESTRUCTION,
+    "retention-certificate-list": VIEW_RETENTION,
+    "retention-certificate-detail": VIEW_RETENTION,
+    "retention-certificate-download": VIEW_RETENTION,
+    "retention-seal-list": {GET: VIEW_SEALED, POST: SEAL},
+    "retention-seal-detail": VIEW_SEALED,
+    "retention-seal-unseal": SEAL,
+    "retention-deletion-list": {GET: VIEW_SEALED, POST: SEAL},
+    "retention-deletion-detail": VIEW_SEALED,
+    "retention-deletion-answer": SEAL,
+    "retention-deletion-letter": VIEW_SEALED,
 }
 
 

@@ -28,7 +28,7 @@ from reportlab.lib.styles import ParagraphStyle
 from reportlab.lib.units import mm
 from reportlab.platypus import Paragraph, SimpleDocTemplate, Spacer, Table, TableStyle
 
-from records_dms.accounts.roles import Action
+from records_dms.accounts.policy import policy
 from records_dms.archive.blockers import destruction_blockers
 from records_dms.archive.models import Customer, Record, RecordState, RecordType
 from records_dms.archive.services import User, counter_next
@@ -44,7 +44,7 @@ from retention.models import (
     RecordRetention,
     Waiting,
 )
-from retention.permissions import require
+from retention.permissions import SEAL
 from retention.services.destruction import destruction_propose_as
 from retention.services.schedules import retention_recompute
 from retention.services.sealing import dossier_seal
@@ -69,7 +69,7 @@ def deletion_request_register(
     notes: str = "",
 ) -> DeletionRequest:
     """Register a customer's request for deletion (compliance officers), with its date."""
-    person = require(actor, Action.SEAL)
+    person = policy.require(actor, SEAL)
     if not requester.strip():
         raise ValidationError(_("Say who made the request."))
     if received_on > timezone.localdate():
@@ -190,7 +190,7 @@ def _answer_rows(
 
 def deletion_request_answer(*, request: DeletionRequest, actor: User) -> DeletionRequest:
     """Answer a deletion request (compliance officers): propose, seal, write the letter."""
-    person = require(actor, Action.SEAL)
+    person = policy.require(actor, SEAL)
     with transaction.atomic():
         request = DeletionRequest.objects.select_for_update().get(pk=request.pk)
         if request.state != DeletionState.RECEIVED:

@@ -19,7 +19,7 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from records_dms.accounts.roles import Action
+from records_dms.accounts.policy import policy
 from records_dms.archive.blockers import destruction_blockers
 from records_dms.archive.indexing import record_unindex
 from records_dms.archive.models import Channel, Page, Record, RecordState
@@ -37,7 +37,7 @@ from retention.models import (
     RecordRetention,
     RequestState,
 )
-from retention.permissions import require
+from retention.permissions import APPROVE_DESTRUCTION, EXECUTE_DESTRUCTION, REVIEW_RETENTION
 from retention.services.schedules import retention_recompute
 from search import get_backend
 
@@ -84,7 +84,7 @@ def destruction_request_propose(
     *, records: Sequence[Record], actor: User, reason: str = ""
 ) -> DestructionRequest:
     """Propose due records for destruction (clerks); held, lent or undue records are refused."""
-    return destruction_propose_as(records, require(actor, Action.REVIEW_RETENTION), reason)
+    return destruction_propose_as(records, policy.require(actor, REVIEW_RETENTION), reason)
 
 
 def destruction_propose_as(
@@ -160,7 +160,7 @@ def _records_of(request: DestructionRequest) -> list[Record]:
 
 def destruction_request_approve(*, request: DestructionRequest, actor: User) -> DestructionRequest:
     """Approve a list (compliance officers other than the proposer); holds and loans refuse it."""
-    person = require(actor, Action.APPROVE_DESTRUCTION)
+    person = policy.require(actor, APPROVE_DESTRUCTION)
     with transaction.atomic():
         request = _open_request(request, RequestState.SUBMITTED)
         if person.pk == request.proposed_by_id:
@@ -194,7 +194,7 @@ def destruction_request_reject(
     *, request: DestructionRequest, actor: User, reason: str
 ) -> DestructionRequest:
     """Reject a submitted list (compliance officers); its records stay as they were."""
-    person = require(actor, Action.APPROVE_DESTRUCTION)
+    person = policy.require(actor, APPROVE_DESTRUCTION)
     if not reason.strip():
         raise ValidationError(_("Say why the list is rejected."))
     with transaction.atomic():
@@ -221,7 +221,7 @@ def destruction_request_execute(
     run: bool = True,
 ) -> DestructionRequest:
     """Start (or resume) the execution of an approved list; ``run`` carries it out here."""
-    person = require(actor, Action.EXECUTE_DESTRUCTION)
+    person = policy.require(actor, EXECUTE_DESTRUCTION)
     with transaction.atomic():
         request = _open_request(request, RequestState.APPROVED, RequestState.EXECUTING)
         if request.state == RequestState.APPROVED:

@@ -10,14 +10,14 @@ from django.db.models import Q, QuerySet
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from records_dms.accounts.roles import Action
+from records_dms.accounts.policy import policy
 from records_dms.archive.models import Customer, Record, RecordState, Volume
 from records_dms.archive.services import User
 from records_dms.audit.services import audit_log
 from retention import events
 from retention.locks import hold_flags_off, hold_flags_on
 from retention.models import HoldScope, LegalHold
-from retention.permissions import require
+from retention.permissions import MANAGE_HOLDS
 
 
 def query_records(query: str, *, customer: Customer | None = None) -> QuerySet[Record]:
@@ -40,7 +40,7 @@ def hold_place(
     query: str = "",
 ) -> LegalHold:
     """Freeze records, a volume, a dossier or what a search finds; compliance officers only."""
-    person = require(actor, Action.MANAGE_HOLDS)
+    person = policy.require(actor, MANAGE_HOLDS)
     if not reason.strip():
         raise ValidationError(_("A legal hold needs a reason."))
     if query.strip():
@@ -88,7 +88,7 @@ def hold_place(
 
 def hold_lift(*, hold: LegalHold, actor: User, reason: str = "") -> LegalHold:
     """Lift a hold (compliance officers); what it covered may be proposed again."""
-    person = require(actor, Action.MANAGE_HOLDS)
+    person = policy.require(actor, MANAGE_HOLDS)
     with transaction.atomic():
         hold = LegalHold.objects.select_for_update().get(pk=hold.pk)
         if hold.lifted_at is not None:

@@ -20,7 +20,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from records_dms.accounts import roles
-from records_dms.accounts.roles import Action
+from records_dms.accounts.policy import policy
 from records_dms.archive.models import Record, RecordState
 from records_dms.archive.selectors import visible_records
 from records_dms.archive.services import User
@@ -28,7 +28,7 @@ from records_dms.audit.models import AuditEvent
 from records_dms.audit.services import audit_log
 from retention import events
 from retention.models import OPEN_STATES, DailyNotice, Outcome, RecordRetention
-from retention.permissions import require
+from retention.permissions import REVIEW_RETENTION
 from retention.services.schedules import retention_recompute
 
 
@@ -64,7 +64,7 @@ def due_records(
 def _decide(
     records: Sequence[Record], actor: User, action: str, data: dict[str, Any], **values: Any
 ) -> int:
-    require(actor, Action.REVIEW_RETENTION)
+    policy.require(actor, REVIEW_RETENTION)
     if not records:
         raise ValidationError(_("Choose at least one record."))
     with transaction.atomic():
@@ -136,7 +136,7 @@ def _metadata(record: Record) -> dict[str, Any]:
 def retention_transfer(*, records: Sequence[Record], reason: str, actor: User) -> Path:
     """移交: a ZIP package of the records' originals, metadata and audit trail; they leave
     the review queue as transferred. Returns the package's path in the data dir."""
-    require(actor, Action.REVIEW_RETENTION)
+    policy.require(actor, REVIEW_RETENTION)
     if not records:
         raise ValidationError(_("Choose at least one record."))
     stamp = timezone.localtime().strftime("%Y%m%d-%H%M%S")

@@ -12,14 +12,15 @@ from django.db import transaction
 from django.db.models import Max
 from django.utils.translation import gettext as _
 
-from records_dms.accounts.roles import Action
+from records_dms.accounts.policy import policy
 from records_dms.archive.models import Record, RecordState, RecordType, Severity
+from records_dms.archive.permissions import CHANGE_RECORD
 from records_dms.archive.services import User
 from records_dms.audit.services import audit_log
 from retention import events
 from retention.locks import DueChange, locks_after_recompute
 from retention.models import Disposition, RecordRetention, RetentionSchedule, TriggerEvent, Waiting
-from retention.permissions import require
+from retention.permissions import MANAGE_SCHEDULES
 
 SCHEDULE_FIELDS = (
     "name",
@@ -227,7 +228,7 @@ def _affected(schedule: RetentionSchedule, types: Iterable[str]) -> list[int]:
 
 def schedule_create(*, actor: User, code: str, **fields: Any) -> RetentionSchedule:
     """Add a schedule (administrators); the records it now governs get their due dates."""
-    require(actor, Action.MANAGE_SCHEDULES)
+    policy.require(actor, MANAGE_SCHEDULES)
     with transaction.atomic():
         schedule = RetentionSchedule(code=code)
         for name in SCHEDULE_FIELDS:
@@ -252,7 +253,7 @@ def schedule_update(
     *, schedule: RetentionSchedule, actor: User, **fields: Any
 ) -> RetentionSchedule:
     """Change a schedule; every record it governed or now governs is recomputed at once."""
-    require(actor, Action.MANAGE_SCHEDULES)
+    policy.require(actor, MANAGE_SCHEDULES)
     with transaction.atomic():
         schedule = RetentionSchedule.objects.select_for_update().get(pk=schedule.pk)
         old_types = list(schedule.record_types)
@@ -281,7 +282,7 @@ def contract_end_set(
     *, records: Sequence[Record], ended_on: datetime.date | None, actor: User
 ) -> int:
     """Record that a contract (and its amendments) ended, or clear it; due dates follow."""
-    require(actor, Action.CHANGE_RECORD)
+    policy.require(actor, CHANGE_RECORD)
     allowed = {RecordType.CONTRACT, RecordType.CONTRACT_AMENDMENT}
     if any(r.type not in allowed for r in records):
         raise ValidationError(_("Only contracts and contract amendments have an end date."))

@@ -1,7 +1,7 @@
 """Sealing (封存) a customer's dossier: compliance officers only, with a reason, audited.
 
 A sealed dossier disappears from search, record lists, the API and loans for everyone but
-compliance officers and auditors (the policy trims it: ``Action.VIEW_SEALED``); its records stay
+compliance officers and auditors (the policy trims it: ``VIEW_SEALED``); its records stay
 under their schedules and are destroyed when due. Nothing new may be filed into it.
 """
 
@@ -13,18 +13,18 @@ from django.db.models import QuerySet
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from records_dms.accounts.roles import Action
+from records_dms.accounts.policy import policy
 from records_dms.archive.models import Customer
 from records_dms.archive.services import User
 from records_dms.audit.services import audit_log
 from retention import events
 from retention.models import DestructionRequest, DossierSeal
-from retention.permissions import require
+from retention.permissions import SEAL
 
 
 def dossier_seal(*, customer: Customer, reason: str, actor: User) -> DossierSeal:
     """Seal a customer's dossier (compliance officers); a reason is required."""
-    person = require(actor, Action.SEAL)
+    person = policy.require(actor, SEAL)
     if not reason.strip():
         raise ValidationError(_("Sealing a dossier needs a reason."))
     with transaction.atomic():
@@ -50,7 +50,7 @@ def dossier_seal(*, customer: Customer, reason: str, actor: User) -> DossierSeal
 
 def dossier_unseal(*, customer: Customer, reason: str, actor: User) -> DossierSeal:
     """Open a sealed dossier again (compliance officers), with the reason."""
-    person = require(actor, Action.SEAL)
+    person = policy.require(actor, SEAL)
     if not reason.strip():
         raise ValidationError(_("Unsealing a dossier needs a reason."))
     with transaction.atomic():
@@ -95,7 +95,7 @@ def sealed_due_propose(*, customer: Customer, actor: User, reason: str = "") -> 
     from retention.services.destruction import destruction_propose_as
     from retention.services.review import due_records
 
-    person = require(actor, Action.SEAL)
+    person = policy.require(actor, SEAL)
     if not customer.sealed:
         raise ValidationError(_("The dossier of %(code)s is not sealed.") % {"code": customer.code})
     records = [row.record for row in due_records(timezone.localdate(), customer=customer.pk)]

@@ -2,10 +2,11 @@ import pytest
 
 from records_dms.accounts import roles
 from records_dms.accounts.policy import policy
-from records_dms.accounts.roles import Action
 from records_dms.accounts.services import grant_create
+from records_dms.archive.permissions import ADD_RECORD, VIEW_CUSTOMER, VIEW_RECORD
 from records_dms.archive.searching import search_scope
 from records_dms.archive.selectors import visible_customers, visible_records
+from records_dms.audit.permissions import VIEW_AUDIT
 from tests.factories import CustomerFactory, UserFactory, make_record
 
 pytestmark = pytest.mark.django_db
@@ -63,11 +64,11 @@ def test_sealed_dossier_is_closed_to_all_but_compliance_and_auditors(users, doss
 
 
 def test_roles_allow_only_their_actions(users):
-    assert policy.has(users[roles.CLERK], Action.ADD_RECORD)
-    assert not policy.has(users[roles.AUDITOR], Action.ADD_RECORD)
-    assert policy.has(users[roles.AUDITOR], Action.VIEW_AUDIT)
-    assert not policy.has(users[roles.STAFF], Action.VIEW_AUDIT)
-    assert not policy.has(users[roles.ADMINISTRATOR], Action.VIEW_RECORD)
+    assert policy.has(users[roles.CLERK], ADD_RECORD)
+    assert not policy.has(users[roles.AUDITOR], ADD_RECORD)
+    assert policy.has(users[roles.AUDITOR], VIEW_AUDIT)
+    assert not policy.has(users[roles.STAFF], VIEW_AUDIT)
+    assert not policy.has(users[roles.ADMINISTRATOR], VIEW_RECORD)
     assert not visible_records(user=users[roles.ADMINISTRATOR]).exists()
 
 
@@ -77,4 +78,4 @@ def test_inactive_user_has_no_rights(users, dossiers):
     clerk.save()
     policy.forget(clerk)
     assert not visible_records(user=clerk).exists()
-    assert not policy.has(clerk, Action.VIEW_CUSTOMER)
+    assert not policy.has(clerk, VIEW_CUSTOMER)

@@ -7,13 +7,13 @@ from typing import Any
 from wagtail.admin.menu import MenuItem, SubmenuMenuItem
 
 from records_dms.accounts.policy import policy
-from records_dms.accounts.roles import Action
+from records_dms.common.permissions import Permission
 
 
 class ActionMenuItem(MenuItem):
     """A menu entry shown to users who may take any of ``actions``."""
 
-    def __init__(self, label: Any, url: str, *, actions: tuple[Action, ...], **kwargs: Any):
+    def __init__(self, label: Any, url: str, *, actions: tuple[Permission, ...], **kwargs: Any):
         super().__init__(label, url, **kwargs)
         self.actions = actions
 

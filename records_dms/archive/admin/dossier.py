@@ -11,19 +11,25 @@ from django.utils.translation import gettext as _
 
 from records_dms.accounts.admin.views import ArchiveView, visible_customer
 from records_dms.accounts.policy import policy
-from records_dms.accounts.roles import Action
 from records_dms.archive import selectors
 from records_dms.archive.admin.forms import ComplaintEditForm, ComplaintOpenForm
 from records_dms.archive.models import ComplaintCase, ComplaintRegister
+from records_dms.archive.permissions import (
+    ADD_RECORD,
+    CHANGE_CUSTOMER,
+    MANAGE_COMPLAINTS,
+    VIEW_CUSTOMER,
+)
 from records_dms.archive.selectors import visible_customers, visible_records
 from records_dms.archive.services import complaint_open, complaint_update
 from records_dms.audit import events
 from records_dms.audit.services import audit_log
+from records_dms.reports.permissions import EXPORT
 
 
 class DossierView(ArchiveView):
     template_name = "archive/dossier.html"
-    required_action = Action.VIEW_CUSTOMER
+    required_action = VIEW_CUSTOMER
     header_icon = "folder-open-inverse"
 
     def get(self, request: HttpRequest, pk: int) -> HttpResponse:
@@ -40,10 +46,10 @@ class DossierView(ArchiveView):
             catalogue=selectors.dossier_catalogue(customer, visible_records(user=request.user)),
             forwarded=registers[ComplaintRegister.FORWARDED],
             direct=registers[ComplaintRegister.DIRECT],
-            can_file=policy.has(request.user, Action.ADD_RECORD),
-            can_manage_complaints=policy.has(request.user, Action.MANAGE_COMPLAINTS),
-            can_edit=policy.has(request.user, Action.CHANGE_CUSTOMER),
-            can_export=policy.has(request.user, Action.EXPORT),
+            can_file=policy.has(request.user, ADD_RECORD),
+            can_manage_complaints=policy.has(request.user, MANAGE_COMPLAINTS),
+            can_edit=policy.has(request.user, CHANGE_CUSTOMER),
+            can_export=policy.has(request.user, EXPORT),
         )
         return self.render_to_response(context)
 
@@ -53,7 +59,7 @@ class DossierView(ArchiveView):
 
 class ComplaintOpenView(ArchiveView):
     template_name = "archive/form.html"
-    required_action = Action.MANAGE_COMPLAINTS
+    required_action = MANAGE_COMPLAINTS
     header_icon = "warning"
 
     def get_page_title(self) -> str:
@@ -83,7 +89,7 @@ class ComplaintOpenView(ArchiveView):
 
 class ComplaintEditView(ArchiveView):
     template_name = "archive/form.html"
-    required_action = Action.MANAGE_COMPLAINTS
+    required_action = MANAGE_COMPLAINTS
     header_icon = "warning"
 
     def get_page_title(self) -> str:

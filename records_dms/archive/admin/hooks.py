@@ -9,11 +9,11 @@ from wagtail.admin.menu import MenuItem
 from wagtail.permissions import register_permission_policy
 
 from records_dms.accounts.admin.menu import ActionMenuItem
-from records_dms.accounts.roles import Action
 from records_dms.archive.admin import urls
 from records_dms.archive.admin.customers import CustomerViewSet
 from records_dms.archive.admin.permissions import CustomerPermissionPolicy
 from records_dms.archive.models import Customer
+from records_dms.archive.permissions import VIEW_RECORD
 
 register_permission_policy(Customer, CustomerPermissionPolicy(Customer))
 
@@ -33,7 +33,7 @@ def register_search_menu_item() -> MenuItem:
     return ActionMenuItem(
         _("Search"),
         reverse("archive:search"),
-        actions=(Action.VIEW_RECORD,),
+        actions=(VIEW_RECORD,),
         icon_name="search",
         order=150,
     )

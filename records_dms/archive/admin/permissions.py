@@ -9,13 +9,13 @@ from django.db.models import QuerySet
 from wagtail.permission_policies.base import BasePermissionPolicy
 
 from records_dms.accounts.policy import policy
-from records_dms.accounts.roles import ROLE_ACTIONS, Action
+from records_dms.archive.permissions import ADD_CUSTOMER, CHANGE_CUSTOMER, VIEW_CUSTOMER
 from records_dms.archive.selectors import customer_visible, visible_customers
 
 CUSTOMER_ACTIONS = {
-    "view": Action.VIEW_CUSTOMER,
-    "add": Action.ADD_CUSTOMER,
-    "change": Action.CHANGE_CUSTOMER,
+    "view": VIEW_CUSTOMER,
+    "add": ADD_CUSTOMER,
+    "change": CHANGE_CUSTOMER,
 }
 
 
@@ -40,6 +40,6 @@ class CustomerPermissionPolicy(BasePermissionPolicy):
         return visible_customers(user=user)
 
     def users_with_any_permission(self, actions: Any) -> QuerySet[Any]:
-        wanted = {CUSTOMER_ACTIONS[a] for a in actions if a in CUSTOMER_ACTIONS}
-        roles = [role for role, granted in ROLE_ACTIONS.items() if wanted & granted]
+        wanted = [CUSTOMER_ACTIONS[a] for a in actions if a in CUSTOMER_ACTIONS]
+        roles = sorted({role for permission in wanted for role in permission.roles})
         return get_user_model().objects.filter(is_active=True, groups__name__in=roles).distinct()

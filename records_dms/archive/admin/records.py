@@ -12,10 +12,10 @@ from django.utils.translation import gettext as _
 from ingestion.services import record_file
 from records_dms.accounts.admin.views import ArchiveView, visible_customer, visible_record
 from records_dms.accounts.policy import policy
-from records_dms.accounts.roles import Action
 from records_dms.archive.admin.forms import RecordEditForm, RecordFileForm
 from records_dms.archive.downloads import original_response
 from records_dms.archive.models import Channel, Record, RecordType
+from records_dms.archive.permissions import ADD_RECORD, CHANGE_RECORD, READ_RECORD, VIEW_RECORD
 from records_dms.archive.selectors import visible_records
 from records_dms.archive.services import record_access_log, record_update
 from retention.services.schedules import record_retention_panel
@@ -23,7 +23,7 @@ from retention.services.schedules import record_retention_panel
 
 class RecordView(ArchiveView):
     template_name = "archive/record.html"
-    required_action = Action.VIEW_RECORD
+    required_action = VIEW_RECORD
     header_icon = "doc-full"
 
     def get_page_title(self) -> str:
@@ -31,14 +31,14 @@ class RecordView(ArchiveView):
 
     def get(self, request: HttpRequest, pk: int) -> HttpResponse:
         record = visible_record(request, pk)
-        can_read = policy.has(request.user, Action.READ_RECORD)
+        can_read = policy.has(request.user, READ_RECORD)
         record_access_log(record=record, actor=request.user, purpose=request.GET.get("purpose", ""))
         context = self.get_context_data(
             record=record,
             customer=record.customer,
             pages=record.pages.all() if can_read else [],
             can_read=can_read,
-            can_edit=policy.has(request.user, Action.CHANGE_RECORD),
+            can_edit=policy.has(request.user, CHANGE_RECORD),
             revisions=record.revisions.select_related("changed_by"),
             children=visible_records(user=request.user).filter(parent=record),
             retention=record_retention_panel(record),
@@ -48,7 +48,7 @@ class RecordView(ArchiveView):
 
 def record_download(request: HttpRequest, pk: int) -> FileResponse:
     """Stream the original, after writing who downloaded it and why to the audit trail."""
-    if not policy.has(request.user, Action.READ_RECORD):
+    if not policy.has(request.user, READ_RECORD):
         raise PermissionDenied
     record = visible_record(request, pk)
     return original_response(record, user=request.user, purpose=request.GET.get("purpose", ""))
@@ -56,7 +56,7 @@ def record_download(request: HttpRequest, pk: int) -> FileResponse:
 
 def record_rendition(request: HttpRequest, pk: int) -> FileResponse:
     """The searchable PDF made from a scan's OCR pass; logged like the original."""
-    if not policy.has(request.user, Action.READ_RECORD):
+    if not policy.has(request.user, READ_RECORD):
         raise PermissionDenied
     record = visible_record(request, pk)
     return original_response(
@@ -66,7 +66,7 @@ def record_rendition(request: HttpRequest, pk: int) -> FileResponse:
 
 class RecordFileView(ArchiveView):
     template_name = "archive/form.html"
-    required_action = Action.ADD_RECORD
+    required_action = ADD_RECORD
     header_icon = "upload"
 
     def get_page_title(self) -> str:
@@ -98,9 +98,7 @@ class RecordFileView(ArchiveView):
                 form.add_error(None, error)
             else:
                 messages.success(request, _("Filed as %s.") % record.reference)
-                if record.type == RecordType.SURVEY and policy.has(
-                    request.user, Action.CHANGE_RECORD
-                ):
+                if record.type == RecordType.SURVEY and policy.has(request.user, CHANGE_RECORD):
                     # A survey's scores are entered right after filing it.
                     return redirect(reverse("reports:survey_edit", args=[record.pk]))
                 return redirect(reverse("archive:record", args=[record.pk]))
@@ -111,7 +109,7 @@ class RecordFileView(ArchiveView):
 
 class RecordEditView(ArchiveView):
     template_name = "archive/form.html"
-    required_action = Action.CHANGE_RECORD
+    required_action = CHANGE_RECORD
     header_icon = "edit"
 
     def get_page_title(self) -> str:

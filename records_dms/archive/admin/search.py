@@ -11,8 +11,8 @@ from django.utils.safestring import mark_safe
 from django.utils.translation import gettext as _
 
 from records_dms.accounts.admin.views import ArchiveView
-from records_dms.accounts.roles import Action
 from records_dms.archive.models import RecordType
+from records_dms.archive.permissions import VIEW_RECORD
 from records_dms.archive.searching import SearchFilters, SearchPage, record_search
 from search import SearchUnavailable
 
@@ -39,7 +39,7 @@ def filters_from(request: HttpRequest) -> SearchFilters:
 
 class SearchView(ArchiveView):
     template_name = "archive/search.html"
-    required_action = Action.VIEW_RECORD
+    required_action = VIEW_RECORD
     header_icon = "search"
 
     def get_page_title(self) -> str:

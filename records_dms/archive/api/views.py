@@ -20,7 +20,6 @@ from rest_framework.views import APIView
 from ingestion.originals import RejectedFile
 from ingestion.services import record_file
 from records_dms.accounts.policy import policy
-from records_dms.accounts.roles import Action
 from records_dms.archive.api.serializers import (
     CustomerSerializer,
     RecordDetailSerializer,
@@ -31,6 +30,7 @@ from records_dms.archive.api.serializers import (
 )
 from records_dms.archive.downloads import original_response
 from records_dms.archive.models import Channel, Customer, Record
+from records_dms.archive.permissions import ADD_RECORD, READ_RECORD, VIEW_RECORD
 from records_dms.archive.searching import SearchFilters, SearchPage, record_search
 from records_dms.archive.selectors import visible_customers, visible_records
 from records_dms.archive.services import record_access_log
@@ -70,7 +70,7 @@ class RecordViewSet(
 
     def retrieve(self, request: Request, *args: Any, **kwargs: Any) -> Response:
         record = self.get_object()
-        if not policy.has(request.user, Action.READ_RECORD):
+        if not policy.has(request.user, READ_RECORD):
             raise PermissionDenied
         record_access_log(
             record=record, actor=request.user, purpose=request.query_params.get("purpose", "")
@@ -79,7 +79,7 @@ class RecordViewSet(
 
     @extend_schema(request=RecordUploadSerializer, responses=RecordSerializer)
     def create(self, request: Request, *args: Any, **kwargs: Any) -> Response:
-        if not policy.has(request.user, Action.ADD_RECORD):
+        if not policy.has(request.user, ADD_RECORD):
             raise PermissionDenied
         upload = RecordUploadSerializer(data=request.data)
         upload.is_valid(raise_exception=True)
@@ -107,7 +107,7 @@ class RecordViewSet(
     @action(detail=True, methods=["get"])
     def download(self, request: Request, pk: str | None = None) -> FileResponse:
         record = self.get_object()
-        if not policy.has(request.user, Action.READ_RECORD):
+        if not policy.has(request.user, READ_RECORD):
             raise PermissionDenied
         return original_response(
             record, user=request.user, purpose=request.query_params.get("purpose", "")
@@ -131,7 +131,7 @@ class SearchView(APIView):
         responses=SearchResultsSerializer,
     )
     def get(self, request: Request) -> Response:
-        if not policy.has(request.user, Action.VIEW_RECORD):
+        if not policy.has(request.user, VIEW_RECORD):
             raise PermissionDenied
         form = SearchParamsSerializer(
             data={

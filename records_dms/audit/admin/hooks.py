@@ -8,8 +8,8 @@ from wagtail import hooks
 from wagtail.admin.menu import MenuItem
 
 from records_dms.accounts.admin.menu import ActionMenuItem
-from records_dms.accounts.roles import Action
 from records_dms.audit.admin.views import AuditTrailView
+from records_dms.audit.permissions import VIEW_AUDIT
 
 
 @hooks.register("register_admin_urls")
@@ -23,7 +23,7 @@ def register_audit_menu_item() -> MenuItem:
     return ActionMenuItem(
         _("Audit trail"),
         reverse("audit:audit"),
-        actions=(Action.VIEW_AUDIT,),
+        actions=(VIEW_AUDIT,),
         icon_name="history",
         order=900,
     )

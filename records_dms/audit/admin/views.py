@@ -7,13 +7,13 @@ from django.http import HttpRequest, HttpResponse
 from django.utils.translation import gettext as _
 
 from records_dms.accounts.admin.views import ArchiveView
-from records_dms.accounts.roles import Action
 from records_dms.audit.models import AuditEvent
+from records_dms.audit.permissions import VIEW_AUDIT
 
 
 class AuditTrailView(ArchiveView):
     template_name = "audit/audit.html"
-    required_action = Action.VIEW_AUDIT
+    required_action = VIEW_AUDIT
     header_icon = "history"
 
     def get_page_title(self) -> str:

@@ -12,13 +12,13 @@ from django.shortcuts import redirect
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 
-from records_dms.accounts.roles import Action
 from records_dms.archive.models import Record
 from records_dms.archive.selectors import visible_records
 from records_dms.lending.admin.forms import HandoverForm
 from records_dms.lending.admin.views import LendingView, _errors
 from records_dms.lending.custody import custody_hand_over
 from records_dms.lending.models import Custody
+from records_dms.lending.permissions import LEND
 from records_dms.lending.signatures import png_from_data_url
 
 SHOWN_CUSTODY = 200
@@ -26,7 +26,7 @@ SHOWN_CUSTODY = 200
 
 class HandoverView(LendingView):
     template_name = "lending/handover.html"
-    required_action = Action.LEND
+    required_action = LEND
     header_icon = "resubmit"
 
     def get_page_title(self) -> str:

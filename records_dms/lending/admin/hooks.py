@@ -8,8 +8,9 @@ from wagtail import hooks
 from wagtail.admin.menu import Menu, MenuItem
 
 from records_dms.accounts.admin.menu import ActionMenuItem, ActionSubmenu
-from records_dms.accounts.roles import Action
+from records_dms.common.permissions import Permission
 from records_dms.lending.admin import urls as admin_urls
+from records_dms.lending.permissions import APPROVE_LOAN, LEND, REQUEST_LOAN, VIEW_REGISTER
 
 
 @hooks.register("register_admin_urls")
@@ -19,17 +20,19 @@ def register_lending_urls() -> list[Any]:
 
 MENU_HOOK = "register_lending_menu_item"
 ENTRIES = [
-    (_("My loans"), "lending:mine", (Action.REQUEST_LOAN,), "user", 100),
-    (_("Request a loan"), "lending:request", (Action.REQUEST_LOAN,), "plus", 200),
-    (_("Loan approvals"), "lending:queue", (Action.APPROVE_LOAN,), "tasks", 300),
-    (_("Loans"), "lending:loans", (Action.LEND, Action.VIEW_REGISTER), "list-ul", 400),
-    (_("Reading in the room"), "lending:reading", (Action.LEND,), "view", 500),
-    (_("Handover"), "lending:handover", (Action.LEND,), "resubmit", 550),
-    (_("Checkout register"), "lending:register", (Action.VIEW_REGISTER,), "history", 600),
+    (_("My loans"), "lending:mine", (REQUEST_LOAN,), "user", 100),
+    (_("Request a loan"), "lending:request", (REQUEST_LOAN,), "plus", 200),
+    (_("Loan approvals"), "lending:queue", (APPROVE_LOAN,), "tasks", 300),
+    (_("Loans"), "lending:loans", (LEND, VIEW_REGISTER), "list-ul", 400),
+    (_("Reading in the room"), "lending:reading", (LEND,), "view", 500),
+    (_("Handover"), "lending:handover", (LEND,), "resubmit", 550),
+    (_("Checkout register"), "lending:register", (VIEW_REGISTER,), "history", 600),
 ]
 
 
-def _entry(label: Any, url_name: str, actions: tuple[Action, ...], icon: str, order: int) -> Any:
+def _entry(
+    label: Any, url_name: str, actions: tuple[Permission, ...], icon: str, order: int
+) -> Any:
     @hooks.register(MENU_HOOK)
     def item() -> MenuItem:
         return ActionMenuItem(

@@ -12,8 +12,8 @@ from django.utils.translation import gettext_lazy, pgettext_lazy
 
 from records_dms.accounts import roles
 from records_dms.accounts.policy import AnyUser, policy
-from records_dms.accounts.roles import Action
 from records_dms.lending.models import OUT_STATES, LoanState
+from records_dms.lending.permissions import LEND, VIEW_REGISTER
 from records_dms.lending.selectors import loans_visible
 from records_dms.reports.panels import Count, Panel, PanelData, panel_register
 from records_dms.reports.summary import Lines, SummarySection, summary_section_register
@@ -24,7 +24,7 @@ def _loans_url(state: str) -> str:
 
 
 def overdue(user: AnyUser) -> PanelData:
-    if not policy.has(user, Action.LEND):
+    if not policy.has(user, LEND):
         return PanelData()
     n = loans_visible(user).filter(state=LoanState.OVERDUE).count()
     url = _loans_url(LoanState.OVERDUE)
@@ -32,7 +32,7 @@ def overdue(user: AnyUser) -> PanelData:
 
 
 def waiting(user: AnyUser) -> PanelData:
-    if not policy.has(user, Action.LEND):
+    if not policy.has(user, LEND):
         return PanelData()
     loans = loans_visible(user)
     to_check_out = loans.filter(state=LoanState.APPROVED).count()
@@ -51,7 +51,7 @@ def waiting(user: AnyUser) -> PanelData:
 
 
 def summary_loans(user: AnyUser, year: int) -> Lines:
-    if not (policy.has(user, Action.LEND) or policy.has(user, Action.VIEW_REGISTER)):
+    if not (policy.has(user, LEND) or policy.has(user, VIEW_REGISTER)):
         return []
     loans = loans_visible(user)
     return [
@@ -70,7 +70,7 @@ def register() -> None:
             gettext_lazy("Overdue loans"),
             clerk,
             overdue,
-            action=Action.LEND,
+            action=LEND,
             order=35,
         )
     )
@@ -80,7 +80,7 @@ def register() -> None:
             gettext_lazy("Waiting for checkout or return"),
             clerk,
             waiting,
-            action=Action.LEND,
+            action=LEND,
             order=36,
         )
     )

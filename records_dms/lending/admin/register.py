@@ -13,13 +13,13 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from records_dms.accounts.policy import policy
-from records_dms.accounts.roles import Action
 from records_dms.audit.services import audit_log
 from records_dms.lending import events
 from records_dms.lending.admin.views import LendingView, may_see_signatures
 from records_dms.lending.copies import copy_available, copy_download
 from records_dms.lending.exports import register_csv, register_entries, register_pdf
 from records_dms.lending.models import LoanItem
+from records_dms.lending.permissions import VIEW_REGISTER
 from records_dms.lending.signatures import signature_bytes
 
 
@@ -35,7 +35,7 @@ def _period(request: HttpRequest) -> tuple[datetime.date | None, datetime.date |
 
 class RegisterView(LendingView):
     template_name = "lending/register.html"
-    required_action = Action.VIEW_REGISTER
+    required_action = VIEW_REGISTER
     header_icon = "history"
 
     def get_page_title(self) -> str:
@@ -52,7 +52,7 @@ class RegisterView(LendingView):
 
 def register_export(request: HttpRequest) -> HttpResponse:
     """The register of a period as PDF (default) or CSV; the export itself is audited."""
-    if not policy.has(request.user, Action.VIEW_REGISTER):
+    if not policy.has(request.user, VIEW_REGISTER):
         raise PermissionDenied
     start, end = _period(request)
     entries = register_entries(start=start, end=end)

@@ -19,7 +19,6 @@ from django.utils.translation import gettext as _
 
 from records_dms.accounts.admin.views import ArchiveView, visible_record
 from records_dms.accounts.policy import policy
-from records_dms.accounts.roles import Action
 from records_dms.archive.models import Record
 from records_dms.archive.selectors import visible_records
 from records_dms.lending.admin.forms import (
@@ -32,6 +31,7 @@ from records_dms.lending.admin.forms import (
 )
 from records_dms.lending.copies import copy_available
 from records_dms.lending.models import OPEN_STATES, Loan, LoanKind, LoanState, Location
+from records_dms.lending.permissions import APPROVE_LOAN, LEND, REQUEST_LOAN, VIEW_REGISTER
 from records_dms.lending.selectors import loans_to_approve, loans_visible
 from records_dms.lending.services import (
     loan_approve,
@@ -63,7 +63,7 @@ def _visible_loan(request: HttpRequest, pk: int) -> Loan:
 
 class MyLoansView(LendingView):
     template_name = "lending/mine.html"
-    required_action = Action.REQUEST_LOAN
+    required_action = REQUEST_LOAN
     header_icon = "folder-open-inverse"
 
     def get_page_title(self) -> str:
@@ -88,7 +88,7 @@ class MyLoansView(LendingView):
 
 class LoanRequestView(LendingView):
     template_name = "lending/form.html"
-    required_action = Action.REQUEST_LOAN
+    required_action = REQUEST_LOAN
     header_icon = "folder-open-inverse"
 
     def get_page_title(self) -> str:
@@ -129,7 +129,7 @@ class LoanRequestView(LendingView):
 
 class ApprovalQueueView(LendingView):
     template_name = "lending/queue.html"
-    required_action = Action.APPROVE_LOAN
+    required_action = APPROVE_LOAN
     header_icon = "tasks"
 
     def get_page_title(self) -> str:
@@ -141,7 +141,7 @@ class ApprovalQueueView(LendingView):
 
 
 def loan_decide(request: HttpRequest, pk: int) -> HttpResponse:
-    if not policy.has(request.user, Action.APPROVE_LOAN):
+    if not policy.has(request.user, APPROVE_LOAN):
         raise PermissionDenied
     loan = get_object_or_404(loans_to_approve(request.user), pk=pk)
     if request.method != "POST":
@@ -172,9 +172,7 @@ class LoanListView(LendingView):
         return _("Loans")
 
     def get(self, request: HttpRequest) -> HttpResponse:
-        if not (
-            policy.has(request.user, Action.LEND) or policy.has(request.user, Action.VIEW_REGISTER)
-        ):
+        if not (policy.has(request.user, LEND) or policy.has(request.user, VIEW_REGISTER)):
             raise PermissionDenied
         state = request.GET.get("state", "")
         loans = loans_visible(request.user).prefetch_related("items__record")
@@ -186,7 +184,7 @@ class LoanListView(LendingView):
                 page=page,
                 state=state,
                 states=LoanState.choices,
-                can_lend=policy.has(request.user, Action.LEND),
+                can_lend=policy.has(request.user, LEND),
                 today=timezone.localdate(),
             )
         )
@@ -208,21 +206,21 @@ class LoanView(LendingView):
                 items=items,
                 copies=[i for i in items if copy_available(i, request.user)],
                 entries=loan.entries.order_by("sequence"),
-                can_lend=policy.has(request.user, Action.LEND),
+                can_lend=policy.has(request.user, LEND),
                 can_see_signatures=may_see_signatures(request.user),
             )
         )
 
 
 def may_see_signatures(user: Any) -> bool:
-    return policy.has(user, Action.VIEW_REGISTER) or policy.has(user, Action.LEND)
+    return policy.has(user, VIEW_REGISTER) or policy.has(user, LEND)
 
 
 class _DeskView(LendingView):
     """Checkout and return: the clerk's screen on which the other party or the clerk signs."""
 
     template_name = "lending/desk.html"
-    required_action = Action.LEND
+    required_action = LEND
     header_icon = "edit"
     states: tuple[str, ...] = ()
 
@@ -316,7 +314,7 @@ class ReturnView(_DeskView):
 
 class LocationView(LendingView):
     template_name = "lending/form.html"
-    required_action = Action.LEND
+    required_action = LEND
     header_icon = "site"
 
     def get_page_title(self) -> str:
@@ -352,7 +350,7 @@ class ReadingView(LendingView):
     """Register reading in the room (查阅): the item stays in the archive."""
 
     template_name = "lending/form.html"
-    required_action = Action.LEND
+    required_action = LEND
     header_icon = "view"
 
     def get_page_title(self) -> str:

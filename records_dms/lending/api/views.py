@@ -17,7 +17,6 @@ from rest_framework.request import Request
 from rest_framework.response import Response
 
 from records_dms.accounts.policy import policy
-from records_dms.accounts.roles import Action
 from records_dms.archive.selectors import visible_records
 from records_dms.lending.api.serializers import (
     DecisionSerializer,
@@ -27,6 +26,7 @@ from records_dms.lending.api.serializers import (
     SignatureSerializer,
 )
 from records_dms.lending.models import Loan
+from records_dms.lending.permissions import APPROVE_LOAN, LEND, REQUEST_LOAN
 from records_dms.lending.selectors import loans_visible
 from records_dms.lending.services import (
     loan_approve,
@@ -38,10 +38,10 @@ from records_dms.lending.services import (
 
 # Which action each route needs; checked before the method, so a refused role gets 403, not 405.
 ROUTE_ACTIONS = {
-    "loan-approve": Action.APPROVE_LOAN,
-    "loan-refuse": Action.APPROVE_LOAN,
-    "loan-checkout": Action.LEND,
-    "loan-return": Action.LEND,
+    "loan-approve": APPROVE_LOAN,
+    "loan-refuse": APPROVE_LOAN,
+    "loan-checkout": LEND,
+    "loan-return": LEND,
 }
 
 
@@ -50,7 +50,7 @@ class LendingPermission(BasePermission):
         match = request.resolver_match
         needed = ROUTE_ACTIONS.get(match.url_name if match else "")
         if needed is None and request.method == "POST":
-            needed = Action.REQUEST_LOAN
+            needed = REQUEST_LOAN
         return needed is None or policy.has(request.user, needed)
 
 

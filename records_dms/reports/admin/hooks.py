@@ -6,9 +6,10 @@ from wagtail import hooks
 from wagtail.admin.menu import Menu, MenuItem
 
 from records_dms.accounts.admin.menu import ActionMenuItem, ActionSubmenu
-from records_dms.accounts.roles import Action
+from records_dms.archive.permissions import VIEW_RECORD
 from records_dms.reports.admin import urls as admin_urls
 from records_dms.reports.panels import homepage_panels
+from records_dms.reports.permissions import EXPORT
 
 
 @hooks.register("register_admin_urls")
@@ -27,28 +28,28 @@ def register_reports_menu() -> MenuItem:
             reverse("reports:complaints"),
             icon_name="warning",
             order=10,
-            actions=(Action.VIEW_RECORD,),
+            actions=(VIEW_RECORD,),
         ),
         ActionMenuItem(
             _("Satisfaction surveys"),
             reverse("reports:satisfaction"),
             icon_name="pick",
             order=20,
-            actions=(Action.VIEW_RECORD,),
+            actions=(VIEW_RECORD,),
         ),
         ActionMenuItem(
             _("Catalogue exports"),
             reverse("reports:catalogues"),
             icon_name="list-ul",
             order=30,
-            actions=(Action.EXPORT,),
+            actions=(EXPORT,),
         ),
         ActionMenuItem(
             _("Yearly summary"),
             reverse("reports:summary"),
             icon_name="date",
             order=40,
-            actions=(Action.VIEW_RECORD,),
+            actions=(VIEW_RECORD,),
         ),
     ]
     return ActionSubmenu(_("QMS reports"), Menu(items=items), icon_name="table", order=300)

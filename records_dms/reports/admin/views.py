@@ -6,17 +6,17 @@ from collections.abc import Sequence
 from typing import Any
 
 from django.contrib import messages
-from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.exceptions import ValidationError
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from records_dms.accounts.admin.views import ArchiveView, visible_customer
+from records_dms.accounts.admin.views import ArchiveView, require_action, visible_customer
 from records_dms.accounts.policy import policy
-from records_dms.accounts.roles import Action
 from records_dms.archive.models import Record, RecordType, Volume
+from records_dms.archive.permissions import CHANGE_RECORD, MANAGE_COMPLAINTS, VIEW_RECORD
 from records_dms.archive.selectors import visible_customers, visible_records
 from records_dms.reports import selectors
 from records_dms.reports.admin.forms import (
@@ -28,6 +28,7 @@ from records_dms.reports.admin.forms import (
 from records_dms.reports.charts import Series, line_chart
 from records_dms.reports.exports import Sheet, render_csv, render_pdf, render_xlsx
 from records_dms.reports.models import SurveyResult
+from records_dms.reports.permissions import EXPORT
 from records_dms.reports.services import report_export_log, survey_results_set
 from records_dms.reports.sheets import catalogue_sheets, complaint_sheets, summary_sheets
 from records_dms.reports.summary import yearly_summary
@@ -74,17 +75,12 @@ def _export(
     return response
 
 
-def _require(request: HttpRequest, action: Action) -> None:
-    if not policy.has(request.user, action):
-        raise PermissionDenied
-
-
 # Complaint register ------------------------------------------------------------------------------
 
 
 class ComplaintRegisterView(ArchiveView):
     template_name = "reports/complaints.html"
-    required_action = Action.VIEW_RECORD
+    required_action = VIEW_RECORD
     header_icon = "warning"
 
     def get_page_title(self) -> str:
@@ -109,14 +105,14 @@ class ComplaintRegisterView(ArchiveView):
                 truncated=truncated,
                 rows_shown=ROWS_SHOWN,
                 query=query.urlencode(),
-                can_export=policy.has(request.user, Action.EXPORT),
-                can_manage_complaints=policy.has(request.user, Action.MANAGE_COMPLAINTS),
+                can_export=policy.has(request.user, EXPORT),
+                can_manage_complaints=policy.has(request.user, MANAGE_COMPLAINTS),
             )
         )
 
 
 def complaint_register_export(request: HttpRequest) -> HttpResponse:
-    _require(request, Action.EXPORT)
+    require_action(request, EXPORT)
     filters = ComplaintFilterForm(request.GET).filters()
     register = selectors.complaint_register(request.user, filters)
     stamp = filters.customer or (str(filters.year) if filters.year else "all")
@@ -136,7 +132,7 @@ def complaint_register_export(request: HttpRequest) -> HttpResponse:
 
 class SatisfactionView(ArchiveView):
     template_name = "reports/satisfaction.html"
-    required_action = Action.VIEW_RECORD
+    required_action = VIEW_RECORD
     header_icon = "pick"
 
     def get_page_title(self) -> str:
@@ -188,7 +184,7 @@ class SatisfactionView(ArchiveView):
                 customer_code=code,
                 surveys=surveys[:200],
                 without=selectors.customers_without_survey(request.user),
-                can_edit=policy.has(request.user, Action.CHANGE_RECORD),
+                can_edit=policy.has(request.user, CHANGE_RECORD),
             )
         )
 
@@ -197,7 +193,7 @@ class SurveyResultEditView(ArchiveView):
     """Enter or correct the structured results of a satisfaction survey record."""
 
     template_name = "reports/survey_form.html"
-    required_action = Action.CHANGE_RECORD
+    required_action = CHANGE_RECORD
     header_icon = "pick"
 
     def get_page_title(self) -> str:
@@ -273,7 +269,7 @@ class CatalogueListView(ArchiveView):
     """Auditors' exports: each dossier's catalogue (目录), whole or per volume."""
 
     template_name = "reports/catalogues.html"
-    required_action = Action.EXPORT
+    required_action = EXPORT
     header_icon = "list-ul"
 
     def get_page_title(self) -> str:
@@ -292,7 +288,7 @@ class CatalogueListView(ArchiveView):
 
 
 def catalogue_export(request: HttpRequest, pk: int) -> HttpResponse:
-    _require(request, Action.EXPORT)
+    require_action(request, EXPORT)
     customer = visible_customer(request, pk)
     volume = None
     if request.GET.get("volume"):
@@ -328,7 +324,7 @@ def _year(request: HttpRequest) -> int:
 
 class YearlySummaryView(ArchiveView):
     template_name = "reports/summary.html"
-    required_action = Action.VIEW_RECORD
+    required_action = VIEW_RECORD
     header_icon = "date"
 
     def get_page_title(self) -> str:
@@ -342,13 +338,13 @@ class YearlySummaryView(ArchiveView):
                 year=year,
                 years=range(this_year, this_year - 10, -1),
                 sections=yearly_summary(request.user, year),
-                can_export=policy.has(request.user, Action.EXPORT),
+                can_export=policy.has(request.user, EXPORT),
             )
         )
 
 
 def yearly_summary_export(request: HttpRequest) -> HttpResponse:
-    _require(request, Action.EXPORT)
+    require_action(request, EXPORT)
     year = _year(request)
     return _export(
         request,
