@@ -11,7 +11,9 @@ from records_dms.common.apischema import described_api_root
 from records_dms.lending.api.views import LoanViewSet
 from retention.api.views import urlpatterns as retention_api
 
+# No ".json" twins of every route: the format is negotiated (Accept, ?format=).
 router = DefaultRouter()
+router.include_format_suffixes = False
 router.register("customers", CustomerViewSet, basename="customer")
 router.register("records", RecordViewSet, basename="record")
 router.register("loans", LoanViewSet, basename="loan")
