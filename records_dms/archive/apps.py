@@ -8,4 +8,7 @@ class ArchiveConfig(AppConfig):
     verbose_name = _("Archive")
 
     def ready(self) -> None:
+        from records_dms.archive import indexing
         from records_dms.archive.admin import hooks  # noqa: F401  (its Wagtail admin screens)
+
+        indexing.connect()  # the search index listens to records_changed
