@@ -2,7 +2,8 @@
 
 Each run starts real work in a child process against a scratch data folder (its own SQLite
 database, stored files and search index) and kills it with SIGKILL, either at a random
-instrumented point (``records_dms.chaos``: between the stages of filing, between deleting a
+instrumented point (``records_dms.common.failpoints``: between the stages of filing, between
+deleting a
 file and telling the database, after the certificate is stored, ...) or after a random delay.
 Then it restarts what an operator would restart (``dms worker --batch``, whose start finishes
 half-done work, and ``dms destruction execute`` again if the kill came before execution began)
@@ -323,7 +324,10 @@ def destruction_fixture(corpus: Corpus, folder: Path, rng: random.Random) -> tup
     from ingestion.services import record_file
     from records_dms.archive.models import Customer
     from records_dms.archive.services import complaint_open, complaint_update
-    from retention.destruction import destruction_request_approve, destruction_request_propose
+    from retention.services.destruction import (
+        destruction_request_approve,
+        destruction_request_propose,
+    )
 
     users = get_user_model().objects
     clerk, compliance = users.get(username="clerk"), users.get(username="compliance")
@@ -424,7 +428,7 @@ def check(
     from ingestion.models import FINAL, IngestionJob
     from ingestion.originals import original_key
     from records_dms.archive.models import Record, RecordState
-    from records_dms.verify import originals_verify
+    from records_dms.fixity.verify import originals_verify
     from retention.models import DestructionCertificate, DestructionItem, ItemState
 
     violations = run.violations

@@ -264,6 +264,7 @@ def make_accounts(users: int, seed: int = 11) -> dict[str, list[dict[str, Any]]]
     from records_dms.accounts.policy import policy
     from records_dms.accounts.services import clearance_set, grant_create
     from records_dms.archive.models import Customer, Record
+    from records_dms.archive.selectors import visible_records
 
     rng = random.Random(seed)  # noqa: S311 (load mix, not secrets)
     password = secrets.token_urlsafe(16)  # never used: the sessions are made signed in
@@ -299,7 +300,7 @@ def make_accounts(users: int, seed: int = 11) -> dict[str, list[dict[str, Any]]]
         for customer in granted:
             grant_create(user=user, customer=customer, actor=None)
         policy.forget(user)
-        visible = sorted(policy.records(user).values_list("pk", flat=True))
+        visible = sorted(visible_records(user=user).values_list("pk", flat=True))
         others = Record.objects.exclude(customer__in=granted)
         above = Record.objects.filter(customer__in=granted, confidentiality="secret")
         forbidden = list(others.values_list("pk", flat=True)[:5]) + list(

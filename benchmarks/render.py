@@ -1,7 +1,7 @@
 """Benchmark inputs made on the spot from the seed texts: page images, scans and PDFs.
 
 Nothing is downloaded: the text comes from the seed policies (``DMS_SEEDS_DIR``, default
-``../shared/seeds`` next to the repository), drawn with WenQuanYi Zen Hei at 300 dpi and then
+the repository's ``tests/fixtures/seeds``), drawn with WenQuanYi Zen Hei at 300 dpi and then
 degraded the way office copies are (noise; faded, skewed and scanned at 200 dpi).
 """
 
@@ -17,7 +17,7 @@ import numpy as np
 import pypdfium2 as pdfium
 from PIL import Image, ImageDraw, ImageFilter, ImageFont
 
-from records_dms.pdfrender import WQY_ZENHEI, render_text_pdf
+from records_dms.common.pdfrender import WQY_ZENHEI, render_text_pdf
 
 ROOT = Path(__file__).resolve().parents[1]
 DPI = 300
@@ -30,12 +30,8 @@ DIGITAL_TITLE = "客户档案管理制度"
 
 
 def seeds_dir() -> Path:
-    """DMS_SEEDS_DIR, else the shared folder beside the project, else the tests' copy (a
-    clean clone, as CI has, holds only the copy)."""
-    if os.environ.get("DMS_SEEDS_DIR"):
-        return Path(os.environ["DMS_SEEDS_DIR"])
-    shared = ROOT.parent / "shared" / "seeds"
-    return shared if any(shared.glob("*.txt")) else ROOT / "tests" / "fixtures" / "seeds"
+    """DMS_SEEDS_DIR, else the repository's own copy (tests/fixtures/seeds)."""
+    return Path(os.environ.get("DMS_SEEDS_DIR") or ROOT / "tests" / "fixtures" / "seeds")
 
 
 def _simplified(line: str) -> bool:

@@ -158,7 +158,7 @@ def markdown(results: dict[str, Any]) -> str:
         "",
         "Filed with `ingest_submit(..., wait=True)`: spooling, SHA-256, storing the original, "
         "pdfplumber, the database. Tesseract runs are counted by a wrapper put in "
-        "`TESSERACT_CMD` for this part.",
+        "`settings.INGESTION.tesseract_cmd` for this part.",
         "",
         "## Scanned pages: ours against bare Tesseract",
         "",

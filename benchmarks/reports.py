@@ -58,7 +58,8 @@ def main() -> None:
     from records_dms.accounts import roles
     from records_dms.accounts.models import Clearance
     from records_dms.archive.models import ComplaintCase, Customer, Record, Volume
-    from records_dms.reports import builtin_panels, views
+    from records_dms.reports import builtin_panels
+    from records_dms.reports.admin import views
     from records_dms.reports.models import SurveyAnswer, SurveyResult
 
     rng = random.Random(1)  # noqa: S311 (test data)

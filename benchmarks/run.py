@@ -15,6 +15,7 @@ results are printed and, for the full run, written to benchmarks/results.md.
 from __future__ import annotations
 
 import argparse
+import dataclasses
 import json
 import os
 import resource
@@ -94,9 +95,12 @@ def bench_digital(plan: Plan, work: Path) -> dict[str, Any]:
         truths.append(render.DIGITAL_TITLE + "".join(paragraphs))
     calls = work / "tesseract-calls.log"
     spy = work / "tesseract-spy"
-    spy.write_text(f'#!/bin/sh\necho "$*" >> "{calls}"\nexec {settings.TESSERACT_CMD} "$@"\n')
+    spy.write_text(
+        f'#!/bin/sh\necho "$*" >> "{calls}"\nexec {settings.INGESTION.tesseract_cmd} "$@"\n'
+    )
     spy.chmod(0o755)
-    original, settings.TESSERACT_CMD = settings.TESSERACT_CMD, str(spy)
+    original = settings.INGESTION
+    settings.INGESTION = dataclasses.replace(original, tesseract_cmd=str(spy))
     result, sources, pairs = Pass(), [], []
     try:
         for path, truth in zip(files, truths, strict=True):
@@ -106,7 +110,7 @@ def bench_digital(plan: Plan, work: Path) -> dict[str, Any]:
             sources += [source for _text, source in pages]
             pairs.append((truth, "".join(text for text, _source in pages)))
     finally:
-        settings.TESSERACT_CMD = original
+        settings.INGESTION = original
     tesseract_runs = len(calls.read_text().splitlines()) if calls.exists() else 0
     return {
         "files": len(files),
@@ -136,7 +140,13 @@ def bare_tesseract(paths: list[Path], workers: int, out: Path, outputs: str = "t
 
     def one(path: Path) -> str:
         base = out / f"bare-{outputs.replace(' ', '-')}-{path.stem}"
-        command = [settings.TESSERACT_CMD, str(path), str(base), "-l", settings.OCR_LANGUAGES]
+        command = [
+            settings.INGESTION.tesseract_cmd,
+            str(path),
+            str(base),
+            "-l",
+            settings.INGESTION.ocr_languages,
+        ]
         subprocess.run([*command, *outputs.split()], env=env, check=True, capture_output=True)
         if outputs == "txt":
             return base.with_suffix(".txt").read_text(encoding="utf-8")

@@ -1,6 +1,6 @@
 """`make bench-search`: the embedded search backend at archive scale.
 
-Generates N pages of realistic Chinese text from the seed texts (/work/shared/seeds, or
+Generates N pages of realistic Chinese text from the seed texts (tests/fixtures/seeds, or
 ``--seeds``): sentences shuffled into pages of 600–1,400 characters, records of 1–8 pages
 spread over 200 customers, record types, years, states and confidentiality levels, with QMS
 document codes and a few English words mixed in. Indexes them into a fresh SqliteBackend in a
@@ -41,7 +41,10 @@ from search import analysis  # noqa: E402
 from search.backends.sqlite import SqliteBackend  # noqa: E402
 from search.types import PageDoc, Scope, SearchQuery  # noqa: E402
 
-SEEDS = Path(os.environ.get("DMS_SEEDS_DIR", "/work/shared/seeds"))
+SEEDS = Path(
+    os.environ.get("DMS_SEEDS_DIR")
+    or Path(__file__).resolve().parent.parent / "tests/fixtures/seeds"
+)
 CUSTOMERS = 200
 TYPES = (
     "contract", "contract_amendment", "minutes", "phone_record", "email", "survey",

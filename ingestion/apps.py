@@ -6,3 +6,7 @@ class IngestionConfig(AppConfig):
     name = "ingestion"
     label = "ingestion"
     verbose_name = _("Ingestion")
+
+    def ready(self) -> None:
+        from ingestion import checks  # noqa: F401  (registers the system checks)
+        from ingestion.admin import hooks  # noqa: F401  (its Wagtail admin screens)

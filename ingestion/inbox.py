@@ -13,10 +13,9 @@ from pathlib import Path
 
 from django.conf import settings
 
+from ingestion.models import IngestionJob, JobStatus
+from ingestion.services import ingest_path
 from records_dms.archive.models import Customer, RecordType
-
-from .models import IngestionJob, JobStatus
-from .services import ingest_path
 
 REJECTED = "_rejected"
 WORKING = "_processing"

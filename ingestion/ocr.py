@@ -27,8 +27,8 @@ import numpy as np
 from django.utils.translation import gettext as _
 from PIL import Image, ImageFilter, ImageOps
 
-from .parsers.base import ParseContext, RejectedInput
-from .rendition import Backdrop, searchable_page
+from ingestion.parsers.base import ParseContext, RejectedInput
+from ingestion.rendition import Backdrop, searchable_page
 
 T = TypeVar("T")
 R = TypeVar("R")

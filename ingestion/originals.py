@@ -51,7 +51,7 @@ def spool(stream: IO[bytes]) -> Spooled:
 
     Raises ValueError("empty") or ValueError("too large") before anything is kept.
     """
-    limit = settings.MAX_UPLOAD_MB * 1024 * 1024
+    limit = settings.INGESTION.max_upload_mb * 1024 * 1024
     digest = hashlib.sha256()
     path = spool_dir() / uuid.uuid4().hex
     size = 0

@@ -1,7 +1,8 @@
 """The ingestion pipeline: an ordered list of small stages over one spooled file.
 
-preflight → duplicate check → store original → parse (text layer / OCR) → normalise → file
-→ hand to search → attachments. A stage stops the chain by raising ``Stop`` with the job's
+preflight → duplicate check → store original → parse (text layer / OCR) → normalise → file →
+attachments. Filing's commit indexes the record once (records_dms/archive/indexing.py listens
+to the archive's record events). A stage stops the chain by raising ``Stop`` with the job's
 final status; anything else it raises marks the job failed (retryable). What a stopped or
 failed run stored is removed again, so nothing is half filed.
 """
@@ -22,17 +23,15 @@ from django.db import IntegrityError, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from records_dms.archive.indexing import record_index
+from ingestion.models import IngestionJob, JobStatus
+from ingestion.ocr import normalise_text
+from ingestion.originals import StoredOriginal, original_discard, original_store
+from ingestion.parsers.base import ParseContext, Parser, ParseResult, RejectedInput
+from ingestion.parsers.registry import parser_for
+from ingestion.preflight import sniff, zip_check
 from records_dms.archive.models import ComplaintCase, Record, RecordState, Volume
 from records_dms.archive.services import record_create, record_pages_set
-from records_dms.chaos import chaos_point
-
-from .models import IngestionJob, JobStatus
-from .ocr import normalise_text
-from .originals import StoredOriginal, original_discard, original_store
-from .parsers.base import ParseContext, Parser, ParseResult, RejectedInput
-from .parsers.registry import parser_for
-from .preflight import sniff, zip_check
+from records_dms.common.failpoints import chaos_point
 
 
 class Stop(Exception):
@@ -170,26 +169,20 @@ class FileRecord:
         state.record = record
 
 
-class HandToSearch:
-    def run(self, state: FileState) -> None:
-        assert state.record is not None
-        record_index(state.record)
-
-
 class Attachments:
     """Each attachment of an email becomes a child record, through this same pipeline."""
 
     def run(self, state: FileState) -> None:
-        from .services import ingest_path
+        from ingestion.services import ingest_path
 
         assert state.record is not None
         if not state.result.attachments:
             return
-        if state.job.depth >= settings.MAX_EMAIL_DEPTH:
+        if state.job.depth >= settings.INGESTION.max_email_depth:
             state.job.reason = _(
                 "attachments nested deeper than %(depth)d levels are kept inside this "
                 "record's original, not filed separately"
-            ) % {"depth": settings.MAX_EMAIL_DEPTH}
+            ) % {"depth": settings.INGESTION.max_email_depth}
             return
         # Attachments take the type the clerk gave the import, unless that was "email".
         child_type = state.job.record_type if state.job.record_type != "email" else "other"
@@ -216,7 +209,6 @@ STAGES: tuple[Stage, ...] = (
     Parse(),
     Normalise(),
     FileRecord(),
-    HandToSearch(),
     Attachments(),
 )
 
@@ -241,16 +233,16 @@ def _live_record_with(sha256: str) -> Record | None:
 def parse_context(work_dir: Path) -> ParseContext:
     return ParseContext(
         work_dir=work_dir,
-        ocr_languages=settings.OCR_LANGUAGES,
-        ocr_workers=settings.OCR_WORKERS,
-        max_pages=settings.MAX_PAGES,
-        tesseract_cmd=settings.TESSERACT_CMD,
-        max_pixels=settings.MAX_IMAGE_PIXELS,
-        max_page_points=settings.MAX_PAGE_POINTS,
-        max_email_header_bytes=settings.MAX_EMAIL_HEADER_KB * 1024,
-        max_email_parts=settings.MAX_EMAIL_PARTS,
-        max_attachments=settings.MAX_ATTACHMENTS,
-        ocr_timeout=settings.OCR_TIMEOUT,
+        ocr_languages=settings.INGESTION.ocr_languages,
+        ocr_workers=settings.INGESTION.ocr_workers,
+        max_pages=settings.INGESTION.max_pages,
+        tesseract_cmd=settings.INGESTION.tesseract_cmd,
+        max_pixels=settings.INGESTION.max_image_pixels,
+        max_page_points=settings.INGESTION.max_page_points,
+        max_email_header_bytes=settings.INGESTION.max_email_header_kb * 1024,
+        max_email_parts=settings.INGESTION.max_email_parts,
+        max_attachments=settings.INGESTION.max_attachments,
+        ocr_timeout=settings.INGESTION.ocr_timeout,
     )
 
 

@@ -11,8 +11,8 @@ from typing import Any
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
-from .parsers.base import RejectedInput
-from .parsers.email import looks_like_email
+from ingestion.parsers.base import RejectedInput
+from ingestion.parsers.email import looks_like_email
 
 MAX_NAME = 150
 
@@ -98,6 +98,7 @@ def _is_text(head: bytes) -> bool:
 
 
 _UNSAFE = re.compile(r"[\x00-\x1f\x7f]")
+_LEADING = re.compile(r"^[\s.]+")
 
 
 def sanitize_filename(name: str) -> str:
@@ -105,11 +106,13 @@ def sanitize_filename(name: str) -> str:
     name = unicodedata.normalize("NFC", name or "")
     name = PureWindowsPath(PurePosixPath(name).name).name
     name = "".join(c for c in name if unicodedata.category(c) not in ("Cc", "Cf", "Cs", "Co"))
-    name = _UNSAFE.sub("", name).strip().lstrip(".").strip()
+    # Leading dots and spaces in any mix (". ." would otherwise leave ".", a hidden name).
+    name = _LEADING.sub("", _UNSAFE.sub("", name)).strip()
     if len(name) > MAX_NAME:
         stem, dot, suffix = name.rpartition(".")
         if dot and 0 < len(suffix) <= 10:
             name = f"{stem[: MAX_NAME - len(suffix) - 1]}.{suffix}"
         else:
             name = name[:MAX_NAME]
+        name = _LEADING.sub("", name).strip()
     return name or "unnamed"

@@ -13,16 +13,15 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from ingestion.models import IngestionJob, JobStatus
+from ingestion.originals import RejectedFile, spool, spool_dir
+from ingestion.pipeline import pipeline_run
+from ingestion.preflight import sanitize_filename
+from ingestion.tasks import ingest_job
 from records_dms.accounts.roles import Confidentiality
 from records_dms.archive.models import Customer, Record
 from records_dms.archive.services import User
-from records_dms.chaos import chaos_point
-
-from .models import IngestionJob, JobStatus
-from .originals import RejectedFile, spool, spool_dir
-from .pipeline import pipeline_run
-from .preflight import sanitize_filename
-from .tasks import ingest_job
+from records_dms.common.failpoints import chaos_point
 
 
 def ingest_submit(
@@ -91,7 +90,7 @@ def _start(job: IngestionJob, *, wait: bool) -> IngestionJob:
 def _max_upload_mb() -> int:
     from django.conf import settings
 
-    return int(settings.MAX_UPLOAD_MB)
+    return settings.INGESTION.max_upload_mb
 
 
 def ingest_path(*, path: Path, filename: str, **kwargs: Any) -> IngestionJob:
@@ -164,7 +163,7 @@ def leftovers_clean(older_than: datetime.timedelta | None = None) -> int:
     from django.conf import settings
 
     if older_than is None:
-        older_than = datetime.timedelta(minutes=settings.STALE_WORK_MINUTES)
+        older_than = datetime.timedelta(minutes=settings.WORKER.stale_work_minutes)
     cutoff = (timezone.now() - older_than).timestamp()
     needed = set(
         IngestionJob.objects.filter(

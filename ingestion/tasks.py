@@ -8,6 +8,6 @@ from django_tasks import task
 @task()
 def ingest_job(job_id: str) -> str:
     """Run one ingestion job; safe to run again (a finished job is left as it is)."""
-    from .services import ingest_run
+    from ingestion.services import ingest_run
 
     return str(ingest_run(job_id).status)

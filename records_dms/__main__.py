@@ -1,3 +1,3 @@
-from records_dms.cli import main
+from records_dms.cli.main import main
 
 raise SystemExit(main())

@@ -8,7 +8,7 @@ from django.utils.translation import gettext_lazy as _
 def _defaults_after_migrate(sender: AppConfig, **kwargs: Any) -> None:
     from django.apps import apps as global_apps
 
-    from .defaults import schedules_ensure
+    from retention.defaults import schedules_ensure
 
     schedules_ensure(kwargs.get("apps") or global_apps)
 
@@ -21,16 +21,18 @@ class RetentionConfig(AppConfig):
     def ready(self) -> None:
         from records_dms.archive.blockers import destruction_blocker_register
         from records_dms.archive.triggers import record_trigger_register
-
-        from .filing import permanent_blocker
-        from .holds import held_blocker
-        from .schedules import retention_on_trigger
+        from retention import permissions  # noqa: F401  (declares its permissions)
+        from retention.services.filing import permanent_blocker
+        from retention.services.holds import held_blocker
+        from retention.services.schedules import retention_on_trigger
 
         destruction_blocker_register(held_blocker)
         destruction_blocker_register(permanent_blocker)
-        from .panels import register as panels_register
+        from retention.admin.panels import register as panels_register
 
         panels_register()
+        from retention.admin import hooks  # noqa: F401  (its Wagtail admin screens)
+
         record_trigger_register(retention_on_trigger)
         # After migrate and after flush (transactional tests), the defaults are there.
         post_migrate.connect(_defaults_after_migrate, sender=self)

@@ -29,8 +29,7 @@ from records_dms.archive.object_lock import (
     original_legal_hold,
     original_lock_until,
 )
-
-from .models import LegalHold, RecordRetention
+from retention.models import LegalHold, RecordRetention
 
 log = logging.getLogger(__name__)
 
@@ -53,7 +52,7 @@ def locks_after_recompute(changes: Sequence[DueChange], created: Sequence[Record
             original_lock_until(record, after)
             locked += 1
     if created:
-        from .holds import holds_on
+        from retention.services.holds import holds_on
 
         held = holds_on(list(created))
         for record in created:
@@ -76,7 +75,7 @@ def hold_flags_off(hold: LegalHold) -> None:
     covered that no other active hold still covers."""
     if not object_lock_enabled():
         return
-    from .holds import hold_records, holds_on
+    from retention.services.holds import hold_records, holds_on
 
     covered = list(hold_records(hold).exclude(state=RecordState.DESTROYED))
     still_held = holds_on(covered)
@@ -95,7 +94,7 @@ def locks_reapply() -> int:
     only got the minimum lock when written. Returns how many originals were visited."""
     if not object_lock_enabled():
         return 0
-    from .holds import hold_records
+    from retention.services.holds import hold_records
 
     due = dict(RecordRetention.objects.values_list("record_id", "due_date"))
     records = Record.objects.exclude(state=RecordState.DESTROYED).exclude(original_key="")

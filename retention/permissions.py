@@ -1,18 +1,25 @@
-"""Who may do what in retention: the archive's one policy, asked by every service."""
+"""Who may do what in retention."""
 
-from __future__ import annotations
+from django.utils.translation import gettext_lazy as _
 
-from django.contrib.auth.models import User as AuthUser
-from django.core.exceptions import PermissionDenied
-from django.utils.translation import gettext as _
+from records_dms.accounts.roles import ADMINISTRATOR, AUDITOR, CLERK, COMPLIANCE
+from records_dms.common.permissions import permission
 
-from records_dms.accounts.policy import policy
-from records_dms.accounts.roles import Action
-from records_dms.archive.services import User
-
-
-def require(actor: User, action: Action) -> AuthUser:
-    """The acting user if the policy allows ``action``; PermissionDenied otherwise."""
-    if not isinstance(actor, AuthUser) or not policy.has(actor, action):
-        raise PermissionDenied(_("You may not do this."))
-    return actor
+# Seal and unseal dossiers, register and answer deletion requests.
+SEAL = permission("seal", _("Seal dossiers"), roles=(COMPLIANCE,))
+# Due dates, holds, destruction requests, certificates.
+VIEW_RETENTION = permission(
+    "view_retention", _("See retention"), roles=(CLERK, AUDITOR, COMPLIANCE)
+)
+# Extend, keep permanently, transfer, propose destruction.
+REVIEW_RETENTION = permission("review_retention", _("Review records due"), roles=(CLERK,))
+APPROVE_DESTRUCTION = permission(
+    "approve_destruction", _("Approve destruction"), roles=(COMPLIANCE,)
+)
+EXECUTE_DESTRUCTION = permission(
+    "execute_destruction", _("Execute destruction"), roles=(CLERK, COMPLIANCE)
+)
+MANAGE_HOLDS = permission("manage_holds", _("Place and lift legal holds"), roles=(COMPLIANCE,))
+MANAGE_SCHEDULES = permission(
+    "manage_schedules", _("Edit retention schedules"), roles=(ADMINISTRATOR,)
+)

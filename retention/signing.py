@@ -19,10 +19,10 @@ class SigningFiles:
 
 def signing_files() -> SigningFiles:
     """The configured key and certificate, generating the embedded default if they are missing."""
-    key = Path(settings.SIGNING_KEY_FILE or Path(settings.DATA_DIR) / "signing" / "key.pem")
-    cert = Path(settings.SIGNING_CERT_FILE or Path(settings.DATA_DIR) / "signing" / "cert.pem")
+    key = Path(settings.RETENTION.signing_key or Path(settings.DATA_DIR) / "signing" / "key.pem")
+    cert = Path(settings.RETENTION.signing_cert or Path(settings.DATA_DIR) / "signing" / "cert.pem")
     if not (key.exists() and cert.exists()):
-        if settings.SIGNING_KEY_FILE or settings.SIGNING_CERT_FILE:
+        if settings.RETENTION.signing_key or settings.RETENTION.signing_cert:
             raise FileNotFoundError(f"signing key or certificate missing: {key}, {cert}")
         _generate(key, cert)
     return SigningFiles(key=key, cert=cert)
@@ -37,7 +37,7 @@ def _generate(key_path: Path, cert_path: Path) -> None:
     key = ec.generate_private_key(ec.SECP256R1())
     name = x509.Name(
         [
-            x509.NameAttribute(NameOID.ORGANIZATION_NAME, settings.SIGNING_ORGANISATION),
+            x509.NameAttribute(NameOID.ORGANIZATION_NAME, settings.RETENTION.organisation),
             x509.NameAttribute(NameOID.COMMON_NAME, "records-dms destruction certificates"),
         ]
     )
@@ -95,7 +95,7 @@ def pdf_sign(pdf: bytes) -> bytes:
         md_algorithm="sha256",
         subfilter=fields.SigSeedSubFilter.PADES,
         reason="Certificate of destruction",
-        location=settings.SIGNING_ORGANISATION,
+        location=settings.RETENTION.organisation,
     )
     signed = signers.sign_pdf(writer, meta, signer=signer)
     return signed.getvalue()

@@ -8,7 +8,7 @@ from django_tasks import task
 @task()
 def destruction_execute_task(request_id: int) -> str:
     """Carry out an executing destruction request (safe to run again)."""
-    from .destruction import destruction_run
+    from retention.services.destruction import destruction_run
 
     return str(destruction_run(request_id).state)
 
@@ -16,6 +16,6 @@ def destruction_execute_task(request_id: int) -> str:
 @task()
 def retention_daily_task(day: str) -> int:
     """Send the day's due-for-review e-mail once, then queue tomorrow's run."""
-    from .review import retention_daily
+    from retention.services.review import retention_daily
 
     return retention_daily(day)

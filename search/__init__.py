@@ -16,8 +16,8 @@ from typing import Any
 from django.conf import settings
 from django.utils.module_loading import import_string
 
-from .backends.base import SearchBackend
-from .types import Hit, PageDoc, Results, Scope, SearchQuery, SearchUnavailable
+from search.backends.base import SearchBackend
+from search.types import Hit, PageDoc, Results, Scope, SearchQuery, SearchUnavailable
 
 __all__ = [
     "Hit",

@@ -10,7 +10,7 @@ from __future__ import annotations
 import html
 import re
 
-from .analysis import _fold_with_origins, fold
+from search.analysis import _fold_with_origins, fold
 
 _JOINERS = re.compile(r"[-_./:\s]?")
 

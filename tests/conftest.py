@@ -8,8 +8,7 @@ from django.test import Client
 from records_dms.accounts import roles
 from records_dms.accounts.roles import Confidentiality
 from search import analysis, reset_backends
-
-from .factories import CustomerFactory, UserFactory
+from tests.factories import CustomerFactory, UserFactory
 
 ROLE_CLEARANCE = {
     roles.CLERK: Confidentiality.SECRET,

@@ -15,7 +15,7 @@ from records_dms.accounts.models import Clearance
 from records_dms.accounts.roles import Confidentiality
 from records_dms.archive.models import Customer, Record
 from records_dms.archive.services import record_create
-from records_dms.pdfrender import render_text_pdf
+from records_dms.common.pdfrender import render_text_pdf
 
 SEED_LINES = [
     "顾客投诉处理过程中形成的记录,均为该投诉的档案。",

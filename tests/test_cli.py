@@ -9,8 +9,9 @@ from pathlib import Path
 import pytest
 
 from records_dms.archive.models import Customer
+from records_dms.archive.selectors import visible_customers
 from records_dms.audit.models import AuditEvent
-from records_dms.cli import main
+from records_dms.cli.main import main
 
 DMS = [sys.executable, "-m", "records_dms"]
 
@@ -48,11 +49,11 @@ def test_grant_add_opens_a_dossier_to_staff(capsys, users, customer):
     staff = users[roles.STAFF]
     assert main(["grant", "add", "staff", "kh-0101", "--as", "auditor"]) == 1
     assert "may not grant" in capsys.readouterr().err
-    assert not policy.customers(staff).exists()
+    assert not visible_customers(user=staff).exists()
     assert main(["grant", "add", "staff", "KH-0101", "--as", "clerk", "--json"]) == 0
     assert json.loads(capsys.readouterr().out)["customer"] == "KH-0101"
     policy.forget(staff)
-    assert list(policy.customers(staff)) == [customer]
+    assert list(visible_customers(user=staff)) == [customer]
     assert AuditEvent.objects.get(action="grant.created").actor_name == "clerk"
 
 
@@ -72,7 +73,7 @@ def test_demo_then_verify_on_a_fresh_data_dir(tmp_path: Path):
             [*DMS, *args], env=env, capture_output=True, text=True, timeout=300, check=False
         )
 
-    assert dms("manage", "migrate", "-v0").returncode == 0
+    # No `dms manage migrate` first: a fresh data dir is prepared by the first command.
     demo = dms("demo", "--json")
     assert demo.returncode == 0, demo.stderr
     loaded = json.loads(demo.stdout)
@@ -150,3 +151,43 @@ def test_import_without_wait_queues_and_bad_date_is_usage_error(capsys, tmp_path
     with pytest.raises(SystemExit) as exit_info:
         main(["import", "x.pdf", "--customer", "KH-0101", "--date", "2024-13-01"])
     assert exit_info.value.code == 2
+
+
+def test_customer_add_and_show_work_on_a_fresh_data_dir(tmp_path: Path):
+    env = {k: v for k, v in os.environ.items() if not k.startswith("DMS_")}
+    env["DMS_DATA_DIR"] = str(tmp_path / "new")
+
+    def dms(*args: str) -> subprocess.CompletedProcess[str]:
+        return subprocess.run(
+            [*DMS, *args], env=env, capture_output=True, text=True, timeout=300, check=False
+        )
+
+    added = dms("customer", "add", "KH-0900", "新客户", "--json")
+    assert added.returncode == 0, added.stderr
+    assert json.loads(added.stdout)["code"] == "KH-0900"
+    missing = dms("show", "KH-0900-HT-2024-0001")
+    assert missing.returncode == 1 and "no record" in missing.stderr
+
+
+@pytest.mark.django_db
+def test_show_prints_the_record_its_state_and_pages_as_the_contract_says(capsys, customer, users):
+    from records_dms.accounts import roles
+    from tests.factories import file_pdf
+
+    record = file_pdf(customer, lines=["来电客户反映交货延迟", "处理结果：已补发"])
+    assert main(["show", record.reference.lower(), "--json"]) == 0
+    shown = json.loads(capsys.readouterr().out)
+    assert shown["reference"] == record.reference
+    assert shown["state"] == "filed" and shown["parent"] is None and "due_date" in shown
+    assert [p["number"] for p in shown["pages"]] == [1]
+    page = shown["pages"][0]
+    assert "来电客户反映交货延迟" in page["text"].replace("\n", "")
+    assert page["source"] == "text_layer" and "confidence" in page
+    read = AuditEvent.objects.filter(action="record.viewed", object_id=str(record.pk))
+    assert read.count() == 1
+
+    # As staff without a grant the record is out of reach, and said so like an unknown one.
+    assert main(["show", record.reference, "--as", users[roles.STAFF].username]) == 1
+    assert f"no record {record.reference!r}" in capsys.readouterr().err
+    assert main(["show", record.reference, "--as", users[roles.AUDITOR].username]) == 0
+    assert record.title in capsys.readouterr().out

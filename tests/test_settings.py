@@ -67,7 +67,7 @@ def test_startup_check_names_a_missing_tesseract(tmp_path):
 
 
 def test_startup_check_names_missing_language_data(tmp_path):
-    result = run(["check"], tmp_path, DMS_OCR_LANGUAGES="chi_sim+eng+xyz")
+    result = run(["check"], tmp_path, DMS_OCR_LANGS="chi_sim+eng+xyz")
     assert result.returncode != 0
     assert "records_dms.E002" in result.stderr
     assert "xyz" in result.stderr
@@ -76,3 +76,17 @@ def test_startup_check_names_missing_language_data(tmp_path):
 def test_startup_check_passes_with_chinese_and_english_installed(tmp_path):
     result = run(["check"], tmp_path)
     assert result.returncode == 0, result.stderr
+
+
+def test_a_bad_value_stops_the_program_naming_variable_and_value(tmp_path):
+    result = run(["check"], tmp_path, DMS_MAX_PAGES="ten")
+    assert result.returncode != 0
+    assert "DMS_MAX_PAGES must be a whole number, got 'ten'" in result.stderr
+
+
+def test_a_removed_alias_is_refused_with_the_name_to_use(tmp_path):
+    result = run(["check"], tmp_path, DMS_OCR_LANGUAGES="chi_sim+eng+xyz")
+    assert result.returncode != 0
+    assert "DMS_OCR_LANGUAGES is no longer read; set DMS_OCR_LANGS instead" in result.stderr
+    result = run(["check"], tmp_path, DMS_TASKS_BACKEND="django_tasks_db.DatabaseBackend")
+    assert "DMS_TASKS_BACKEND is no longer read" in result.stderr

@@ -26,7 +26,7 @@ from typing import IO, Any, ClassVar
 
 from django.utils.translation import gettext as _
 
-from .base import Attachment, ParseContext, ParsedPage, ParseResult, RejectedInput
+from ingestion.parsers.base import Attachment, ParseContext, ParsedPage, ParseResult, RejectedInput
 
 logger = logging.getLogger(__name__)
 

@@ -10,9 +10,9 @@ from typing import ClassVar
 from django.utils.translation import gettext as _
 from PIL import Image, ImageSequence, UnidentifiedImageError
 
-from ..ocr import OcrPage, guess_dpi, ocr_each, ocr_pil_image
-from ..rendition import Backdrop, merge_pages
-from .base import ParseContext, ParsedPage, ParseResult, RejectedInput
+from ingestion.ocr import OcrPage, guess_dpi, ocr_each, ocr_pil_image
+from ingestion.parsers.base import ParseContext, ParsedPage, ParseResult, RejectedInput
+from ingestion.rendition import Backdrop, merge_pages
 
 
 def _dpi(image: Image.Image) -> float | None:

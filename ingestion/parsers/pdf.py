@@ -16,9 +16,9 @@ from pdfminer.psparser import PSException
 from pdfplumber.utils.exceptions import PdfminerException
 from PIL import Image
 
-from ..ocr import OcrPage, normalise_text, ocr_each, ocr_pil_image
-from ..rendition import PDFIUM_LOCK, Backdrop, merge_pages
-from .base import ParseContext, ParsedPage, ParseResult, RejectedInput
+from ingestion.ocr import OcrPage, normalise_text, ocr_each, ocr_pil_image
+from ingestion.parsers.base import ParseContext, ParsedPage, ParseResult, RejectedInput
+from ingestion.rendition import PDFIUM_LOCK, Backdrop, merge_pages
 
 RASTER_DPI = 300
 

@@ -4,11 +4,11 @@ from __future__ import annotations
 
 from django.utils.translation import gettext as _
 
-from .base import Parser, RejectedInput
-from .email import EmlParser, MsgParser
-from .image import ImageParser
-from .pdf import PdfParser
-from .text import TextParser
+from ingestion.parsers.base import Parser, RejectedInput
+from ingestion.parsers.email import EmlParser, MsgParser
+from ingestion.parsers.image import ImageParser
+from ingestion.parsers.pdf import PdfParser
+from ingestion.parsers.text import TextParser
 
 PARSERS: tuple[Parser, ...] = (PdfParser(), ImageParser(), EmlParser(), MsgParser(), TextParser())
 

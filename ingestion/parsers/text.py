@@ -7,8 +7,8 @@ from typing import ClassVar
 
 from django.utils.translation import gettext as _
 
-from ..ocr import normalise_text
-from .base import ParseContext, ParsedPage, ParseResult, RejectedInput
+from ingestion.ocr import normalise_text
+from ingestion.parsers.base import ParseContext, ParsedPage, ParseResult, RejectedInput
 
 MAX_TEXT_BYTES = 20 * 1024 * 1024
 

@@ -8,7 +8,7 @@ from django.utils.translation import gettext_lazy as _
 def _roles_after_migrate(sender: AppConfig, **kwargs: Any) -> None:
     from django.apps import apps as global_apps
 
-    from .setup import roles_ensure
+    from records_dms.accounts.setup import roles_ensure
 
     # migrate passes its historical apps; flush passes none.
     roles_ensure(kwargs.get("apps") or global_apps)
@@ -23,4 +23,4 @@ class AccountsConfig(AppConfig):
         # Runs after migrate and after flush (tests empty the database between transactional
         # tests), so the role groups are always there.
         post_migrate.connect(_roles_after_migrate, sender=self)
-        from . import throttle  # noqa: F401  (connects the sign-in failure receivers)
+        from records_dms.accounts import throttle  # noqa: F401  (connects the sign-in failure receivers)

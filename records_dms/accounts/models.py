@@ -6,7 +6,7 @@ from django.conf import settings
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
-from .roles import Confidentiality
+from records_dms.accounts.roles import Confidentiality
 
 
 class Clearance(models.Model):

@@ -2,15 +2,16 @@
 
 from __future__ import annotations
 
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from django.db import transaction
 
-from records_dms.archive.models import Customer
+if TYPE_CHECKING:  # the archive sits above accounts; only its type is named here
+    from records_dms.archive.models import Customer
+
+from records_dms.accounts.models import Clearance, Grant
 from records_dms.audit import events
 from records_dms.audit.services import audit_log
-
-from .models import Clearance, Grant
 
 
 def grant_create(*, user: Any, customer: Customer, actor: Any) -> Grant:

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from .roles import ADMINISTRATOR, ROLES
+from records_dms.accounts.roles import ADMINISTRATOR, ROLES
 
 ADMIN_PERMISSIONS = [
     ("auth", "user", ["add_user", "change_user", "delete_user", "view_user"]),

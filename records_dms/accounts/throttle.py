@@ -19,14 +19,13 @@ from django.dispatch import receiver
 from django.http import HttpRequest
 from django.utils import timezone
 
+from records_dms.accounts.models import LoginFailure
 from records_dms.audit import events
 from records_dms.audit.services import audit_log
 
-from .models import LoginFailure
-
 
 def _window() -> datetime.timedelta:
-    return datetime.timedelta(minutes=int(settings.LOGIN_LOCKOUT_MINUTES))
+    return datetime.timedelta(minutes=settings.SECURITY.login_lockout_minutes)
 
 
 def _address(request: HttpRequest | None) -> str:
@@ -49,7 +48,7 @@ class ThrottledModelBackend(ModelBackend):
         password: str | None = None,
         **kwargs: Any,
     ) -> Any:
-        if username and recent_failures(username) >= int(settings.LOGIN_MAX_FAILURES):
+        if username and recent_failures(username) >= settings.SECURITY.login_max_failures:
             with transaction.atomic():
                 audit_log(
                     action=events.LOGIN_LOCKED,

@@ -10,7 +10,7 @@ from __future__ import annotations
 
 from collections.abc import Callable, Mapping, Sequence
 
-from .models import Record
+from records_dms.archive.models import Record
 
 DestructionBlocker = Callable[[Sequence[Record]], Mapping[int, str]]
 

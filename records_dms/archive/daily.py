@@ -1,6 +1,7 @@
 """Work done once a day, on the product's one daily chain: a registry the other parts add to.
 
-Retention runs the chain (``retention.review.retention_daily``: queued for 07:00 each morning,
+Retention runs the chain (``retention.services.review.retention_daily``: queued for 07:00 each
+morning,
 started again by every ``dms worker``, so no cron is needed) and calls ``daily_jobs_run`` each
 time. Lending registers its overdue run from its AppConfig.ready. A job must be idempotent: the
 chain may run it more than once a day (every worker start runs today's chain).

@@ -24,8 +24,8 @@ from typing import Any
 from django.conf import settings
 from django.core.files.storage import default_storage, storages
 
-from .models import Record, RecordState
-from .storage import ArchiveS3Storage, minimum_lock_until
+from records_dms.archive.models import Record, RecordState
+from records_dms.archive.storage import ArchiveS3Storage, minimum_lock_until
 
 
 class ObjectLockError(Exception):
@@ -141,7 +141,7 @@ def original_lock_until(record: Record, until: datetime.date | None) -> datetime
                 Bucket=storage.bucket_name,
                 Key=name,
                 VersionId=version,
-                Retention={"Mode": settings.S3_LOCK_MODE, "RetainUntilDate": wanted},
+                Retention={"Mode": settings.STORAGE.s3_lock_mode, "RetainUntilDate": wanted},
             )
         except ClientError as error:
             raise _error("extend the lock", record, error) from error

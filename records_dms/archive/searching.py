@@ -14,13 +14,12 @@ from typing import Any
 
 from django.db import transaction
 
-from records_dms.accounts.policy import policy
 from records_dms.accounts.roles import Confidentiality
+from records_dms.archive.models import Customer
+from records_dms.archive.selectors import readable_levels, sees_every_customer, visible_customers
 from records_dms.audit import events
 from records_dms.audit.services import audit_log
 from search import Results, Scope, SearchQuery, get_backend
-
-from .models import Customer
 
 MAX_LIMIT = 100
 
@@ -66,8 +65,13 @@ def search_scope(user: Any) -> Scope:
     """The user's scope; no user is the operator at the command line, who sees everything."""
     if user is None:
         return Scope(customer_ids=None, levels=frozenset(Confidentiality.values))
-    scope = policy.search_scope(user)
-    return Scope(customer_ids=scope.customer_ids, levels=frozenset(scope.levels))
+    levels = readable_levels(user)
+    if not levels:
+        return Scope(customer_ids=frozenset(), levels=frozenset())
+    if sees_every_customer(user):
+        return Scope(customer_ids=None, levels=levels)
+    ids = frozenset(visible_customers(user=user).values_list("pk", flat=True))
+    return Scope(customer_ids=ids, levels=levels)
 
 
 def record_search(

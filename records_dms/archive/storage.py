@@ -18,7 +18,7 @@ ORIGINALS_PREFIX = "originals/"
 def minimum_lock_until(now: datetime.datetime | None = None) -> datetime.datetime:
     """The retention an original gets before its record has a due date."""
     now = now or datetime.datetime.now(datetime.UTC)
-    return now + datetime.timedelta(days=int(settings.S3_MIN_LOCK_DAYS))
+    return now + datetime.timedelta(days=settings.STORAGE.s3_min_lock_days)
 
 
 class ArchiveS3Storage(S3Storage):
@@ -26,8 +26,8 @@ class ArchiveS3Storage(S3Storage):
 
     def get_object_parameters(self, name: str) -> dict[str, Any]:
         params: dict[str, Any] = super().get_object_parameters(name)
-        if name.startswith(ORIGINALS_PREFIX) and settings.S3_MIN_LOCK_DAYS > 0:
-            params["ObjectLockMode"] = settings.S3_LOCK_MODE
+        if name.startswith(ORIGINALS_PREFIX) and settings.STORAGE.s3_min_lock_days > 0:
+            params["ObjectLockMode"] = settings.STORAGE.s3_lock_mode
             params["ObjectLockRetainUntilDate"] = minimum_lock_until()
         return params
 

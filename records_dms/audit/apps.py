@@ -6,3 +6,7 @@ class AuditConfig(AppConfig):
     name = "records_dms.audit"
     label = "audit"
     verbose_name = _("Audit trail")
+
+    def ready(self) -> None:
+        from records_dms.audit import permissions  # noqa: F401  (declares its permissions)
+        from records_dms.audit.admin import hooks  # noqa: F401  (its Wagtail admin screens)

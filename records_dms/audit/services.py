@@ -13,7 +13,7 @@ from django.contrib.auth.models import AnonymousUser, User
 from django.db import transaction
 from django.utils import timezone
 
-from .models import GENESIS_HASH, AuditChainHead, AuditEvent
+from records_dms.audit.models import GENESIS_HASH, AuditChainHead, AuditEvent
 
 # Who is acting when no user is (the CLI operator, a task, a migration).
 _operator: ContextVar[str] = ContextVar("audit_operator", default="system")

@@ -9,7 +9,6 @@ class FixityConfig(AppConfig):
 
     def ready(self) -> None:
         from records_dms.archive.daily import daily_job_register
-
-        from .services import fixity_daily
+        from records_dms.fixity.services import fixity_daily
 
         daily_job_register("fixity", fixity_daily)

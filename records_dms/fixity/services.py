@@ -27,8 +27,7 @@ from django.utils.translation import gettext as _
 from records_dms.accounts import roles
 from records_dms.archive.models import Record, RecordState
 from records_dms.audit.services import audit_log
-
-from .models import FixityCheck, FixityRun
+from records_dms.fixity.models import FixityCheck, FixityRun
 
 FIXITY_FAILED = "fixity.failed"
 FIXITY_RUN = "fixity.run"
@@ -128,7 +127,7 @@ def fixity_alert(findings: list[FixityFinding]) -> None:
 
 def daily_share(total: int) -> int:
     """How many originals one day checks so that all are checked every DMS_FIXITY_DAYS."""
-    days = int(settings.FIXITY_DAYS)
+    days = settings.FIXITY.days
     return math.ceil(total / days) if days > 0 and total else 0
 
 
@@ -161,6 +160,6 @@ def fixity_run_all() -> tuple[int, list[FixityFinding]]:
 def fixity_daily(on: datetime.date) -> FixityRun | None:
     """The daily job (on the product's daily chain, ``records_dms.archive.daily``): the day's
     share, once; None when already done that day or when DMS_FIXITY_DAYS is 0."""
-    if int(settings.FIXITY_DAYS) <= 0:
+    if settings.FIXITY.days <= 0:
         return None
     return fixity_run_share(on)

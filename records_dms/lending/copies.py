@@ -13,11 +13,10 @@ from django.utils.translation import gettext as _
 
 from records_dms.archive.models import Record
 from records_dms.archive.services import record_access_log
-from records_dms.pdfrender import render_text_pdf
-
-from . import events
-from .models import LoanItem, LoanKind, LoanState
-from .watermark import watermark_image, watermark_pdf
+from records_dms.common.pdfrender import render_text_pdf
+from records_dms.lending import events
+from records_dms.lending.models import LoanItem, LoanKind, LoanState
+from records_dms.lending.watermark import watermark_image, watermark_pdf
 
 
 @dataclass(frozen=True)

@@ -13,18 +13,24 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from records_dms.accounts.policy import policy
-from records_dms.accounts.roles import Action
 from records_dms.archive.models import Record, RecordState
+from records_dms.archive.selectors import visible_records
 from records_dms.archive.services import User
 from records_dms.audit.services import audit_log
-
-from . import events
-from .events import RegisterEvent
-from .models import Custody, HandSignature, Incident, Loan, LoanItem, SignatureRole
-from .register import register_append
-from .selectors import custody_of, loans_open_of
-from .services import _require
-from .signatures import signature_store
+from records_dms.lending import events
+from records_dms.lending.events import RegisterEvent
+from records_dms.lending.models import (
+    Custody,
+    HandSignature,
+    Incident,
+    Loan,
+    LoanItem,
+    SignatureRole,
+)
+from records_dms.lending.permissions import LEND
+from records_dms.lending.register import register_append
+from records_dms.lending.selectors import custody_of, loans_open_of
+from records_dms.lending.signatures import signature_store
 
 USER_DEACTIVATED = "user.deactivated"
 
@@ -46,7 +52,7 @@ def custody_hand_over(
     clerk hands it over. ``department`` is the taking department, ``from_department`` the
     giving one (default: the department the originals were last handed to).
     """
-    clerk = _require(actor, Action.LEND)
+    clerk = policy.require(actor, LEND)
     giver = from_user if from_user is not None else clerk
     if not records:
         raise ValidationError(_("Name at least one record to hand over."))
@@ -57,7 +63,7 @@ def custody_hand_over(
     if to_user is None or not to_user.is_active or to_user.pk == giver.pk:
         raise ValidationError(_("Hand over to another active user."))
     visible = set(
-        policy.records(to_user)
+        visible_records(user=to_user)
         .filter(pk__in=[record.pk for record in records])
         .values_list("pk", flat=True)
     )
@@ -80,7 +86,7 @@ def custody_hand_over(
                 "record__reference", flat=True
             )
         )
-        giver_is_clerk = policy.has(giver, Action.LEND)
+        giver_is_clerk = policy.has(giver, LEND)
         departments = set()
         for record in records:
             custody = held.get(record.pk)

@@ -17,13 +17,12 @@ from reportlab.lib.styles import ParagraphStyle
 from reportlab.lib.units import mm
 from reportlab.platypus import Image, Paragraph, SimpleDocTemplate, Spacer, Table, TableStyle
 
-from records_dms.pdfrender import chinese_font
-
-from . import signing
-from .events import RegisterEvent
-from .models import RegisterEntry
-from .register import register_verify
-from .signatures import signature_bytes
+from records_dms.common.pdfrender import chinese_font
+from records_dms.lending import signing
+from records_dms.lending.events import RegisterEvent
+from records_dms.lending.models import RegisterEntry
+from records_dms.lending.register import register_verify
+from records_dms.lending.signatures import signature_bytes
 
 
 def register_entries(

@@ -12,8 +12,7 @@ from django.utils.translation import gettext_lazy as _
 from records_dms.accounts.roles import Confidentiality
 from records_dms.archive.models import Record
 from records_dms.audit.models import AppendOnlyError, AppendOnlyModel  # noqa: F401 (raised by the register)
-
-from .events import RegisterEvent
+from records_dms.lending.events import RegisterEvent
 
 GENESIS_HASH = "0" * 64
 

@@ -21,12 +21,11 @@ from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
 from records_dms.audit.services import audit_log
-
-from . import events
-from .events import RegisterEvent
-from .models import Loan, LoanKind, LoanState, OverdueNotice
-from .register import register_append
-from .services import _customer_code, _log, items_data
+from records_dms.lending import events
+from records_dms.lending.events import RegisterEvent
+from records_dms.lending.models import Loan, LoanKind, LoanState, OverdueNotice
+from records_dms.lending.register import register_append
+from records_dms.lending.services import _customer_code, _log, items_data
 
 logger = logging.getLogger(__name__)
 
@@ -128,7 +127,7 @@ def loans_remind_overdue(*, today: datetime.date | None = None) -> list[Loan]:
     """E-mail borrower and clerk again for loans still overdue, every ``LOAN_REMIND_DAYS`` days
     (0: never); return the loans reminded."""
     today = today or timezone.localdate()
-    every = int(settings.LOAN_REMIND_DAYS)
+    every = settings.LENDING.remind_days
     if every <= 0:
         return []
     recent = OverdueNotice.objects.filter(day__gt=today - datetime.timedelta(days=every))

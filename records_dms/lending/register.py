@@ -14,9 +14,14 @@ from django.utils import timezone
 
 from records_dms.archive.services import User
 from records_dms.audit.services import _operator
-
-from . import signing
-from .models import GENESIS_HASH, HandSignature, Loan, RegisterEntry, RegisterHead
+from records_dms.lending import signing
+from records_dms.lending.models import (
+    GENESIS_HASH,
+    HandSignature,
+    Loan,
+    RegisterEntry,
+    RegisterHead,
+)
 
 
 def signature_facts(signature: HandSignature) -> dict[str, Any]:

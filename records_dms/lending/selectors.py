@@ -9,10 +9,15 @@ from django.db.models import QuerySet
 from django.utils.translation import gettext as _
 
 from records_dms.accounts.policy import policy
-from records_dms.accounts.roles import Action, Confidentiality
+from records_dms.accounts.roles import Confidentiality
 from records_dms.archive.models import Record
-
-from .models import OUT_STATES, Custody, Loan, LoanItem, LoanState
+from records_dms.lending.models import OUT_STATES, Custody, Loan, LoanItem, LoanState
+from records_dms.lending.permissions import (
+    APPROVE_CLASSIFIED_LOAN,
+    APPROVE_LOAN,
+    LEND,
+    VIEW_REGISTER,
+)
 
 
 def on_loan_blocker(records: Sequence[Record]) -> Mapping[int, str]:
@@ -28,9 +33,9 @@ def on_loan_blocker(records: Sequence[Record]) -> Mapping[int, str]:
 def loans_visible(user: Any) -> QuerySet[Loan]:
     """Every loan for register readers and clerks; their own for everyone else."""
     loans = Loan.objects.select_related("borrower")
-    if policy.has(user, Action.VIEW_REGISTER) or policy.has(user, Action.LEND):
+    if policy.has(user, VIEW_REGISTER) or policy.has(user, LEND):
         return loans
-    if policy.has(user, Action.APPROVE_CLASSIFIED_LOAN):
+    if policy.has(user, APPROVE_CLASSIFIED_LOAN):
         return loans
     if not user.is_authenticated:
         return loans.none()
@@ -40,9 +45,9 @@ def loans_visible(user: Any) -> QuerySet[Loan]:
 def loans_to_approve(user: Any) -> QuerySet[Loan]:
     """Requests this user may decide on (never their own)."""
     waiting = Loan.objects.filter(state=LoanState.REQUESTED).select_related("borrower")
-    if policy.has(user, Action.APPROVE_CLASSIFIED_LOAN):
+    if policy.has(user, APPROVE_CLASSIFIED_LOAN):
         levels = list(Confidentiality.values)
-    elif policy.has(user, Action.APPROVE_LOAN):
+    elif policy.has(user, APPROVE_LOAN):
         levels = [Confidentiality.INTERNAL.value]
     else:
         return waiting.none()
@@ -56,33 +61,3 @@ def loans_open_of(user: Any) -> QuerySet[Loan]:
 
 def custody_of(user: Any) -> QuerySet[Custody]:
     return Custody.objects.filter(holder_id=user.pk).select_related("record")
-
-
-def loan_summary(loan: Loan) -> dict[str, Any]:
-    """The loan with its newest register entry, as --json prints it."""
-    from .services import items_data
-
-    loan.refresh_from_db()
-    entry = loan.entries.order_by("-sequence").first()
-    return {
-        "id": loan.pk,
-        "number": loan.number,
-        "state": loan.state,
-        "borrower": loan.borrower.get_username(),
-        "purpose": loan.purpose,
-        "due_on": loan.due_on.isoformat(),
-        "level": loan.level,
-        "items": items_data(loan),
-        "entry": None
-        if entry is None
-        else {
-            "sequence": entry.sequence,
-            "event": entry.event,
-            "occurred_at": entry.occurred_at.isoformat(),
-            "actor": entry.actor_name,
-            "hash": entry.hash,
-            "key_id": entry.key_id,
-            "signature": entry.signature,
-            "signatures": entry.data.get("signatures", []),
-        },
-    }

@@ -19,14 +19,14 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from records_dms.accounts.policy import policy
-from records_dms.accounts.roles import LEVEL_ORDER, Action, Confidentiality
+from records_dms.accounts.roles import LEVEL_ORDER, Confidentiality
 from records_dms.archive.models import Record, RecordState
+from records_dms.archive.selectors import visible_records
 from records_dms.archive.services import User, counter_next, record_update
 from records_dms.audit.services import audit_log
-
-from . import events
-from .events import RegisterEvent
-from .models import (
+from records_dms.lending import events
+from records_dms.lending.events import RegisterEvent
+from records_dms.lending.models import (
     OUT_STATES,
     Condition,
     Incident,
@@ -38,20 +38,14 @@ from .models import (
     RegisterEntry,
     SignatureRole,
 )
-from .register import register_append
-from .signatures import signature_store
-
-
-def _require(actor: User, action: Action) -> AuthUser:
-    """The acting person, if they may take ``action``."""
-    if not isinstance(actor, AuthUser) or not policy.has(actor, action):
-        raise PermissionDenied(_("You may not do this."))
-    return actor
+from records_dms.lending.permissions import LEND, REQUEST_LOAN, may_approve_loan
+from records_dms.lending.register import register_append
+from records_dms.lending.signatures import signature_store
 
 
 def max_days(level: str) -> int:
     """The longest loan allowed for records of this confidentiality (a setting per level)."""
-    return int(settings.LOAN_MAX_DAYS[str(level)])
+    return settings.LENDING.loan_max_days(str(level))
 
 
 def level_of(records: Sequence[Record]) -> str:
@@ -104,11 +98,11 @@ def loan_request(
     The due date may be at most the loan period of the most confidential item away; it
     defaults to that. Staff ask for themselves; a clerk may ask on someone's behalf.
     """
-    _require(actor, Action.REQUEST_LOAN)
+    policy.require(actor, REQUEST_LOAN)
     borrower = borrower or actor
     if borrower != actor:
-        _require(actor, Action.LEND)
-    if not policy.has(borrower, Action.REQUEST_LOAN):
+        policy.require(actor, LEND)
+    if not policy.has(borrower, REQUEST_LOAN):
         raise ValidationError(_("%(user)s may not borrow records.") % {"user": borrower})
     if not items:
         raise ValidationError(_("Name at least one record to borrow."))
@@ -118,7 +112,9 @@ def loan_request(
     if len({r.pk for r in records}) != len(records):
         raise ValidationError(_("A record is named twice."))
     visible = set(
-        policy.records(borrower).filter(pk__in=[r.pk for r in records]).values_list("pk", flat=True)
+        visible_records(user=borrower)
+        .filter(pk__in=[r.pk for r in records])
+        .values_list("pk", flat=True)
     )
     for record, kind in items:
         if kind not in LoanKind.values:
@@ -184,12 +180,12 @@ def _decide(loan: Loan, actor: User) -> tuple[Loan, AuthUser]:
         raise ValidationError(
             _("Loan %(number)s is not waiting for approval.") % {"number": loan.number}
         )
-    if not isinstance(actor, AuthUser) or not policy.may_approve_loan(actor, loan.level):
+    if not isinstance(actor, AuthUser) or not may_approve_loan(actor, loan.level):
         raise PermissionDenied(_("You may not decide on this loan."))
     if loan.borrower_id == actor.pk:
         raise ValidationError(_("Nobody approves their own loan."))
     item_ids = list(loan.items.values_list("record_id", flat=True))
-    if policy.records(actor).filter(pk__in=item_ids).count() != len(item_ids):
+    if visible_records(user=actor).filter(pk__in=item_ids).count() != len(item_ids):
         raise PermissionDenied(_("You may not decide on this loan."))
     return loan, actor
 
@@ -246,7 +242,7 @@ def _take_out(item: LoanItem) -> None:
 
 def loan_check_out(*, loan: Loan, actor: User, signature: bytes) -> Loan:
     """Hand the items over: the borrower signs (PNG), the clerk confirms."""
-    clerk = _require(actor, Action.LEND)
+    clerk = policy.require(actor, LEND)
     with transaction.atomic():
         loan = _locked(loan)
         if loan.state != LoanState.APPROVED:
@@ -307,7 +303,7 @@ def loan_return(
     ``conditions`` maps item id → condition (default complete). Damaged items, missing pages
     and lost items open an incident on the record; a lost item gets its own register entry.
     """
-    clerk = _require(actor, Action.LEND)
+    clerk = policy.require(actor, LEND)
     conditions = conditions or {}
     with transaction.atomic():
         loan = _locked(loan)
@@ -369,7 +365,7 @@ def location_set(
     box: str = "",
 ) -> Location:
     """Record where the paper original is kept; the record's location text follows (versioned)."""
-    _require(actor, Action.LEND)
+    policy.require(actor, LEND)
     with transaction.atomic():
         location, _created = Location.objects.update_or_create(
             record=record,
@@ -391,10 +387,10 @@ def location_set(
 
 def reading_register(*, record: Record, reader: Any, purpose: str, actor: User) -> RegisterEntry:
     """Register reading in the room (查阅) without taking the item out: purpose, time, person."""
-    _require(actor, Action.LEND)
+    policy.require(actor, LEND)
     if not purpose.strip():
         raise ValidationError(_("Say what the loan is for."))
-    if not policy.records(reader).filter(pk=record.pk).exists():
+    if not visible_records(user=reader).filter(pk=record.pk).exists():
         raise ValidationError(
             _("%(user)s may not see %(reference)s.")
             % {"user": reader, "reference": record.reference}

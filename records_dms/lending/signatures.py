@@ -14,7 +14,7 @@ from django.core.files.storage import default_storage
 from django.utils.translation import gettext as _
 from PIL import Image, UnidentifiedImageError
 
-from .models import HandSignature
+from records_dms.lending.models import HandSignature
 
 MAX_BYTES = 512 * 1024
 MAX_SIDE = 3000

@@ -58,7 +58,7 @@ def _generated_key_pem(data_dir: Path) -> bytes:
 
 
 def signing_key() -> Ed25519PrivateKey:
-    pem = settings.REGISTER_KEY.encode() if settings.REGISTER_KEY else None
+    pem = settings.LENDING.register_key.encode() if settings.LENDING.register_key else None
     return _load_pem(pem or _generated_key_pem(Path(settings.DATA_DIR)))
 
 
@@ -66,7 +66,7 @@ def trusted_keys() -> dict[str, Ed25519PublicKey]:
     """key id → public key: the current key and any listed in DMS_REGISTER_TRUSTED_KEYS."""
     current = signing_key().public_key()
     keys = {key_id_of(current): current}
-    for hex_key in settings.REGISTER_TRUSTED_KEYS:
+    for hex_key in settings.LENDING.register_trusted_keys:
         public = Ed25519PublicKey.from_public_bytes(bytes.fromhex(hex_key))
         keys[key_id_of(public)] = public
     return keys

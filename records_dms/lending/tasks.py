@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from django_tasks import task
 
-from .overdue import loans_mark_overdue
+from records_dms.lending.overdue import loans_mark_overdue
 
 
 @task()

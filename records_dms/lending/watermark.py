@@ -10,7 +10,7 @@ from pypdf import PdfReader, PdfWriter, Transformation
 from reportlab.lib.colors import Color
 from reportlab.pdfgen import canvas
 
-from records_dms.pdfrender import WQY_ZENHEI, chinese_font
+from records_dms.common.pdfrender import WQY_ZENHEI, chinese_font
 
 
 def _overlay(width: float, height: float, stamp: str) -> PdfReader:

@@ -11,4 +11,9 @@ class ReportsConfig(AppConfig):
 
     def ready(self) -> None:
         # The panels and summary lines whose data lives in the archive and ingestion.
-        from . import builtin_panels, builtin_summary  # noqa: F401
+        from records_dms.reports import (  # noqa: F401
+            builtin_panels,
+            builtin_summary,
+            permissions,
+        )
+        from records_dms.reports.admin import hooks  # noqa: F401  (its Wagtail admin screens)

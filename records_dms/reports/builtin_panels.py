@@ -14,18 +14,19 @@ from django.utils.translation import gettext_lazy
 
 from ingestion.models import IngestionJob, JobStatus
 from records_dms.accounts import roles
-from records_dms.accounts.policy import AnyUser, policy
-from records_dms.accounts.roles import Action, Confidentiality
+from records_dms.accounts.policy import AnyUser
+from records_dms.accounts.roles import Confidentiality
 from records_dms.archive.models import (
     ComplaintCase,
     ComplaintChannel,
     RecordType,
     Severity,
 )
-
-from . import selectors
-from .charts import Series, bar_chart, line_chart
-from .panels import Count, Panel, PanelData, Table, panel_register
+from records_dms.archive.permissions import ADD_RECORD, VIEW_RECORD
+from records_dms.archive.selectors import visible_customers
+from records_dms.reports import selectors
+from records_dms.reports.charts import Series, bar_chart, line_chart
+from records_dms.reports.panels import Count, Panel, PanelData, Table, panel_register
 
 RECENT_DAYS = 14
 
@@ -53,9 +54,9 @@ def _monthly_table(series: list[Series]) -> Table:
 
 
 def ingestion_queue(user: AnyUser) -> PanelData:
-    jobs = IngestionJob.objects.filter(customer__in=policy.customers(user))
+    jobs = IngestionJob.objects.filter(customer__in=visible_customers(user=user))
     by_status = dict(jobs.values_list("status").annotate(n=CountOf("id")))
-    jobs_url = reverse("web:jobs")
+    jobs_url = reverse("ingestion:jobs")
     today = timezone.localdate()
     since = today - datetime.timedelta(days=RECENT_DAYS - 1)
     days = [since + datetime.timedelta(days=n) for n in range(RECENT_DAYS)]
@@ -253,9 +254,9 @@ def confidentiality_overview(user: AnyUser) -> PanelData:
     data = selectors.records_by_confidentiality(user)
     levels = list(Confidentiality)
     series = [Series("records", _("Records"), [data.get(level.value, 0) for level in levels])]
-    sealed = policy.customers(user).filter(sealed=True).count()
+    sealed = visible_customers(user=user).filter(sealed=True).count()
     open_major = ComplaintCase.objects.filter(
-        customer__in=policy.customers(user), severity=Severity.MAJOR, closed_on__isnull=True
+        customer__in=visible_customers(user=user), severity=Severity.MAJOR, closed_on__isnull=True
     ).count()
     return PanelData(
         counts=[
@@ -283,7 +284,7 @@ for _panel in (
         gettext_lazy("Ingestion queue and failures"),
         frozenset({roles.CLERK}),
         ingestion_queue,
-        Action.ADD_RECORD,
+        ADD_RECORD,
         order=10,
     ),
     Panel(
@@ -291,7 +292,7 @@ for _panel in (
         gettext_lazy("Complaints by channel"),
         frozenset({roles.AUDITOR}),
         complaints_by_channel,
-        Action.VIEW_RECORD,
+        VIEW_RECORD,
         order=10,
     ),
     Panel(
@@ -299,7 +300,7 @@ for _panel in (
         gettext_lazy("Complaints by severity"),
         frozenset({roles.AUDITOR}),
         complaints_by_severity,
-        Action.VIEW_RECORD,
+        VIEW_RECORD,
         order=20,
     ),
     Panel(
@@ -307,7 +308,7 @@ for _panel in (
         gettext_lazy("Time to close"),
         frozenset({roles.AUDITOR}),
         complaint_close_times,
-        Action.VIEW_RECORD,
+        VIEW_RECORD,
         order=30,
     ),
     Panel(
@@ -315,7 +316,7 @@ for _panel in (
         gettext_lazy("Customer satisfaction"),
         frozenset({roles.AUDITOR}),
         satisfaction_overview,
-        Action.VIEW_RECORD,
+        VIEW_RECORD,
         order=40,
     ),
     Panel(
@@ -323,7 +324,7 @@ for _panel in (
         gettext_lazy("Records filed"),
         frozenset({roles.AUDITOR}),
         records_filed,
-        Action.VIEW_RECORD,
+        VIEW_RECORD,
         order=50,
     ),
     Panel(
@@ -331,7 +332,7 @@ for _panel in (
         gettext_lazy("Records and dossiers under control"),
         frozenset({roles.COMPLIANCE}),
         confidentiality_overview,
-        Action.VIEW_RECORD,
+        VIEW_RECORD,
         order=90,
     ),
 ):

@@ -10,7 +10,7 @@ from django.db.models import Q
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
-from records_dms.accounts.policy import AnyUser, policy
+from records_dms.accounts.policy import AnyUser
 from records_dms.archive.models import (
     ComplaintCase,
     ComplaintRegister,
@@ -18,14 +18,14 @@ from records_dms.archive.models import (
     RecordType,
     Severity,
 )
-
-from . import selectors
-from .summary import Lines, SummarySection, summary_section_register
+from records_dms.archive.selectors import visible_customers, visible_records
+from records_dms.reports import selectors
+from records_dms.reports.summary import Lines, SummarySection, summary_section_register
 
 
 def summary_customers(user: AnyUser, year: int) -> Lines:
     start, end = selectors.year_bounds(year)
-    customers = policy.customers(user)
+    customers = visible_customers(user=user)
     return [
         (_("Customers at year end"), customers.filter(created_at__lt=end).count()),
         (
@@ -37,7 +37,7 @@ def summary_customers(user: AnyUser, year: int) -> Lines:
 
 
 def summary_records(user: AnyUser, year: int) -> Lines:
-    records = policy.records(user)
+    records = visible_records(user=user)
     start, end = selectors.year_bounds(year)
     filed = dict(
         records.filter(created_at__gte=start, created_at__lt=end)
@@ -58,7 +58,7 @@ def summary_records(user: AnyUser, year: int) -> Lines:
 
 
 def summary_complaints(user: AnyUser, year: int) -> Lines:
-    cases = ComplaintCase.objects.filter(customer__in=policy.customers(user))
+    cases = ComplaintCase.objects.filter(customer__in=visible_customers(user=user))
     opened = cases.filter(opened_on__year=year)
     counts = opened.aggregate(
         forwarded=CountOf("id", filter=Q(register=ComplaintRegister.FORWARDED)),

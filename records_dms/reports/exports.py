@@ -27,7 +27,7 @@ from reportlab.lib.styles import ParagraphStyle
 from reportlab.lib.units import mm
 from reportlab.platypus import Paragraph, SimpleDocTemplate, Spacer, Table, TableStyle
 
-from records_dms.pdfrender import chinese_font
+from records_dms.common.pdfrender import chinese_font
 
 
 @dataclass(frozen=True)

@@ -6,8 +6,7 @@ the archive and ingestion are registered in ``builtin_panels``. Other parts regi
 own from their ``AppConfig.ready`` without this app importing them, e.g. retention::
 
     from records_dms.accounts import roles
-    from records_dms.accounts.roles import Action
-    from records_dms.reports.panels import Count, Panel, PanelData, panel_register
+        from records_dms.reports.panels import Count, Panel, PanelData, panel_register
 
     def _due(user):
         n = due_records(user).count()
@@ -15,7 +14,7 @@ own from their ``AppConfig.ready`` without this app importing them, e.g. retenti
 
     panel_register(Panel(
         key="retention_due", title=_("Records due for review"), roles={roles.CLERK},
-        action=Action.VIEW_RETENTION, compute=_due, order=30,
+        action=VIEW_RETENTION, compute=_due, order=30,
     ))
 
 Slots the lead wires after merging (keys reserved, listed in ``PLANNED``): clerk —
@@ -35,7 +34,7 @@ from django.utils.safestring import SafeString
 from wagtail.admin.ui.components import Component
 
 from records_dms.accounts.policy import AnyUser, policy
-from records_dms.accounts.roles import Action
+from records_dms.common.permissions import Permission
 
 Text = str | Promise
 
@@ -73,7 +72,7 @@ class Panel:
     title: Text
     roles: frozenset[str]
     compute: Callable[[AnyUser], PanelData]
-    action: Action | None = None
+    action: Permission | None = None
     order: int = 100
     template: str = "reports/panels/panel.html"
 

@@ -19,7 +19,7 @@ from django.db.models import Avg, Count, OuterRef, Q, QuerySet, Subquery
 from django.db.models.functions import ExtractMonth, ExtractYear
 from django.utils import timezone
 
-from records_dms.accounts.policy import AnyUser, policy
+from records_dms.accounts.policy import AnyUser
 from records_dms.archive.models import (
     ComplaintCase,
     ComplaintChannel,
@@ -31,8 +31,8 @@ from records_dms.archive.models import (
     RelationshipStatus,
     Severity,
 )
-
-from .models import SurveyResult
+from records_dms.archive.selectors import visible_customers, visible_records
+from records_dms.reports.models import SurveyResult
 
 # Complaints ----------------------------------------------------------------------------------
 
@@ -81,7 +81,7 @@ class ComplaintRegisterData:
 
 def complaint_cases(user: AnyUser, filters: ComplaintFilters) -> QuerySet[ComplaintCase]:
     """Complaint cases of the customers the user may see, narrowed by the filters."""
-    cases = ComplaintCase.objects.filter(customer__in=policy.customers(user))
+    cases = ComplaintCase.objects.filter(customer__in=visible_customers(user=user))
     if filters.customer:
         cases = cases.filter(customer__code=filters.customer.strip().upper())
     if filters.year:
@@ -106,7 +106,7 @@ def complaint_register(user: AnyUser, filters: ComplaintFilters) -> ComplaintReg
     rows = [ComplaintRow(case) for case in complaint_cases(user, filters)]
     by_id = {row.case.pk: row for row in rows}
     records = (
-        policy.records(user)
+        visible_records(user=user)
         .filter(complaint_id__in=by_id)
         .order_by("document_date", "reference")
         .only("pk", "reference", "title", "document_date", "complaint_id", "type")
@@ -126,7 +126,9 @@ def complaints_per_month(user: AnyUser, year: int, by: str) -> dict[str, list[in
     keys = ComplaintChannel.values if by == "channel" else Severity.values
     result = {key: [0] * 12 for key in keys}
     counts = (
-        ComplaintCase.objects.filter(customer__in=policy.customers(user), opened_on__year=year)
+        ComplaintCase.objects.filter(
+            customer__in=visible_customers(user=user), opened_on__year=year
+        )
         .annotate(month=ExtractMonth("opened_on"))
         .values("month", by)
         .annotate(n=Count("id"))
@@ -148,7 +150,7 @@ class CloseTimes:
 def time_to_close(user: AnyUser, year: int) -> CloseTimes:
     """How long the cases opened in ``year`` took to close, in days."""
     cases = ComplaintCase.objects.filter(
-        customer__in=policy.customers(user), opened_on__year=year
+        customer__in=visible_customers(user=user), opened_on__year=year
     ).values_list("opened_on", "closed_on")
     days: list[int] = []
     months: dict[int, list[int]] = defaultdict(list)
@@ -189,7 +191,7 @@ def records_filed_per_month(user: AnyUser, year: int) -> dict[str, list[int]]:
         f"m{m}": Count("id", filter=Q(created_at__gte=edges[m], created_at__lt=edges[m + 1]))
         for m in range(12)
     }
-    filed = policy.records(user).filter(created_at__gte=edges[0], created_at__lt=edges[12])
+    filed = visible_records(user=user).filter(created_at__gte=edges[0], created_at__lt=edges[12])
     rows: Any = filed.values("type").annotate(**months)  # per-month keys: not a TypedDict
     for row in rows:
         result[row["type"]] = [row[f"m{m}"] for m in range(12)]
@@ -197,7 +199,7 @@ def records_filed_per_month(user: AnyUser, year: int) -> dict[str, list[int]]:
 
 
 def records_by_confidentiality(user: AnyUser) -> dict[str, int]:
-    live = policy.records(user).exclude(state=RecordState.DESTROYED)
+    live = visible_records(user=user).exclude(state=RecordState.DESTROYED)
     return {
         row["confidentiality"]: row["n"]
         for row in live.values("confidentiality").annotate(n=Count("id"))
@@ -208,7 +210,7 @@ def records_by_confidentiality(user: AnyUser) -> dict[str, int]:
 
 
 def satisfaction_target() -> Decimal:
-    return Decimal(str(settings.SATISFACTION_TARGET))
+    return Decimal(str(settings.REPORTS.satisfaction_target))
 
 
 @dataclass(frozen=True)
@@ -223,7 +225,7 @@ class YearScore:
 
 def survey_results(user: AnyUser) -> QuerySet[SurveyResult]:
     return SurveyResult.objects.filter(
-        record__in=policy.records(user).exclude(state=RecordState.DESTROYED)
+        record__in=visible_records(user=user).exclude(state=RecordState.DESTROYED)
     ).select_related("record", "record__customer")
 
 
@@ -284,7 +286,7 @@ def customers_without_survey(
     recent = surveys.filter(document_date__gt=since, document_date__lte=today)
     last = surveys.filter(customer=OuterRef("pk")).order_by("-document_date")
     return (
-        policy.customers(user)
+        visible_customers(user=user)
         .filter(status=RelationshipStatus.ACTIVE)
         .exclude(pk__in=recent.values("customer_id"))
         .annotate(last_survey=Subquery(last.values("document_date")[:1]))

@@ -13,9 +13,8 @@ from django.utils.translation import gettext as _
 from records_dms.archive.models import Record, RecordState, RecordType
 from records_dms.archive.services import User
 from records_dms.audit.services import audit_log
-
-from . import events
-from .models import SurveyAnswer, SurveyResult
+from records_dms.reports import events
+from records_dms.reports.models import SurveyAnswer, SurveyResult
 
 ONE_DECIMAL = Decimal("0.1")
 

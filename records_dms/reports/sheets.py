@@ -4,13 +4,12 @@ from __future__ import annotations
 
 from django.utils.translation import gettext as _
 
-from records_dms.accounts.policy import AnyUser, policy
+from records_dms.accounts.policy import AnyUser
 from records_dms.archive.models import Customer, Volume
-from records_dms.archive.selectors import dossier_catalogue
-
-from .exports import Sheet
-from .selectors import ComplaintRegisterData, ComplaintRow
-from .summary import SummaryResult
+from records_dms.archive.selectors import dossier_catalogue, visible_records
+from records_dms.reports.exports import Sheet
+from records_dms.reports.selectors import ComplaintRegisterData, ComplaintRow
+from records_dms.reports.summary import SummaryResult
 
 
 def complaint_sheets(register: ComplaintRegisterData) -> list[Sheet]:
@@ -69,7 +68,7 @@ def catalogue_sheets(user: AnyUser, customer: Customer, volume: Volume | None) -
         _("physical location"),
     ]
     sheets = []
-    for section in dossier_catalogue(customer, policy.records(user)):
+    for section in dossier_catalogue(customer, visible_records(user=user)):
         if volume is not None and section.volume != volume:
             continue
         if section.volume is not None:

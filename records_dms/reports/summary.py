@@ -21,8 +21,7 @@ from dataclasses import dataclass
 from django.utils.translation import gettext_lazy as _
 
 from records_dms.accounts.policy import AnyUser
-
-from .panels import Text
+from records_dms.reports.panels import Text
 
 Lines = Sequence[tuple[Text, int | float | str]]
 

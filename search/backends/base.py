@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections.abc import Callable, Iterable, Sequence
 from typing import Protocol
 
-from ..types import PageDoc, Results, Scope, SearchQuery
+from search.types import PageDoc, Results, Scope, SearchQuery
 
 Progress = Callable[[int], None]
 

@@ -28,10 +28,9 @@ from contextlib import contextmanager
 from pathlib import Path
 from typing import Any
 
-from .. import analysis
-from ..types import PageDoc, Results, Scope, SearchQuery, SearchUnavailable
-from .base import Progress
-from .elasticsearch_requests import (  # noqa: F401 (re-exported: the module's request API)
+from search import analysis
+from search.backends.base import Progress
+from search.backends.elasticsearch_requests import (  # noqa: F401 (re-exported: the module's request API)
     _FACET_FIELDS,
     ANALYZER,
     CHINESE,
@@ -55,6 +54,7 @@ from .elasticsearch_requests import (  # noqa: F401 (re-exported: the module's r
     template_json,
     term_query,
 )
+from search.types import PageDoc, Results, Scope, SearchQuery, SearchUnavailable
 
 # The backend ------------------------------------------------------------------------------
 

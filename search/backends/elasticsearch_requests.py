@@ -13,9 +13,9 @@ import re
 from collections.abc import Iterable, Iterator, Sequence
 from typing import Any
 
-from .. import analysis
-from ..highlight import highlight
-from ..types import Hit, PageDoc, Results, Scope, SearchQuery
+from search import analysis
+from search.highlight import highlight
+from search.types import Hit, PageDoc, Results, Scope, SearchQuery
 
 ANALYZER = "dms_zh"
 CHINESE = ("cjk", "smartcn")

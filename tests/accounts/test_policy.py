@@ -2,10 +2,12 @@ import pytest
 
 from records_dms.accounts import roles
 from records_dms.accounts.policy import policy
-from records_dms.accounts.roles import Action
 from records_dms.accounts.services import grant_create
-
-from ..factories import CustomerFactory, UserFactory, make_record
+from records_dms.archive.permissions import ADD_RECORD, VIEW_CUSTOMER, VIEW_RECORD
+from records_dms.archive.searching import search_scope
+from records_dms.archive.selectors import visible_customers, visible_records
+from records_dms.audit.permissions import VIEW_AUDIT
+from tests.factories import CustomerFactory, UserFactory, make_record
 
 pytestmark = pytest.mark.django_db
 
@@ -23,30 +25,30 @@ def dossiers(customer):
 
 def test_staff_without_grant_sees_nothing(users, dossiers):
     staff = users[roles.STAFF]
-    assert not policy.customers(staff).exists()
-    assert not policy.records(staff).exists()
-    assert policy.search_scope(staff).customer_ids == frozenset()
+    assert not visible_customers(user=staff).exists()
+    assert not visible_records(user=staff).exists()
+    assert search_scope(staff).customer_ids == frozenset()
 
 
 def test_staff_sees_granted_customer_up_to_clearance(users, dossiers, customer, clerk):
     staff = users[roles.STAFF]
     grant_create(user=staff, customer=customer, actor=clerk)
     policy.forget(staff)
-    assert list(policy.customers(staff)) == [customer]
-    assert set(policy.records(staff)) == {dossiers["internal"]}
-    assert policy.search_scope(staff).levels == frozenset({"internal"})
+    assert list(visible_customers(user=staff)) == [customer]
+    assert set(visible_records(user=staff)) == {dossiers["internal"]}
+    assert search_scope(staff).levels == frozenset({"internal"})
 
 
 def test_staff_sees_customers_it_owns(users, dossiers, customer):
     staff = users[roles.STAFF]
     customer.owner = staff
     customer.save()
-    assert list(policy.customers(staff)) == [customer]
+    assert list(visible_customers(user=staff)) == [customer]
 
 
 def test_clearance_limits_archive_wide_roles_too(dossiers):
     auditor = UserFactory.create(username="junior", role=roles.AUDITOR, clearance="confidential")
-    visible = set(policy.records(auditor))
+    visible = set(visible_records(user=auditor))
     assert dossiers["secret"] not in visible
     assert {dossiers["internal"], dossiers["confidential"], dossiers["other"]} <= visible
 
@@ -54,20 +56,20 @@ def test_clearance_limits_archive_wide_roles_too(dossiers):
 def test_sealed_dossier_is_closed_to_all_but_compliance_and_auditors(users, dossiers, customer):
     customer.sealed = True
     customer.save()
-    assert customer not in policy.customers(users[roles.CLERK])
-    assert customer not in policy.customers(users[roles.STAFF])
-    assert customer in policy.customers(users[roles.AUDITOR])
-    assert customer in policy.customers(users[roles.COMPLIANCE])
-    assert dossiers["secret"] in policy.records(users[roles.COMPLIANCE])
+    assert customer not in visible_customers(user=users[roles.CLERK])
+    assert customer not in visible_customers(user=users[roles.STAFF])
+    assert customer in visible_customers(user=users[roles.AUDITOR])
+    assert customer in visible_customers(user=users[roles.COMPLIANCE])
+    assert dossiers["secret"] in visible_records(user=users[roles.COMPLIANCE])
 
 
 def test_roles_allow_only_their_actions(users):
-    assert policy.has(users[roles.CLERK], Action.ADD_RECORD)
-    assert not policy.has(users[roles.AUDITOR], Action.ADD_RECORD)
-    assert policy.has(users[roles.AUDITOR], Action.VIEW_AUDIT)
-    assert not policy.has(users[roles.STAFF], Action.VIEW_AUDIT)
-    assert not policy.has(users[roles.ADMINISTRATOR], Action.VIEW_RECORD)
-    assert not policy.records(users[roles.ADMINISTRATOR]).exists()
+    assert policy.has(users[roles.CLERK], ADD_RECORD)
+    assert not policy.has(users[roles.AUDITOR], ADD_RECORD)
+    assert policy.has(users[roles.AUDITOR], VIEW_AUDIT)
+    assert not policy.has(users[roles.STAFF], VIEW_AUDIT)
+    assert not policy.has(users[roles.ADMINISTRATOR], VIEW_RECORD)
+    assert not visible_records(user=users[roles.ADMINISTRATOR]).exists()
 
 
 def test_inactive_user_has_no_rights(users, dossiers):
@@ -75,5 +77,5 @@ def test_inactive_user_has_no_rights(users, dossiers):
     clerk.is_active = False
     clerk.save()
     policy.forget(clerk)
-    assert not policy.records(clerk).exists()
-    assert not policy.has(clerk, Action.VIEW_CUSTOMER)
+    assert not visible_records(user=clerk).exists()
+    assert not policy.has(clerk, VIEW_CUSTOMER)

@@ -14,9 +14,8 @@ from records_dms.accounts import roles
 from records_dms.accounts.models import LoginFailure
 from records_dms.audit import events
 from records_dms.audit.models import AuditEvent
-
-from ..conftest import client_for
-from ..factories import UserFactory, file_pdf
+from tests.conftest import client_for
+from tests.factories import UserFactory, file_pdf
 
 pytestmark = pytest.mark.django_db
 LOGIN = "wagtailadmin_login"
@@ -27,7 +26,7 @@ def test_pages_carry_a_content_security_policy_that_keeps_everything_on_the_arch
 ) -> None:
     for response in (
         Client().get(reverse(LOGIN)),
-        client_for(users[roles.AUDITOR]).get(reverse("web:search"), {"q": "投诉"}),
+        client_for(users[roles.AUDITOR]).get(reverse("archive:search"), {"q": "投诉"}),
     ):
         policy = response["Content-Security-Policy"]
         assert "default-src 'self'" in policy
@@ -47,7 +46,7 @@ def test_too_many_failed_sign_ins_lock_the_name_for_a_while_and_are_audited(
     client = Client()
     assert sign_in(client, "correct horse 2024").status_code == 302  # works, then forgets
     client = Client()
-    for _ in range(settings.LOGIN_MAX_FAILURES):
+    for _ in range(settings.SECURITY.login_max_failures):
         assert sign_in(client, "wrong").status_code == 200  # the form again, with an error
     locked = sign_in(client, "correct horse 2024")
     assert locked.status_code == 200 and "_auth_user_id" not in client.session
@@ -71,7 +70,7 @@ def test_sessions_expire_when_idle_and_at_browser_close(
 
 def test_downloads_are_attachments_with_chinese_names_encoded(customer: Any, clerk: Any) -> None:
     record = file_pdf(customer, actor=clerk)
-    response = client_for(clerk).get(reverse("web:record_download", args=[record.pk]))
+    response = client_for(clerk).get(reverse("archive:record_download", args=[record.pk]))
     disposition = response["Content-Disposition"]
     assert disposition.startswith("attachment;")
     assert "filename*=utf-8''%E6%8A%95%E8%AF%89%E7%99%BB%E8%AE%B0.pdf" in disposition

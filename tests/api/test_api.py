@@ -9,8 +9,7 @@ from records_dms.accounts import roles
 from records_dms.accounts.services import grant_create
 from records_dms.archive.models import Record
 from records_dms.audit.models import AuditEvent
-
-from ..factories import CustomerFactory, make_pdf, make_record
+from tests.factories import CustomerFactory, make_pdf, make_record
 
 pytestmark = pytest.mark.django_db
 

@@ -6,8 +6,7 @@ from django.core.exceptions import ValidationError
 from records_dms.archive.models import ComplaintRegister, Severity
 from records_dms.archive.selectors import complaint_registers
 from records_dms.archive.services import complaint_open, complaint_update
-
-from ..factories import make_record
+from tests.factories import make_record
 
 pytestmark = pytest.mark.django_db
 DAY = datetime.date(2024, 5, 6)

@@ -7,9 +7,8 @@ import pytest
 from django.db import connection
 
 from records_dms.archive.models import Record
-
-from ..concurrency import database_url_of, file_records
-from ..factories import CustomerFactory
+from tests.concurrency import database_url_of, file_records
+from tests.factories import CustomerFactory
 
 PROCESSES = 4
 PER_PROCESS = 15

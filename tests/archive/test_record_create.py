@@ -7,8 +7,7 @@ from django.db import transaction
 from records_dms.archive.models import Record, RecordState
 from records_dms.archive.services import complaint_open, customer_update, record_create
 from records_dms.audit.models import AuditEvent
-
-from ..factories import CustomerFactory, make_record
+from tests.factories import CustomerFactory, make_record
 
 pytestmark = pytest.mark.django_db
 

@@ -6,8 +6,7 @@ from django.core.exceptions import ValidationError
 from records_dms.archive.models import RecordState
 from records_dms.archive.services import record_update
 from records_dms.audit.models import AuditEvent
-
-from ..factories import make_record
+from tests.factories import make_record
 
 pytestmark = pytest.mark.django_db
 

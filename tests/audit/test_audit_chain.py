@@ -3,7 +3,7 @@ from django.db import connection
 
 from records_dms.audit.models import AppendOnlyError, AuditEvent
 from records_dms.audit.services import audit_chain_verify, audit_log, audit_operator
-from records_dms.cli import main
+from records_dms.cli.main import main
 
 pytestmark = pytest.mark.django_db
 

@@ -13,8 +13,7 @@ from playwright.sync_api import Browser, Page, Playwright, expect, sync_playwrig
 
 from records_dms.archive.models import ComplaintChannel, Severity
 from records_dms.archive.services import complaint_open, volume_create
-
-from ..factories import file_pdf
+from tests.factories import file_pdf
 
 ARTIFACTS = Path(__file__).resolve().parents[2] / "test-artifacts"
 CHROMIUM = "/usr/bin/chromium"
@@ -104,7 +103,7 @@ def test_clerk_reads_dossier_catalogue_and_registers_in_chinese(
     assert march.reference == f"{customer.code}-TS-2024-0002"
     volume_heading = f"第 {volume.number} 卷:{volume.title}"
     major_heading = f"第 {major_volume.number} 卷:{major_volume.title}"
-    dossier_path = reverse("web:dossier", args=[customer.pk])
+    dossier_path = reverse("archive:dossier", args=[customer.pk])
     login_path = reverse("wagtailadmin_login")
     ARTIFACTS.mkdir(exist_ok=True)
 

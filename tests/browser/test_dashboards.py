@@ -13,9 +13,7 @@ from playwright.sync_api import expect, sync_playwright
 from wagtail.users.models import UserProfile
 
 from records_dms.accounts import roles
-
-from ..reports.data import generate
-from .test_clerk_journey import (
+from tests.browser.test_clerk_journey import (
     ARTIFACTS,
     BROWSER_LOCALE,
     PASSWORD,
@@ -24,6 +22,7 @@ from .test_clerk_journey import (
     _path_is,
     _screenshot_whole_dossier,
 )
+from tests.reports.data import generate
 
 # role -> (panel titles in Chinese, minimum bars, minimum line points)
 DASHBOARDS = {
@@ -49,7 +48,7 @@ def test_each_role_dashboard_in_chinese_with_charts(
         profile.preferred_language = "zh-hans"
         profile.save()
     home = reverse("wagtailadmin_home")
-    dossier_path = reverse("web:dossier", args=[customer.pk])
+    dossier_path = reverse("archive:dossier", args=[customer.pk])
     register_path = reverse("reports:complaints")
     ARTIFACTS.mkdir(exist_ok=True)
 

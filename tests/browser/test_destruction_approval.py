@@ -12,10 +12,8 @@ from django.urls import reverse
 from playwright.sync_api import expect, sync_playwright
 
 from records_dms.accounts import roles
-from retention.destruction import destruction_request_propose
-
-from ..retention.helpers import closed_complaint_record
-from .test_clerk_journey import (
+from retention.services.destruction import destruction_request_propose
+from tests.browser.test_clerk_journey import (
     ARTIFACTS,
     BROWSER_LOCALE,
     PASSWORD,
@@ -23,6 +21,7 @@ from .test_clerk_journey import (
     VIEWPORT_WIDTH,
     _launch,
 )
+from tests.retention.helpers import closed_complaint_record
 
 
 @pytest.mark.browser

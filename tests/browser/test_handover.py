@@ -13,13 +13,12 @@ from PIL import Image
 from playwright.sync_api import Page, expect, sync_playwright
 
 from records_dms.accounts import roles
+from records_dms.fixity.verify import verify_all
 from records_dms.lending.models import Custody, HandSignature, RegisterEntry
 from records_dms.lending.signatures import signature_bytes
-from records_dms.verify import verify_all
-
-from ..factories import UserFactory, make_record
-from .test_clerk_journey import ARTIFACTS, BROWSER_LOCALE, _launch, _path_is
-from .test_lending import _login
+from tests.browser.test_clerk_journey import ARTIFACTS, BROWSER_LOCALE, _launch, _path_is
+from tests.browser.test_lending import _login
+from tests.factories import UserFactory, make_record
 
 GIVER_STROKES = [
     [(30, 110), (60, 40), (90, 120), (120, 50), (150, 110)],

@@ -16,12 +16,10 @@ from playwright.sync_api import BrowserContext, Page, expect, sync_playwright
 
 from records_dms.accounts import roles
 from records_dms.accounts.services import grant_create
+from records_dms.fixity.verify import verify_all
 from records_dms.lending.models import HandSignature, Loan, LoanState, RegisterEntry
 from records_dms.lending.signatures import signature_bytes
-from records_dms.verify import verify_all
-
-from ..factories import make_record
-from .test_clerk_journey import (
+from tests.browser.test_clerk_journey import (
     ARTIFACTS,
     BROWSER_LOCALE,
     PASSWORD,
@@ -29,6 +27,7 @@ from .test_clerk_journey import (
     _launch,
     _path_is,
 )
+from tests.factories import make_record
 
 
 def _login(context: BrowserContext, base: str, username: str) -> Page:

@@ -15,9 +15,7 @@ from playwright.sync_api import expect, sync_playwright
 
 from ingestion.models import IngestionJob, JobStatus
 from ingestion.services import ingest_run
-
-from ..factories import SEED_LINES, make_pdf
-from .test_clerk_journey import (
+from tests.browser.test_clerk_journey import (
     ARTIFACTS,
     BROWSER_LOCALE,
     PASSWORD,
@@ -27,6 +25,7 @@ from .test_clerk_journey import (
     _path_is,
     _screenshot_whole_dossier,
 )
+from tests.factories import SEED_LINES, make_pdf
 
 
 @pytest.mark.browser
@@ -41,8 +40,8 @@ def test_clerk_uploads_two_files_and_sees_one_filed_one_rejected(
     good.write_bytes(make_pdf())
     bad = tmp_path / "bad.pdf"
     bad.write_bytes(b"<html><body>not a pdf</body></html>")
-    upload_path = reverse("web:upload", args=[customer.pk])
-    dossier_path = reverse("web:dossier", args=[customer.pk])
+    upload_path = reverse("ingestion:upload", args=[customer.pk])
+    dossier_path = reverse("archive:dossier", args=[customer.pk])
     ARTIFACTS.mkdir(exist_ok=True)
 
     with sync_playwright() as playwright:
@@ -152,7 +151,7 @@ def test_the_page_follows_queued_jobs_and_retries_a_failed_one(
                 page.fill("#id_password", PASSWORD)
                 page.locator("form button[type=submit]").first.click()
                 page.wait_for_url(_path_is(reverse("wagtailadmin_home")))
-                page.goto(live_server.url + reverse("web:upload", args=[customer.pk]))
+                page.goto(live_server.url + reverse("ingestion:upload", args=[customer.pk]))
                 polls: list[str] = []
                 page.on("request", lambda r: polls.append(r.url) if "/uploads/" in r.url else None)
 

@@ -3,8 +3,8 @@
 Every case says what must happen to it: ``refused`` (with words the reason must contain) or
 ``filed`` (a legitimate document, filed safely), and why. README's "Hostile input" table is
 this list. ``settings`` holds the few small bounds a case runs under, so that a bound is
-proved without making a huge file; they are Django settings, and the environment variables of
-the same name (``DMS_`` + name) for the CLI.
+proved without making a huge file: environment variables for the CLI, the fields of
+``settings.INGESTION`` they declare in-process.
 """
 
 from __future__ import annotations
@@ -22,8 +22,8 @@ from email.mime.text import MIMEText
 
 from PIL import Image
 
-from ..factories import make_pdf
-from ..ingestion.samples import (
+from tests.factories import make_pdf
+from tests.ingestion.samples import (
     bomb_png,
     empty_pdf,
     encrypted_pdf,
@@ -281,7 +281,7 @@ def html_named_pdf() -> bytes:
 
 
 @case("big.pdf", REFUSED, "larger than the limit of 1 MB", "spooling stops at the limit "
-      "(DMS_MAX_UPLOAD_MB, default 200; 1 here)", settings={"MAX_UPLOAD_MB": 1})  # fmt: skip
+      "(DMS_MAX_UPLOAD_MB, default 200; 1 here)", settings={"DMS_MAX_UPLOAD_MB": 1})  # fmt: skip
 def oversized() -> bytes:
     return make_pdf() + b"%" + b"0" * (1024 * 1024)
 
@@ -365,7 +365,7 @@ def tiff_with_many_frames() -> bytes:
 
 
 @case("frames-small.tif", REFUSED, "more than 100", "a TIFF of 300 frames under a page limit "
-      "of 100", settings={"MAX_PAGES": 100})  # fmt: skip
+      "of 100", settings={"DMS_MAX_PAGES": 100})  # fmt: skip
 def tiff_with_hundreds_of_frames() -> bytes:
     return tiff_of_blank_frames(300)
 
@@ -400,7 +400,7 @@ def jpeg_html_polyglot() -> bytes:
 
 
 @case("slow.png", REFUSED, "OCR", "OCR of a page stopped at DMS_OCR_TIMEOUT (600 s by "
-      "default; 0.01 s here) and reported as such", settings={"OCR_TIMEOUT": 0.01})  # fmt: skip
+      "default; 0.01 s here) and reported as such", settings={"DMS_OCR_TIMEOUT": 0.01})  # fmt: skip
 def scan_beyond_ocr_timeout() -> bytes:
     return image_bytes(scan_image(), "PNG")
 

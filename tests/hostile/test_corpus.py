@@ -14,6 +14,7 @@ import subprocess
 import sys
 import time
 import uuid
+from dataclasses import replace
 from pathlib import Path
 from typing import Any
 
@@ -25,10 +26,11 @@ from ingestion.inbox import REJECTED, inbox_dir, inbox_scan
 from ingestion.models import IngestionJob, JobStatus
 from ingestion.preflight import sanitize_filename
 from records_dms.archive.models import Page, Record
-
-from ..conftest import client_for
-from ..factories import file_pdf
-from .corpus import CASES, FILED, REFUSED, Case
+from records_dms.settings.env import field_for
+from records_dms.settings.groups import Ingestion
+from tests.conftest import client_for
+from tests.factories import file_pdf
+from tests.hostile.corpus import CASES, FILED, REFUSED, Case
 
 # A legitimate file (some are OCR'd) takes seconds; no case may take longer than this.
 SECONDS_PER_FILE = 60
@@ -95,8 +97,8 @@ def snapshot(record: Record) -> tuple[Any, ...]:
 
 
 def apply(settings: Any, case: Case) -> None:
-    for name, value in case.settings.items():
-        setattr(settings, name, value)
+    changes = {field_for(Ingestion, name): value for name, value in case.settings.items()}
+    settings.INGESTION = replace(settings.INGESTION, **changes)
 
 
 def check_filed(case: Case, before: int, outcome: dict[str, Any]) -> None:
@@ -141,7 +143,7 @@ def through_web(
     body, content_type = multipart(fields, case.filename, data)
     with capture(execute=True):
         response = client.post(
-            reverse("web:upload", args=[customer.pk]), body, content_type=content_type
+            reverse("ingestion:upload", args=[customer.pk]), body, content_type=content_type
         )
     if case.http_reason and response.status_code == 400:
         message = response.content.decode(errors="replace")
@@ -149,7 +151,7 @@ def through_web(
     assert response.status_code == 200, (case.name, response.content[:300])
     job = IngestionJob.objects.get(pk=response.json()["id"])
     status = {"filed": FILED, "rejected": REFUSED}.get(str(job.status), str(job.status))
-    shown = client.get(reverse("web:upload_status", args=[job.batch])).json()[0]
+    shown = client.get(reverse("ingestion:upload_status", args=[job.batch])).json()[0]
     return {
         "status": status,
         "reason": job.reason,
@@ -210,14 +212,14 @@ def test_hostile_file_through_web_and_api(
 def cli_env(tmp_path: Path, overrides: dict[str, int | float]) -> dict[str, str]:
     from django.db import connection
 
-    from ..concurrency import database_url_of
+    from tests.concurrency import database_url_of
 
     return {
         "DMS_DATABASE_URL": database_url_of(connection.settings_dict),
         "DMS_DATA_DIR": str(tmp_path / "data"),
         "PATH": "/usr/bin:/bin",
         "DMS_LANGUAGE": "en",
-        **{f"DMS_{key}": str(value) for key, value in overrides.items()},
+        **{name: str(value) for name, value in overrides.items()},
     }
 
 

@@ -18,8 +18,7 @@ from ingestion.parsers.email import EmlParser
 from ingestion.preflight import MAX_NAME, sanitize_filename
 from records_dms.archive.models import TYPE_CODES
 from records_dms.archive.services import record_reference
-
-from ..factories import CustomerFactory
+from tests.factories import CustomerFactory
 
 HOSTILE_CHARS = st.sampled_from(
     ["/", "\\", "..", ".", "\x00", "\n", "\r", "\t", "\u202e", "\u200b", "\ufeff", "档", " ", "%"]

@@ -14,9 +14,8 @@ from PIL import Image, ImageDraw, ImageFont
 from reportlab.lib.pagesizes import A4
 from reportlab.pdfgen import canvas
 
-from records_dms.pdfrender import WQY_ZENHEI
-
-from ..factories import SEED_LINES, make_pdf
+from records_dms.common.pdfrender import WQY_ZENHEI
+from tests.factories import SEED_LINES, make_pdf
 
 SCAN_LINES = [
     "顾客投诉处理完毕后,应将顾客投诉档案做好记录保存。",

@@ -4,6 +4,7 @@ import io
 import json
 import subprocess
 import sys
+from dataclasses import replace
 
 import pytest
 
@@ -11,9 +12,8 @@ from ingestion.models import JobStatus
 from ingestion.originals import RejectedFile
 from ingestion.services import ingest_submit, record_file
 from records_dms.archive.models import Page, Record
-
-from ..factories import file_pdf
-from .samples import BAD_INPUTS, bad_input
+from tests.factories import file_pdf
+from tests.ingestion.samples import BAD_INPUTS, bad_input
 
 pytestmark = pytest.mark.django_db
 
@@ -45,7 +45,7 @@ def test_bad_input_is_refused_and_leaves_nothing(case, customer, clerk, settings
 
 
 def test_oversized_file_is_refused_before_anything_is_kept(customer, clerk, settings):
-    settings.MAX_UPLOAD_MB = 1
+    settings.INGESTION = replace(settings.INGESTION, max_upload_mb=1)
     with pytest.raises(RejectedFile, match=r"big\.pdf.*1 MB"):
         record_file(
             customer=customer,
@@ -59,7 +59,7 @@ def test_oversized_file_is_refused_before_anything_is_kept(customer, clerk, sett
 
 
 def test_hostile_file_name_is_sanitised_and_kept_as_metadata(customer, clerk):
-    from ..factories import make_pdf
+    from tests.factories import make_pdf
 
     job = ingest_submit(
         customer=customer,
@@ -77,7 +77,7 @@ def test_hostile_file_name_is_sanitised_and_kept_as_metadata(customer, clerk):
 def test_cli_reports_each_bad_file_and_exits_1(tmp_path, customer):
     from django.db import connection
 
-    from ..concurrency import database_url_of
+    from tests.concurrency import database_url_of
 
     inputs = tmp_path / "inputs"
     inputs.mkdir()

@@ -13,9 +13,8 @@ from django.db import connection
 from ingestion.models import IngestionJob, JobStatus
 from ingestion.services import ingest_submit
 from records_dms.archive.models import Page, Record
-
-from ..concurrency import database_url_of
-from .samples import scanned_pdf
+from tests.concurrency import database_url_of
+from tests.ingestion.samples import scanned_pdf
 
 
 @pytest.mark.django_db(transaction=True)

@@ -5,9 +5,8 @@ import pytest
 
 from ingestion.inbox import inbox_dir, inbox_scan
 from records_dms.archive.models import Record
-
-from ..factories import make_pdf
-from .samples import bad_input
+from tests.factories import make_pdf
+from tests.ingestion.samples import bad_input
 
 pytestmark = pytest.mark.django_db
 

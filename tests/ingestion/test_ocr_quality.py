@@ -10,8 +10,7 @@ from benchmarks.cer import cer
 from benchmarks.render import DPI, MARGIN_INCHES, font, poor, render_page
 from ingestion.ocr import normalise_text, ocr_pil_image, prepare, prepare_image
 from ingestion.parsers.base import ParseContext
-
-from ..factories import SEED_LINES
+from tests.factories import SEED_LINES
 
 TRUTH = "".join(SEED_LINES)
 

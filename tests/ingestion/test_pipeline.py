@@ -2,6 +2,7 @@
 
 import datetime
 import io
+from dataclasses import replace
 
 import pdfplumber
 import pytest
@@ -10,9 +11,14 @@ from django.core.files.storage import default_storage
 from ingestion.models import IngestionJob, JobStatus
 from ingestion.services import ingest_recover, ingest_run, ingest_submit
 from records_dms.archive.models import Page, Record
-
-from ..factories import SEED_LINES, make_pdf
-from .samples import gbk_email_with_pdf, image_bytes, scan_image, scanned_pdf, tiff_pages
+from tests.factories import SEED_LINES, make_pdf
+from tests.ingestion.samples import (
+    gbk_email_with_pdf,
+    image_bytes,
+    scan_image,
+    scanned_pdf,
+    tiff_pages,
+)
 
 pytestmark = pytest.mark.django_db
 
@@ -123,13 +129,13 @@ def test_running_a_finished_job_again_changes_nothing(customer, clerk):
 def test_failed_job_keeps_its_bytes_and_succeeds_on_retry(customer, clerk, settings):
     from ingestion.services import ingest_retry
 
-    settings.TESSERACT_CMD = "/nonexistent/tesseract"
+    settings.INGESTION = replace(settings.INGESTION, tesseract_cmd="/nonexistent/tesseract")
     job = submit(customer, clerk, image_bytes(scan_image(), "PNG"), "scan.png")
     assert job.status == JobStatus.FAILED
     assert "tesseract" in job.reason.lower() or "No such file" in job.reason
     assert not Record.objects.exists()
     assert not any(p.is_file() for p in (settings.MEDIA_ROOT / "originals").rglob("*"))
-    settings.TESSERACT_CMD = "tesseract"
+    settings.INGESTION = replace(settings.INGESTION, tesseract_cmd="tesseract")
     job = ingest_retry(job, wait=True)
     assert job.status == JobStatus.FILED and job.record is not None
     assert job.record.pages.get().source == "ocr"

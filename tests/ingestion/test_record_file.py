@@ -8,8 +8,7 @@ from django.core.files.storage import default_storage
 
 from ingestion.originals import original_key
 from ingestion.services import record_file
-
-from ..factories import file_pdf, make_pdf
+from tests.factories import file_pdf, make_pdf
 
 pytestmark = pytest.mark.django_db
 

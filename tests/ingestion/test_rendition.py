@@ -19,8 +19,7 @@ from ingestion import rendition
 from ingestion.ocr import OcrPage
 from ingestion.parsers.base import ParseContext
 from ingestion.parsers.pdf import PdfParser, _embedded_scan
-
-from ..factories import SEED_LINES, make_pdf
+from tests.factories import SEED_LINES, make_pdf
 
 LINES = SEED_LINES[:4]
 
@@ -141,7 +140,7 @@ def test_a_jpeg_file_is_kept_as_it_is_in_its_rendition(tmp_path):
 
 def test_a_black_and_white_fax_scan_is_read_from_its_own_pixels(tmp_path):
     """CCITT G4 (1 bit), as office scanners save text pages: decoded by PDFium, not redrawn."""
-    from .samples import SCAN_LINES, scan_image
+    from tests.ingestion.samples import SCAN_LINES, scan_image
 
     buffer = io.BytesIO()
     scan_image().convert("1").save(buffer, format="PDF", resolution=300)

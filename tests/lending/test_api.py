@@ -11,10 +11,9 @@ from records_dms.accounts import roles
 from records_dms.accounts.services import grant_create
 from records_dms.lending.models import RegisterEntry
 from records_dms.lending.register import register_verify
-
-from ..conftest import client_for
-from ..factories import make_record
-from .helpers import blank_png, signature_png
+from tests.conftest import client_for
+from tests.factories import make_record
+from tests.lending.helpers import blank_png, signature_png
 
 
 def _b64(png: bytes) -> str:

@@ -10,11 +10,10 @@ import pytest
 
 from records_dms.accounts import roles
 from records_dms.accounts.services import grant_create
-from records_dms.cli import main
+from records_dms.cli.main import main
 from records_dms.lending.models import Loan
-
-from ..factories import make_record
-from .helpers import signature_png
+from tests.factories import make_record
+from tests.lending.helpers import signature_png
 
 
 @pytest.fixture

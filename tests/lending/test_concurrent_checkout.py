@@ -12,10 +12,9 @@ from django.db import connection
 from records_dms.lending.models import Loan, LoanItem, LoanState, RegisterEntry
 from records_dms.lending.register import register_verify
 from records_dms.lending.services import loan_approve, loan_request
-
-from ..concurrency import database_url_of
-from ..factories import UserFactory, make_record
-from .workers import check_out_at
+from tests.concurrency import database_url_of
+from tests.factories import UserFactory, make_record
+from tests.lending.workers import check_out_at
 
 PROCESSES = 4
 

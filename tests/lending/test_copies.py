@@ -18,13 +18,12 @@ from ingestion.services import record_file
 from records_dms.accounts import roles
 from records_dms.accounts.services import grant_create
 from records_dms.audit.models import AuditEvent
+from records_dms.common.pdfrender import render_scan_png, render_text_pdf
 from records_dms.lending.models import LoanItem
 from records_dms.lending.services import loan_return
-from records_dms.pdfrender import render_scan_png, render_text_pdf
-
-from ..conftest import client_for
-from ..factories import SEED_LINES, make_record
-from .helpers import loan_out, signature_png
+from tests.conftest import client_for
+from tests.factories import SEED_LINES, make_record
+from tests.lending.helpers import loan_out, signature_png
 
 
 @pytest.fixture

@@ -12,10 +12,9 @@ from records_dms.lending.custody import custody_hand_over, user_deactivate
 from records_dms.lending.models import Custody, RegisterEntry
 from records_dms.lending.register import register_verify
 from records_dms.lending.services import loan_return
-
-from ..conftest import client_for
-from ..factories import UserFactory, make_record
-from .helpers import loan_out, signature_png
+from tests.conftest import client_for
+from tests.factories import UserFactory, make_record
+from tests.lending.helpers import loan_out, signature_png
 
 
 @pytest.mark.django_db
@@ -105,7 +104,7 @@ def test_the_user_admin_says_which_loans_block_deactivation(users, customer, cle
 def test_dms_loan_handover(users, customer, clerk, tmp_path, capsys):
     import json
 
-    from records_dms.cli import main
+    from records_dms.cli.main import main
 
     record = make_record(customer, title="移交原件")
     a, b = tmp_path / "a.png", tmp_path / "b.png"

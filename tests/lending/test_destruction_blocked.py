@@ -7,10 +7,9 @@ from django.core.exceptions import ValidationError
 
 from records_dms.accounts import roles
 from records_dms.lending.services import loan_return
-from retention.destruction import destruction_request_propose
-
-from ..retention.helpers import closed_complaint_record
-from .helpers import loan_out, signature_png
+from retention.services.destruction import destruction_request_propose
+from tests.lending.helpers import loan_out, signature_png
+from tests.retention.helpers import closed_complaint_record
 
 
 @pytest.mark.django_db
@@ -26,7 +25,7 @@ def test_a_due_record_on_loan_is_refused_for_destruction_until_returned(users, c
 
 @pytest.mark.django_db
 def test_a_held_record_may_be_lent_for_reading(users, customer, clerk):
-    from retention.holds import hold_place
+    from retention.services.holds import hold_place
 
     record = closed_complaint_record(customer, clerk)
     hold_place(records=[record], reason="诉讼保全", actor=users[roles.COMPLIANCE])

@@ -11,14 +11,13 @@ import pytest
 
 from records_dms.accounts import roles
 from records_dms.accounts.services import grant_create
+from records_dms.fixity.verify import verify_all
 from records_dms.lending.copies import copy_download
 from records_dms.lending.exports import register_entries, register_pdf
 from records_dms.lending.models import LoanItem
 from records_dms.lending.services import loan_approve, loan_check_out, loan_request, loan_return
-from records_dms.verify import verify_all
-
-from ..factories import file_pdf, make_record
-from .helpers import signature_png
+from tests.factories import file_pdf, make_record
+from tests.lending.helpers import signature_png
 
 
 @pytest.mark.django_db

@@ -19,10 +19,9 @@ from records_dms.lending.custody import custody_hand_over
 from records_dms.lending.models import Custody, HandSignature, RegisterEntry
 from records_dms.lending.register import register_verify
 from records_dms.lending.services import loan_return
-
-from ..conftest import client_for
-from ..factories import UserFactory, make_record
-from .helpers import blank_png, loan_out, signature_png
+from tests.conftest import client_for
+from tests.factories import UserFactory, make_record
+from tests.lending.helpers import blank_png, loan_out, signature_png
 
 
 def _pad(png: bytes) -> str:

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime
+from dataclasses import replace
 
 import pytest
 from django.core.exceptions import PermissionDenied, ValidationError
@@ -27,9 +28,8 @@ from records_dms.lending.services import (
     loan_request,
     loan_return,
 )
-
-from ..factories import file_pdf, make_record
-from .helpers import blank_png, loan_out, signature_png
+from tests.factories import file_pdf, make_record
+from tests.lending.helpers import blank_png, loan_out, signature_png
 
 
 @pytest.fixture
@@ -94,7 +94,7 @@ def test_clerks_approve_internal_compliance_officers_confidential(users, staff, 
 
 @pytest.mark.django_db
 def test_due_date_is_limited_by_the_most_confidential_item(settings, users, customer, clerk):
-    settings.LOAN_MAX_DAYS = {"internal": 30, "confidential": 10, "secret": 3}
+    settings.LENDING = replace(settings.LENDING, loan_days_confidential=10, loan_days_secret=3)
     internal = make_record(customer, title="纪要")
     confidential = make_record(customer, title="秘密纪要", confidentiality="confidential")
     today = timezone.localdate()

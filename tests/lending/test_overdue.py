@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import datetime
 import json
+from dataclasses import replace
 
 import pytest
 from cryptography.hazmat.primitives import serialization
@@ -13,16 +14,15 @@ from django.utils import timezone
 
 from records_dms.accounts import roles
 from records_dms.accounts.services import grant_create
-from records_dms.cli import main
+from records_dms.cli.main import main
 from records_dms.lending import signing
 from records_dms.lending.models import Loan, LoanItem, LoanState, Location, RegisterEntry
 from records_dms.lending.overdue import loans_mark_overdue
 from records_dms.lending.register import register_verify
 from records_dms.lending.services import location_set, reading_register
 from records_dms.lending.tasks import loans_mark_overdue_task
-
-from ..factories import file_pdf, make_record
-from .helpers import loan_out
+from tests.factories import file_pdf, make_record
+from tests.lending.helpers import loan_out
 
 
 @pytest.fixture
@@ -112,7 +112,7 @@ def test_the_key_from_the_environment_signs_and_old_keys_stay_trusted(
     loan_out(make_record(customer), borrower=staff, approver=clerk, clerk=clerk)
     embedded = signing.public_key_hex()
     assert (tmp_path / signing.KEY_FILE_NAME).stat().st_mode & 0o777 == 0o600
-    settings.REGISTER_KEY = (
+    new_key = (
         Ed25519PrivateKey.generate()
         .private_bytes(
             serialization.Encoding.PEM,
@@ -121,9 +121,10 @@ def test_the_key_from_the_environment_signs_and_old_keys_stay_trusted(
         )
         .decode()
     )
+    settings.LENDING = replace(settings.LENDING, register_key=new_key)
     # Entries signed by the old key no longer verify unless that key is listed as trusted.
     assert {f.problem for f in register_verify()} == {"signed by a key that is not trusted"}
-    settings.REGISTER_TRUSTED_KEYS = [embedded]
+    settings.LENDING = replace(settings.LENDING, register_trusted_keys=(embedded,))
     assert register_verify() == []
     reading_register(record=make_record(customer), reader=staff, purpose="x", actor=clerk)
     assert RegisterEntry.objects.last().key_id != RegisterEntry.objects.first().key_id  # type: ignore[union-attr]

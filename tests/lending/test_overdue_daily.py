@@ -8,6 +8,7 @@ import json
 import multiprocessing
 import time
 from concurrent.futures import ProcessPoolExecutor
+from dataclasses import replace
 from typing import Any
 
 import pytest
@@ -18,18 +19,17 @@ from django.utils import timezone
 from records_dms.accounts import roles
 from records_dms.accounts.services import grant_create
 from records_dms.audit.models import AuditEvent
-from records_dms.cli import main
+from records_dms.cli.main import main
 from records_dms.lending import events
 from records_dms.lending.models import Loan, LoanState, OverdueNotice, RegisterEntry
 from records_dms.lending.register import register_verify
 from records_dms.lending.services import loan_return
-from retention.review import retention_daily, retention_daily_start
+from retention.services.review import retention_daily, retention_daily_start
 from retention.tasks import retention_daily_task
-
-from ..concurrency import database_url_of
-from ..factories import make_record
-from .helpers import loan_out, signature_png
-from .workers import daily_start_at
+from tests.concurrency import database_url_of
+from tests.factories import make_record
+from tests.lending.helpers import loan_out, signature_png
+from tests.lending.workers import daily_start_at
 
 TODAY = timezone.localdate
 
@@ -97,7 +97,7 @@ def test_while_it_stays_out_both_are_reminded_once_a_day(late, clerk, settings):
     # Marked once only; reminders are not register events.
     assert RegisterEntry.objects.filter(loan=late, event="overdue").count() == 1
     # Every other day only: no reminder the next day; none at all once returned.
-    settings.LOAN_REMIND_DAYS = 2
+    settings.LENDING = replace(settings.LENDING, remind_days=2)
     retention_daily((today + datetime.timedelta(days=2)).isoformat())
     assert len(overdue_mail(late)) == 2
     retention_daily((today + datetime.timedelta(days=3)).isoformat())
@@ -110,7 +110,7 @@ def test_while_it_stays_out_both_are_reminded_once_a_day(late, clerk, settings):
 @pytest.mark.django_db(transaction=True)
 def test_no_reminders_when_switched_off(late, settings):
     settings.EMAIL_BACKEND = "django.core.mail.backends.locmem.EmailBackend"
-    settings.LOAN_REMIND_DAYS = 0
+    settings.LENDING = replace(settings.LENDING, remind_days=0)
     retention_daily(TODAY().isoformat())
     retention_daily((TODAY() + datetime.timedelta(days=1)).isoformat())
     assert len(overdue_mail(late)) == 1  # the day it became overdue, not after

@@ -10,15 +10,14 @@ from django.utils import timezone
 
 from records_dms.accounts import roles
 from records_dms.accounts.services import grant_create
-from records_dms.lending import panels
+from records_dms.lending.admin import panels
 from records_dms.lending.models import Loan, LoanState
 from records_dms.lending.overdue import loans_mark_overdue
 from records_dms.lending.services import loan_approve, loan_request
 from records_dms.reports.summary import yearly_summary
-
-from ..conftest import client_for
-from ..factories import make_record
-from .helpers import loan_out
+from tests.conftest import client_for
+from tests.factories import make_record
+from tests.lending.helpers import loan_out
 
 pytestmark = pytest.mark.django_db
 

@@ -11,13 +11,12 @@ from django.core.files.storage import default_storage
 from django.db import connection, transaction
 
 from records_dms.accounts import roles
-from records_dms.cli import main
+from records_dms.cli.main import main
 from records_dms.lending.models import AppendOnlyError, RegisterEntry
 from records_dms.lending.register import register_verify
 from records_dms.lending.services import loan_return
-
-from ..factories import make_record
-from .helpers import loan_out, signature_png
+from tests.factories import make_record
+from tests.lending.helpers import loan_out, signature_png
 
 TABLE = RegisterEntry._meta.db_table
 

@@ -17,11 +17,10 @@ from records_dms.accounts.services import grant_create
 from records_dms.audit.models import AuditEvent
 from records_dms.lending.models import HandSignature, Loan, LoanItem, RegisterEntry
 from records_dms.lending.services import loan_approve, loan_request
-
-from ..conftest import client_for
-from ..factories import file_pdf, make_record
-from ..web.test_role_matrix import refused
-from .helpers import loan_out, signature_png
+from tests.conftest import client_for
+from tests.factories import file_pdf, make_record
+from tests.lending.helpers import loan_out, signature_png
+from tests.web.test_role_matrix import refused
 
 CLERK, AUDITOR, COMPLIANCE, STAFF, ADMIN = (
     roles.CLERK,

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import time
 
-from ..concurrency import setup_django
+from tests.concurrency import setup_django
 
 
 def check_out_at(database_url: str, data_dir: str, loan_id: int, start_at: float) -> str:
@@ -15,8 +15,7 @@ def check_out_at(database_url: str, data_dir: str, loan_id: int, start_at: float
 
     from records_dms.lending.models import Loan
     from records_dms.lending.services import loan_check_out
-
-    from .helpers import signature_png
+    from tests.lending.helpers import signature_png
 
     loan = Loan.objects.get(pk=loan_id)
     clerk = get_user_model().objects.get(username="clerk")
@@ -34,7 +33,7 @@ def daily_start_at(database_url: str, data_dir: str, outbox: str, start_at: floa
     setup_django(database_url, data_dir)
     from django.conf import settings
 
-    from retention.review import retention_daily_start
+    from retention.services.review import retention_daily_start
 
     settings.EMAIL_BACKEND = "django.core.mail.backends.filebased.EmailBackend"
     settings.EMAIL_FILE_PATH = outbox

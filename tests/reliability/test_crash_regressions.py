@@ -15,10 +15,9 @@ from ingestion.originals import original_key, spool_dir
 from ingestion.services import ingest_recover, ingest_submit, leftovers_clean
 from records_dms.archive.indexing import index_recover
 from records_dms.archive.models import Record
-from records_dms.verify import originals_verify
+from records_dms.fixity.verify import originals_verify
 from search import get_backend
-
-from ..factories import file_pdf, make_pdf
+from tests.factories import file_pdf, make_pdf
 
 pytestmark = pytest.mark.django_db
 

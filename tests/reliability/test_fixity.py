@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import datetime
 import json
+from dataclasses import replace
 
 import pytest
 from django.utils import timezone
@@ -11,16 +12,15 @@ from django.utils import timezone
 from records_dms.archive.models import Record
 from records_dms.audit.models import AuditEvent
 from records_dms.audit.services import audit_chain_verify
-from records_dms.cli import main
+from records_dms.cli.main import main
 from records_dms.fixity.models import FixityCheck, FixityRun
 from records_dms.fixity.services import (
     FIXITY_FAILED,
     fixity_run_all,
     fixity_run_share,
 )
-from retention.review import retention_daily_start
-
-from ..factories import file_pdf
+from retention.services.review import retention_daily_start
+from tests.factories import file_pdf
 
 pytestmark = pytest.mark.django_db
 
@@ -89,7 +89,7 @@ def test_a_missing_original_is_reported(customer, clerk, users, settings, capsys
 
 
 def test_each_day_checks_its_share_longest_unchecked_first(customer, clerk, settings):
-    settings.FIXITY_DAYS = 2
+    settings.FIXITY = replace(settings.FIXITY, days=2)
     records = _filed(customer, clerk, 5)
     first = fixity_run_share(datetime.date(2026, 3, 1))
     assert first is not None and (first.checked, first.problems) == (3, 0)  # ceil(5 / 2)
@@ -108,7 +108,7 @@ def test_each_day_checks_its_share_longest_unchecked_first(customer, clerk, sett
 
 
 def test_the_daily_chain_a_worker_starts_runs_todays_share(customer, clerk, settings):
-    settings.FIXITY_DAYS = 30
+    settings.FIXITY = replace(settings.FIXITY, days=30)
     _filed(customer, clerk, 2)
     retention_daily_start()  # what `dms worker` runs when it starts
     run = FixityRun.objects.get()
@@ -116,7 +116,7 @@ def test_the_daily_chain_a_worker_starts_runs_todays_share(customer, clerk, sett
     assert run.checked == 1 and run.problems == 0  # ceil(2 / 30)
     retention_daily_start()  # a second worker start the same day checks nothing more
     assert FixityRun.objects.get().checked == 1
-    settings.FIXITY_DAYS = 0
+    settings.FIXITY = replace(settings.FIXITY, days=0)
     FixityRun.objects.all().delete()
     retention_daily_start()
     assert not FixityRun.objects.exists()

@@ -18,13 +18,12 @@ from records_dms.archive.models import Record, RecordState
 from records_dms.audit.models import AuditEvent
 from records_dms.audit.services import audit_chain_verify
 from retention import events
-from retention.destruction import destruction_request_propose
 from retention.models import DestructionApproval, RequestState
-
-from ..concurrency import database_url_of
-from ..factories import UserFactory, make_pdf
-from ..retention.helpers import closed_complaint_record
-from .workers import approve_at, file_at
+from retention.services.destruction import destruction_request_propose
+from tests.concurrency import database_url_of
+from tests.factories import UserFactory, make_pdf
+from tests.reliability.workers import approve_at, file_at
+from tests.retention.helpers import closed_complaint_record
 
 PROCESSES = 4
 SETUP_SECONDS = 15  # every process has set Django up before the start signal (loaded CI)

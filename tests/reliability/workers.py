@@ -5,7 +5,7 @@ from __future__ import annotations
 import io
 import time
 
-from ..concurrency import setup_django
+from tests.concurrency import setup_django
 
 
 def approve_at(
@@ -16,8 +16,8 @@ def approve_at(
     from django.contrib.auth import get_user_model
     from django.core.exceptions import PermissionDenied, ValidationError
 
-    from retention.destruction import destruction_request_approve
     from retention.models import DestructionRequest
+    from retention.services.destruction import destruction_request_approve
 
     request = DestructionRequest.objects.get(pk=request_id)
     officer = get_user_model().objects.get(username=username)

@@ -14,8 +14,7 @@ from records_dms.accounts.roles import Confidentiality
 from records_dms.archive.models import ComplaintCase, ComplaintChannel, Customer, Record, Severity
 from records_dms.archive.services import complaint_open, complaint_update
 from records_dms.reports.services import survey_results_set
-
-from ..factories import CustomerFactory, make_record
+from tests.factories import CustomerFactory, make_record
 
 SUBJECTS = ["维修响应慢", "账单有误", "服务态度差", "交付延误", "资料缺失", "噪音扰民"]
 TYPES = ["contract", "minutes", "phone_record", "email", "feedback", "complaint_handling"]

@@ -14,9 +14,8 @@ from records_dms.accounts import roles
 from records_dms.archive.models import ComplaintCase, Record
 from records_dms.reports import builtin_panels
 from records_dms.reports.panels import Count, Panel, PanelData, panel_register, panel_unregister
-
-from ..conftest import client_for
-from .data import generate
+from tests.conftest import client_for
+from tests.reports.data import generate
 
 
 @pytest.fixture

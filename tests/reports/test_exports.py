@@ -16,9 +16,8 @@ from records_dms.archive.models import ComplaintChannel, Severity
 from records_dms.archive.services import complaint_open, complaint_update, volume_create
 from records_dms.audit.models import AuditEvent
 from records_dms.reports import events
-
-from ..conftest import client_for
-from ..factories import make_record
+from tests.conftest import client_for
+from tests.factories import make_record
 
 
 @pytest.fixture
@@ -121,7 +120,7 @@ def test_catalogue_xlsx_of_one_volume(users, customer, dossier):
 
 @pytest.mark.django_db
 def test_a_volume_of_another_dossier_is_not_found(users, customer, dossier, clerk):
-    from ..factories import CustomerFactory
+    from tests.factories import CustomerFactory
 
     other = CustomerFactory.create()
     url = reverse("reports:catalogue_export", args=[other.pk])
@@ -221,7 +220,7 @@ def test_only_auditors_export(role, users, customer, dossier):
 
 @pytest.mark.django_db
 def test_a_long_register_shows_its_first_rows_and_exports_all(users, customer, clerk, monkeypatch):
-    from records_dms.reports import views
+    from records_dms.reports.admin import views
 
     monkeypatch.setattr(views, "ROWS_SHOWN", 2)
     for day in (1, 2, 3):

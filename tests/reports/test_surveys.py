@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime
+from dataclasses import replace
 from decimal import Decimal
 
 import pytest
@@ -14,9 +15,8 @@ from records_dms.audit.models import AuditEvent
 from records_dms.reports import events, selectors
 from records_dms.reports.models import SurveyResult
 from records_dms.reports.services import survey_results_set
-
-from ..conftest import client_for
-from ..factories import CustomerFactory, make_record
+from tests.conftest import client_for
+from tests.factories import CustomerFactory, make_record
 
 
 @pytest.fixture
@@ -67,7 +67,7 @@ def test_only_survey_records_carry_results(customer, clerk):
 
 @pytest.mark.django_db
 def test_below_target_is_flagged_per_customer_and_year(users, customer, survey, clerk, settings):
-    settings.SATISFACTION_TARGET = 85
+    settings.REPORTS = replace(settings.REPORTS, satisfaction_target=85)
     survey_results_set(record=survey, answers=[("a", 80)], actor=clerk)
     earlier = make_record(
         customer, type="survey", title="上半年", document_date=datetime.date(2024, 6, 1)
@@ -77,7 +77,7 @@ def test_below_target_is_flagged_per_customer_and_year(users, customer, survey, 
     assert [(r.year, r.surveys, r.mean, r.below_target) for r in rows] == [
         (2024, 2, Decimal("84.0"), True)
     ]
-    settings.SATISFACTION_TARGET = 84
+    settings.REPORTS = replace(settings.REPORTS, satisfaction_target=84)
     assert not selectors.satisfaction_by_customer_year(users[roles.AUDITOR])[0].below_target
 
 
@@ -143,12 +143,11 @@ def test_filing_a_survey_leads_to_its_results_and_the_record_shows_them(customer
     from django.core.files.uploadedfile import SimpleUploadedFile
 
     from records_dms.archive.models import Record
-
-    from ..factories import make_pdf
+    from tests.factories import make_pdf
 
     client = client_for(clerk)
     response = client.post(
-        reverse("web:record_file", args=[customer.pk]),
+        reverse("archive:record_file", args=[customer.pk]),
         {
             "file": SimpleUploadedFile("满意度调查.pdf", make_pdf(["满意度调查表"])),
             "type": "survey",
@@ -161,5 +160,5 @@ def test_filing_a_survey_leads_to_its_results_and_the_record_shows_them(customer
     assert response.status_code == 302
     assert response["Location"] == reverse("reports:survey_edit", args=[record.pk])
     survey_results_set(record=record, answers=[("服务态度", 91)], actor=clerk)
-    html = client.get(reverse("web:record", args=[record.pk])).content.decode()
+    html = client.get(reverse("archive:record", args=[record.pk])).content.decode()
     assert 'class="survey-overall">91.0<' in html

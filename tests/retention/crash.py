@@ -18,8 +18,8 @@ def destruction_killed_after_first_delete(
     from django.contrib.auth import get_user_model
     from django.core.files.storage import FileSystemStorage
 
-    from retention.destruction import destruction_request_execute
     from retention.models import DestructionRequest
+    from retention.services.destruction import destruction_request_execute
 
     real_delete = FileSystemStorage.delete
 

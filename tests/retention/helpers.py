@@ -7,8 +7,7 @@ from typing import Any
 
 from records_dms.archive.models import Record
 from records_dms.archive.services import complaint_open, complaint_update
-
-from ..factories import file_pdf, make_record
+from tests.factories import file_pdf, make_record
 
 
 def closed_complaint_record(

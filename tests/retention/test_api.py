@@ -12,13 +12,6 @@ from django.urls import URLPattern, URLResolver, get_resolver, reverse
 from records_dms.accounts import roles
 from records_dms.archive.models import RecordState
 from records_dms.audit.models import AuditEvent
-from retention.deletion import deletion_request_answer, deletion_request_register
-from retention.destruction import (
-    destruction_request_approve,
-    destruction_request_execute,
-    destruction_request_propose,
-)
-from retention.holds import hold_place
 from retention.models import (
     DeletionRequest,
     DestructionCertificate,
@@ -27,11 +20,17 @@ from retention.models import (
     LegalHold,
     RequestState,
 )
-from retention.sealing import dossier_seal
-
-from ..conftest import client_for
-from ..factories import CustomerFactory, UserFactory
-from .helpers import closed_complaint_record
+from retention.services.deletion import deletion_request_answer, deletion_request_register
+from retention.services.destruction import (
+    destruction_request_approve,
+    destruction_request_execute,
+    destruction_request_propose,
+)
+from retention.services.holds import hold_place
+from retention.services.sealing import dossier_seal
+from tests.conftest import client_for
+from tests.factories import CustomerFactory, UserFactory
+from tests.retention.helpers import closed_complaint_record
 
 CLERK, AUDITOR, COMPLIANCE, STAFF, ADMIN = (
     roles.CLERK,

@@ -15,11 +15,10 @@ from django.db import connection
 from records_dms.accounts import roles
 from records_dms.archive.models import Page, RecordState
 from retention.certificates import certificate_verify
-from retention.destruction import destruction_request_approve, destruction_request_propose
 from retention.models import ItemState, RequestState
-
-from ..concurrency import database_url_of
-from .helpers import closed_complaint_record
+from retention.services.destruction import destruction_request_approve, destruction_request_propose
+from tests.concurrency import database_url_of
+from tests.retention.helpers import closed_complaint_record
 
 ROOT = os.path.dirname(os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
 

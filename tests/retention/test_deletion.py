@@ -17,18 +17,17 @@ from django.urls import reverse
 from records_dms.accounts import roles
 from records_dms.archive.services import complaint_open
 from records_dms.audit.models import AuditEvent
-from records_dms.cli import main
-from retention.deletion import (
+from records_dms.cli.main import main
+from retention.models import DeletionRequest, DeletionState, RecordRetention
+from retention.services.deletion import (
     deletion_letter_bytes,
     deletion_request_answer,
     deletion_request_register,
 )
-from retention.holds import hold_place
-from retention.models import DeletionRequest, DeletionState, RecordRetention
-
-from ..conftest import client_for
-from ..factories import make_record
-from .helpers import closed_complaint_record
+from retention.services.holds import hold_place
+from tests.conftest import client_for
+from tests.factories import make_record
+from tests.retention.helpers import closed_complaint_record
 
 pytestmark = pytest.mark.django_db
 CLERK, AUDITOR, COMPLIANCE = roles.CLERK, roles.AUDITOR, roles.COMPLIANCE

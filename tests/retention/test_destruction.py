@@ -4,12 +4,14 @@ from __future__ import annotations
 
 import datetime
 import hashlib
+from dataclasses import replace
 
 import pytest
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.files.base import ContentFile
 from django.core.files.storage import default_storage
 from django.db import IntegrityError, transaction
+from django.test import TestCase
 
 from records_dms.accounts import roles
 from records_dms.archive.blockers import _blockers, destruction_blocker_register
@@ -18,21 +20,20 @@ from records_dms.archive.models import Page, Record, RecordState
 from records_dms.archive.searching import record_search
 from records_dms.audit.models import AuditEvent
 from records_dms.audit.services import audit_chain_verify
-from records_dms.verify import verify_all
+from records_dms.fixity.verify import verify_all
 from retention import events
 from retention.certificates import certificate_verify
-from retention.destruction import (
+from retention.models import DestructionApproval, ItemState, RequestState
+from retention.services.destruction import (
     destruction_request_approve,
     destruction_request_execute,
     destruction_request_propose,
     destruction_request_reject,
 )
-from retention.holds import query_records
-from retention.models import DestructionApproval, ItemState, RequestState
+from retention.services.holds import query_records
 from search import get_backend
-
-from ..factories import UserFactory, make_pdf, make_record
-from .helpers import closed_complaint_record
+from tests.factories import UserFactory, make_pdf, make_record
+from tests.retention.helpers import closed_complaint_record
 
 pytestmark = pytest.mark.django_db
 
@@ -79,7 +80,7 @@ def test_the_proposer_cannot_approve_in_the_service_or_the_database(users, custo
 
 
 def test_a_second_approver_can_be_required(users, customer, clerk, settings):
-    settings.DESTRUCTION_APPROVERS = 2
+    settings.RETENTION = replace(settings.RETENTION, destruction_approvers=2)
     second = UserFactory.create(username="compliance2", role=roles.COMPLIANCE)
     record = closed_complaint_record(customer, clerk)
     request = destruction_request_propose(records=[record], actor=clerk)
@@ -152,7 +153,8 @@ def test_execution_purges_everything_and_leaves_tombstones_and_a_certificate(
 
     request = destruction_request_propose(records=[doomed], actor=clerk, reason="保管期满")
     destruction_request_approve(request=request, actor=users[roles.COMPLIANCE])
-    request = destruction_request_execute(request=request, actor=clerk)
+    with TestCase.captureOnCommitCallbacks(execute=True):  # the commit indexes the certificate
+        request = destruction_request_execute(request=request, actor=clerk)
 
     assert request.state == RequestState.COMPLETED
     assert not default_storage.exists(original_key)

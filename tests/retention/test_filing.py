@@ -2,23 +2,25 @@
 
 from __future__ import annotations
 
+from dataclasses import replace
+
 import pytest
 from django.core.exceptions import ValidationError
 from django.core.files.storage import default_storage
+from django.test import TestCase
 
 from records_dms.accounts import roles
 from records_dms.archive.models import RecordType
-from records_dms.cli import main
+from records_dms.cli.main import main
 from retention.certificates import certificates_verify
-from retention.destruction import (
+from retention.models import DestructionCertificate, RecordRetention, Waiting
+from retention.services.destruction import (
     destruction_request_approve,
     destruction_request_execute,
     destruction_request_propose,
 )
-from retention.models import DestructionCertificate, RecordRetention, Waiting
-from retention.review import due_records
-
-from .helpers import closed_complaint_record
+from retention.services.review import due_records
+from tests.retention.helpers import closed_complaint_record
 
 pytestmark = pytest.mark.django_db
 
@@ -27,13 +29,16 @@ def _destroy(users, customer, clerk):
     record = closed_complaint_record(customer, clerk, pdf=False)
     request = destruction_request_propose(records=[record], actor=clerk)
     destruction_request_approve(request=request, actor=users[roles.COMPLIANCE])
-    return destruction_request_execute(request=request, actor=clerk)
+    # The certificate's record is indexed when the execution commits, which a test's
+    # rolled-back transaction never reaches: run the commit's callbacks.
+    with TestCase.captureOnCommitCallbacks(execute=True):
+        return destruction_request_execute(request=request, actor=clerk)
 
 
 def test_the_certificate_is_a_permanent_record_that_can_never_be_proposed(
     users, customer, clerk, settings
 ):
-    settings.ARCHIVE_OWN_CODE = "QMS-ARCHIVE"
+    settings.RETENTION = replace(settings.RETENTION, archive_own_code="QMS-ARCHIVE")
     done = _destroy(users, customer, clerk)
     certificate = DestructionCertificate.objects.get(request=done)
     record = certificate.record
@@ -65,7 +70,7 @@ def test_the_certificate_is_a_permanent_record_that_can_never_be_proposed(
 
 
 def test_the_archive_code_comes_from_the_setting(users, customer, clerk, settings):
-    settings.ARCHIVE_OWN_CODE = "ARCHIVE-SH"
+    settings.RETENTION = replace(settings.RETENTION, archive_own_code="ARCHIVE-SH")
     done = _destroy(users, customer, clerk)
     record = DestructionCertificate.objects.get(request=done).record
     assert record is not None and record.customer.code == "ARCHIVE-SH"

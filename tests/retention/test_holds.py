@@ -14,16 +14,15 @@ from records_dms.archive.models import RecordState
 from records_dms.archive.services import volume_create
 from records_dms.audit.models import AuditEvent
 from retention import events
-from retention.destruction import (
+from retention.models import ItemState
+from retention.services.destruction import (
     destruction_request_approve,
     destruction_request_execute,
     destruction_request_propose,
 )
-from retention.holds import hold_lift, hold_place, hold_records, holds_on
-from retention.models import ItemState
-
-from ..factories import make_record
-from .helpers import closed_complaint_record
+from retention.services.holds import hold_lift, hold_place, hold_records, holds_on
+from tests.factories import make_record
+from tests.retention.helpers import closed_complaint_record
 
 pytestmark = pytest.mark.django_db
 

@@ -10,13 +10,7 @@ from django.utils import timezone
 
 from records_dms.accounts import roles
 from records_dms.reports.summary import yearly_summary
-from retention import panels
-from retention.destruction import (
-    destruction_request_approve,
-    destruction_request_execute,
-    destruction_request_propose,
-)
-from retention.holds import hold_lift, hold_place
+from retention.admin import panels
 from retention.models import (
     DestructionCertificate,
     DestructionItem,
@@ -25,10 +19,15 @@ from retention.models import (
     LegalHold,
     RequestState,
 )
-from retention.review import due_records
-
-from ..conftest import client_for
-from .helpers import closed_complaint_record
+from retention.services.destruction import (
+    destruction_request_approve,
+    destruction_request_execute,
+    destruction_request_propose,
+)
+from retention.services.holds import hold_lift, hold_place
+from retention.services.review import due_records
+from tests.conftest import client_for
+from tests.retention.helpers import closed_complaint_record
 
 pytestmark = pytest.mark.django_db
 

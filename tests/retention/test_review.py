@@ -15,7 +15,7 @@ from records_dms.accounts import roles
 from records_dms.audit.models import AuditEvent
 from retention import events
 from retention.models import DailyNotice, RecordRetention, Waiting
-from retention.review import (
+from retention.services.review import (
     due_records,
     retention_daily,
     retention_extend,
@@ -23,9 +23,8 @@ from retention.review import (
     retention_notify,
     retention_transfer,
 )
-
-from ..factories import make_record
-from .helpers import closed_complaint_record
+from tests.factories import make_record
+from tests.retention.helpers import closed_complaint_record
 
 pytestmark = pytest.mark.django_db
 TODAY = timezone.localdate
@@ -97,9 +96,8 @@ def test_the_daily_email_goes_to_clerks_once_a_day(users, customer, clerk):
 
 
 def test_the_daily_email_counts_but_never_names_records_of_sealed_dossiers(users, customer, clerk):
-    from retention.sealing import dossier_seal
-
-    from ..factories import CustomerFactory
+    from retention.services.sealing import dossier_seal
+    from tests.factories import CustomerFactory
 
     shown = closed_complaint_record(customer, clerk)
     other = CustomerFactory.create(code="KH-0909")

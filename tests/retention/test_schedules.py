@@ -19,7 +19,7 @@ from records_dms.audit.models import AuditEvent
 from retention import events
 from retention.defaults import DEFAULT_SCHEDULES
 from retention.models import RecordRetention, RetentionSchedule, Waiting
-from retention.schedules import (
+from retention.services.schedules import (
     add_period,
     contract_end_set,
     retention_state,
@@ -27,8 +27,7 @@ from retention.schedules import (
     schedule_for,
     schedule_update,
 )
-
-from ..factories import make_record
+from tests.factories import make_record
 
 pytestmark = pytest.mark.django_db
 

@@ -12,13 +12,6 @@ from django.urls import URLPattern, URLResolver, get_resolver, reverse
 from records_dms.accounts import roles
 from records_dms.archive.models import Customer, RecordState
 from records_dms.audit.models import AuditEvent
-from retention.deletion import deletion_request_answer, deletion_request_register
-from retention.destruction import (
-    destruction_request_approve,
-    destruction_request_execute,
-    destruction_request_propose,
-)
-from retention.holds import hold_place
 from retention.models import (
     DeletionRequest,
     DestructionRequest,
@@ -27,11 +20,17 @@ from retention.models import (
     RequestState,
     RetentionSchedule,
 )
-from retention.sealing import dossier_seal
-
-from ..conftest import client_for
-from ..factories import CustomerFactory, UserFactory
-from .helpers import closed_complaint_record
+from retention.services.deletion import deletion_request_answer, deletion_request_register
+from retention.services.destruction import (
+    destruction_request_approve,
+    destruction_request_execute,
+    destruction_request_propose,
+)
+from retention.services.holds import hold_place
+from retention.services.sealing import dossier_seal
+from tests.conftest import client_for
+from tests.factories import CustomerFactory, UserFactory
+from tests.retention.helpers import closed_complaint_record
 
 CLERK, AUDITOR, COMPLIANCE, STAFF, ADMIN = (
     roles.CLERK,
@@ -318,17 +317,17 @@ def test_administrator_edits_a_schedule_on_screen(users, customer):
 def test_the_record_page_shows_due_date_or_why_none_and_holds(users, customer, clerk):
     record = closed_complaint_record(customer, clerk, pdf=False)
     client = client_for(users[COMPLIANCE])
-    page = client.get(reverse("web:record", args=[record.pk])).content.decode()
+    page = client.get(reverse("archive:record", args=[record.pk])).content.decode()
     assert "2023-06-30" in page
     hold_place(actor=users[COMPLIANCE], reason="诉讼保全", records=[record])
-    page = client.get(reverse("web:record", args=[record.pk])).content.decode()
+    page = client.get(reverse("archive:record", args=[record.pk])).content.decode()
     assert "legal-hold" in page and "诉讼保全" in page
     case = record.complaint
     assert case is not None
     from records_dms.archive.services import complaint_update
 
     complaint_update(complaint=case, actor=clerk, closed_on=None)
-    page = client.get(reverse("web:record", args=[record.pk])).content.decode()
+    page = client.get(reverse("archive:record", args=[record.pk])).content.decode()
     assert "waiting for the case to close" in page
 
 

@@ -16,13 +16,12 @@ from records_dms.archive.models import RecordState
 from records_dms.archive.searching import record_search
 from records_dms.audit.models import AuditEvent
 from records_dms.lending.services import loan_request
-from retention.destruction import destruction_request_approve, destruction_request_execute
 from retention.models import DossierSeal, RequestState
-from retention.sealing import dossier_seal, dossier_unseal, sealed_due_propose
-
-from ..conftest import client_for
-from ..factories import CustomerFactory, UserFactory, file_pdf
-from .helpers import closed_complaint_record
+from retention.services.destruction import destruction_request_approve, destruction_request_execute
+from retention.services.sealing import dossier_seal, dossier_unseal, sealed_due_propose
+from tests.conftest import client_for
+from tests.factories import CustomerFactory, UserFactory, file_pdf
+from tests.retention.helpers import closed_complaint_record
 
 pytestmark = pytest.mark.django_db
 CLERK, AUDITOR, COMPLIANCE, STAFF = roles.CLERK, roles.AUDITOR, roles.COMPLIANCE, roles.STAFF
@@ -84,8 +83,8 @@ def test_lists_detail_and_api_hide_a_sealed_dossier(users, sealed, customer):
     record = sealed["fresh"]
     for role in (STAFF, CLERK):
         client = client_for(users[role])
-        assert client.get(reverse("web:record", args=[record.pk])).status_code == 404, role
-        assert client.get(reverse("web:dossier", args=[customer.pk])).status_code in (302, 404)
+        assert client.get(reverse("archive:record", args=[record.pk])).status_code == 404, role
+        assert client.get(reverse("archive:dossier", args=[customer.pk])).status_code in (302, 404)
         listing = client.get(reverse("customers:index")).content.decode()
         assert "KH-0101" not in listing and "KH-0102" in listing
         api = client.get(reverse("api:record-list")).json()
@@ -95,7 +94,7 @@ def test_lists_detail_and_api_hide_a_sealed_dossier(users, sealed, customer):
         assert client.get(reverse("api:customer-detail", args=["KH-0101"])).status_code == 404
     for role in (AUDITOR, COMPLIANCE):
         client = client_for(users[role])
-        assert client.get(reverse("web:record", args=[record.pk])).status_code == 200, role
+        assert client.get(reverse("archive:record", args=[record.pk])).status_code == 200, role
         assert client.get(reverse("api:record-detail", args=[record.pk])).status_code == 200
         assert "KH-0101" in client.get(reverse("customers:index")).content.decode()
 

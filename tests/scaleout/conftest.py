@@ -9,7 +9,7 @@ from __future__ import annotations
 import os
 import uuid
 from collections.abc import Iterator
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from typing import Any
 
 import pytest
@@ -98,7 +98,7 @@ def s3(s3_bucket: S3Target, settings: Any) -> S3Target:
     """A new bucket with Object Lock, and this test's default storage on it."""
     target = s3_bucket
     settings.STORAGES = target.storages()
-    settings.STORAGE = "s3"
-    settings.S3_LOCK_MODE = "GOVERNANCE"
-    settings.S3_MIN_LOCK_DAYS = 30
+    settings.STORAGE = replace(
+        settings.STORAGE, kind="s3", s3_lock_mode="GOVERNANCE", s3_min_lock_days=30
+    )
     return target

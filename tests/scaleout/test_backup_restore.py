@@ -15,12 +15,11 @@ import pytest
 from records_dms.accounts import roles
 from records_dms.archive.models import Record
 from records_dms.audit.models import AuditEvent
-from records_dms.backup import backup_write
-from retention.holds import hold_place
+from records_dms.fixity.backup import backup_write
 from retention.models import RecordRetention
-
-from ..factories import file_pdf, make_record
-from .services import postgres_url
+from retention.services.holds import hold_place
+from tests.factories import file_pdf, make_record
+from tests.scaleout.services import postgres_url
 
 pytestmark = pytest.mark.django_db(transaction=True)
 LIST_REFERENCES = (

@@ -10,6 +10,7 @@ from __future__ import annotations
 import datetime
 import subprocess
 import tempfile
+from dataclasses import replace
 
 import pytest
 from botocore.exceptions import ClientError
@@ -20,20 +21,19 @@ from records_dms.accounts import roles
 from records_dms.archive.models import Record, RecordState
 from records_dms.archive.object_lock import original_destroy
 from records_dms.archive.services import complaint_open, complaint_update
-from records_dms.verify import verify_all
+from records_dms.fixity.verify import verify_all
 from retention.certificates import certificate_bytes, certificates_verify
-from retention.destruction import (
+from retention.models import ItemState, RequestState, RetentionSchedule
+from retention.services.destruction import (
     destruction_request_approve,
     destruction_request_execute,
     destruction_request_propose,
 )
-from retention.holds import hold_lift, hold_place
-from retention.models import ItemState, RequestState, RetentionSchedule
-from retention.review import retention_extend
-from retention.schedules import add_period, schedule_update
-
-from ..factories import file_pdf
-from ..retention.helpers import closed_complaint_record
+from retention.services.holds import hold_lift, hold_place
+from retention.services.review import retention_extend
+from retention.services.schedules import add_period, schedule_update
+from tests.factories import file_pdf
+from tests.retention.helpers import closed_complaint_record
 
 pytestmark = pytest.mark.django_db
 
@@ -186,7 +186,7 @@ def test_destruction_removes_every_version_and_the_certificate_names_them(
 def test_compliance_mode_leaves_a_record_the_store_still_locks(
     s3, users, customer, clerk, settings
 ):
-    settings.S3_LOCK_MODE = "COMPLIANCE"
+    settings.STORAGE = replace(settings.STORAGE, s3_lock_mode="COMPLIANCE")
     locked = closed_complaint_record(customer, clerk, lines=["合规锁定期内"])
     request = destruction_request_execute(request=_approved([locked], clerk, users), actor=clerk)
     assert request.state == RequestState.COMPLETED

@@ -14,10 +14,9 @@ from django.db import connection
 
 from ingestion.models import IngestionJob, JobStatus
 from records_dms.archive.models import Page, Record
-
-from ..concurrency import database_url_of
-from ..factories import make_pdf
-from .services import redis_url
+from tests.concurrency import database_url_of
+from tests.factories import make_pdf
+from tests.scaleout.services import redis_url
 
 IMPORT_OPTIONS = ["--customer", "KH-0101", "--type", "minutes", "--json"]
 pytestmark = [pytest.mark.django_db(transaction=True), pytest.mark.xdist_group("redis")]

@@ -9,6 +9,7 @@ shortens a lock, so no test depends on that).
 from __future__ import annotations
 
 import datetime
+from dataclasses import replace
 
 import pytest
 from botocore.exceptions import ClientError
@@ -22,9 +23,8 @@ from records_dms.archive.object_lock import (
     original_lock_state,
     original_lock_until,
 )
-from records_dms.verify import originals_verify
-
-from ..factories import file_pdf
+from records_dms.fixity.verify import originals_verify
+from tests.factories import file_pdf
 
 pytestmark = pytest.mark.django_db
 
@@ -99,7 +99,7 @@ def test_an_approved_destruction_bypasses_governance_and_names_the_versions(s3, 
 def test_compliance_mode_refuses_destruction_before_the_lock_runs_out(
     s3, customer, clerk, settings
 ):
-    settings.S3_LOCK_MODE = "COMPLIANCE"
+    settings.STORAGE = replace(settings.STORAGE, s3_lock_mode="COMPLIANCE")
     record = file_pdf(customer, actor=clerk)
     assert original_lock_state(record).mode == "COMPLIANCE"  # type: ignore[union-attr]
     with pytest.raises(ObjectLockError):

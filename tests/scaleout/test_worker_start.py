@@ -19,16 +19,15 @@ from records_dms.archive.models import RecordState
 from records_dms.audit.models import AuditEvent
 from records_dms.audit.services import audit_chain_verify
 from retention import events
-from retention.destruction import (
+from retention.models import DailyNotice, DestructionCertificate, RecordRetention, RequestState
+from retention.services.destruction import (
     destruction_request_approve,
     destruction_request_execute,
     destruction_request_propose,
 )
-from retention.models import DailyNotice, DestructionCertificate, RecordRetention, RequestState
-
-from ..concurrency import database_url_of
-from ..retention.helpers import closed_complaint_record
-from .services import redis_url
+from tests.concurrency import database_url_of
+from tests.retention.helpers import closed_complaint_record
+from tests.scaleout.services import redis_url
 
 ROOT = Path(__file__).resolve().parents[2]
 pytestmark = [pytest.mark.django_db(transaction=True), pytest.mark.xdist_group("redis")]

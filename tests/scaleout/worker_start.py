@@ -19,8 +19,8 @@ def worker_start(database_url: str, data_dir: str, barrier: str) -> None:
 
     from django.db import connection
 
-    from retention.destruction import destruction_recover
-    from retention.review import retention_daily_start
+    from retention.services.destruction import destruction_recover
+    from retention.services.review import retention_daily_start
 
     connection.ensure_connection()
     Path(f"{barrier}.{os.getpid()}").touch()

@@ -5,8 +5,7 @@ from __future__ import annotations
 import unicodedata
 
 from search import analysis
-
-from ..factories import SEED_LINES
+from tests.factories import SEED_LINES
 
 
 def _by_character(text: str) -> str:

@@ -19,8 +19,7 @@ import pytest
 
 from search import PageDoc, Results, Scope, SearchBackend, SearchQuery
 from search.backends.sqlite import SqliteBackend
-
-from ..factories import SEED_LINES
+from tests.factories import SEED_LINES
 
 ES_URL = os.environ.get("DMS_ELASTICSEARCH_URL", "")
 LEVELS = frozenset({"internal", "confidential", "secret"})

@@ -10,10 +10,9 @@ from django.urls import reverse
 
 from records_dms.accounts import roles
 from records_dms.accounts.services import grant_create
-from records_dms.cli import main
-
-from ..conftest import client_for
-from ..factories import CustomerFactory, file_pdf
+from records_dms.cli.main import main
+from tests.conftest import client_for
+from tests.factories import CustomerFactory, file_pdf
 
 pytestmark = pytest.mark.django_db
 
@@ -30,17 +29,19 @@ def filed(customer: Any, clerk: Any, django_capture_on_commit_callbacks: Any) ->
 def test_auditor_searches_every_dossier_with_facets_and_a_link_to_the_page(
     filed: dict[str, Any], users: dict[str, Any]
 ) -> None:
-    response = client_for(users[roles.AUDITOR]).get(reverse("web:search"), {"q": "碎纸机"})
+    response = client_for(users[roles.AUDITOR]).get(reverse("archive:search"), {"q": "碎纸机"})
     assert response.status_code == 200
     html = response.content.decode()
-    record_url = reverse("web:record", args=[filed["mine"].pk])
+    record_url = reverse("archive:record", args=[filed["mine"].pk])
     assert f'href="{record_url}#page-1"' in html
     assert "<mark>碎纸机</mark>" in html
     assert "KH-0102" in html and "(1)" in html  # the customer facet
 
 
 def test_a_code_is_found_as_typed_in_any_case(filed: dict[str, Any], users: dict[str, Any]) -> None:
-    response = client_for(users[roles.AUDITOR]).get(reverse("web:search"), {"q": "qms-pm-31301"})
+    response = client_for(users[roles.AUDITOR]).get(
+        reverse("archive:search"), {"q": "qms-pm-31301"}
+    )
     assert filed["mine"].reference in response.content.decode()
     assert filed["theirs"].reference not in response.content.decode()
 
@@ -49,10 +50,10 @@ def test_the_dossier_search_box_is_scoped_to_that_customer(
     filed: dict[str, Any], customer: Any, users: dict[str, Any]
 ) -> None:
     client = client_for(users[roles.AUDITOR])
-    dossier = client.get(reverse("web:dossier", args=[customer.pk])).content.decode()
+    dossier = client.get(reverse("archive:dossier", args=[customer.pk])).content.decode()
     assert 'name="customer" value="KH-0101"' in dossier
     html = client.get(
-        reverse("web:search"), {"q": "碎纸机", "customer": "KH-0101"}
+        reverse("archive:search"), {"q": "碎纸机", "customer": "KH-0101"}
     ).content.decode()
     assert filed["mine"].reference in html
     assert filed["theirs"].reference not in html
@@ -62,16 +63,18 @@ def test_staff_without_a_grant_get_no_hits_and_administrators_no_search(
     filed: dict[str, Any], customer: Any, users: dict[str, Any]
 ) -> None:
     staff = client_for(users[roles.STAFF])
-    html = staff.get(reverse("web:search"), {"q": "碎纸机"}).content.decode()
+    html = staff.get(reverse("archive:search"), {"q": "碎纸机"}).content.decode()
     assert filed["mine"].reference not in html and filed["theirs"].reference not in html
     assert "KH-0102" not in html  # not even in a facet
     grant_create(user=users[roles.STAFF], customer=customer, actor=users[roles.ADMINISTRATOR])
     html = (
-        client_for(users[roles.STAFF]).get(reverse("web:search"), {"q": "碎纸机"}).content.decode()
+        client_for(users[roles.STAFF])
+        .get(reverse("archive:search"), {"q": "碎纸机"})
+        .content.decode()
     )
     assert filed["mine"].reference in html and filed["theirs"].reference not in html
     admin = client_for(users[roles.ADMINISTRATOR])
-    assert admin.get(reverse("web:search"), {"q": "碎纸机"}).status_code in (302, 403)
+    assert admin.get(reverse("archive:search"), {"q": "碎纸机"}).status_code in (302, 403)
     assert admin.get(reverse("api:search"), {"q": "碎纸机"}).status_code == 403
 
 

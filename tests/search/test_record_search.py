@@ -17,8 +17,7 @@ from records_dms.archive.services import record_update
 from records_dms.audit import events
 from records_dms.audit.models import AuditEvent
 from search import get_backend
-
-from ..factories import CustomerFactory, file_pdf, make_record
+from tests.factories import CustomerFactory, file_pdf, make_record
 
 pytestmark = pytest.mark.django_db
 
@@ -160,7 +159,7 @@ def test_rebuild_indexes_every_live_record_again(
 def test_verify_names_records_missing_from_the_index_until_a_reindex(
     archive: dict[str, Any], users: dict[str, Any]
 ) -> None:
-    from records_dms.verify import verify_all
+    from records_dms.fixity.verify import verify_all
 
     assert not [f for f in verify_all()[0] if f.check == "search"]
     get_backend().remove([archive["complaint"].pk])

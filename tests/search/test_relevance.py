@@ -7,8 +7,7 @@ from typing import Any
 
 from search import Scope, SearchQuery
 from search.backends.sqlite import SqliteBackend
-
-from .relevance import cases, seed_pages
+from tests.search.relevance import cases, seed_pages
 
 EVERYTHING = Scope(customer_ids=None, levels=frozenset({"internal"}))
 

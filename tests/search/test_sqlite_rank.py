@@ -7,9 +7,9 @@ from typing import Any
 import pytest
 
 from search import Scope, SearchQuery
-from search.backends import sqlite, sqlite_rank
-
-from .test_conformance import DOCS, LEVELS
+from search.backends.sqlite import backend as sqlite
+from search.backends.sqlite import rank as sqlite_rank
+from tests.search.test_conformance import DOCS, LEVELS
 
 
 @pytest.fixture

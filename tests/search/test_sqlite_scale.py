@@ -12,7 +12,11 @@ import pytest
 
 from benchmarks import search as bench
 from search import PageDoc, Results, Scope, SearchQuery
-from search.backends import sqlite, sqlite_champions, sqlite_columns, sqlite_rank, sqlite_sets
+from search.backends.sqlite import backend as sqlite
+from search.backends.sqlite import champions as sqlite_champions
+from search.backends.sqlite import columns as sqlite_columns
+from search.backends.sqlite import rank as sqlite_rank
+from search.backends.sqlite import sets as sqlite_sets
 
 AUDITOR = Scope(None, frozenset({"internal", "confidential", "secret"}))
 STAFF = Scope(None, frozenset({"internal", "confidential"}))

@@ -8,9 +8,8 @@ from records_dms.accounts import roles
 from records_dms.archive.models import Record
 from records_dms.archive.services import complaint_open, volume_create
 from records_dms.audit.models import AuditEvent
-
-from ..conftest import client_for
-from ..factories import file_pdf, make_pdf, make_record
+from tests.conftest import client_for
+from tests.factories import file_pdf, make_pdf, make_record
 
 pytestmark = pytest.mark.django_db
 
@@ -22,7 +21,7 @@ def test_dossier_lists_catalogue_by_volume_in_document_date_order(customer, cler
         customer, title="前", document_date=datetime.date(2024, 2, 1), volume=volume
     )
     loose = make_record(customer, title="散", document_date=datetime.date(2024, 1, 1))
-    html = client_for(clerk).get(reverse("web:dossier", args=[customer.pk])).content.decode()
+    html = client_for(clerk).get(reverse("archive:dossier", args=[customer.pk])).content.decode()
     assert html.index(early.reference) < html.index(late.reference) < html.index(loose.reference)
     assert "2024 年度文件" in html
 
@@ -43,14 +42,14 @@ def test_dossier_shows_the_two_complaint_registers_separately(customer, clerk):
         actor=clerk,
         severity="major",
     )
-    html = client_for(clerk).get(reverse("web:dossier", args=[customer.pk])).content.decode()
+    html = client_for(clerk).get(reverse("archive:dossier", args=[customer.pk])).content.decode()
     forwarded = html.index('data-register="forwarded"')
     direct = html.index('data-register="direct"')
     assert forwarded < html.index("ZC-2024-0001") < direct < html.index("ZS-2024-0001")
 
 
 def test_opening_a_dossier_is_logged(customer, clerk):
-    client_for(clerk).get(reverse("web:dossier", args=[customer.pk]))
+    client_for(clerk).get(reverse("archive:dossier", args=[customer.pk]))
     assert AuditEvent.objects.filter(action="customer.viewed", actor=clerk).count() == 1
 
 
@@ -61,7 +60,7 @@ def test_record_page_shows_text_and_logs_the_reading(
         record = file_pdf(customer, actor=clerk)
     auditor = users[roles.AUDITOR]
     response = client_for(auditor).get(
-        reverse("web:record", args=[record.pk]), {"purpose": "年度审核"}
+        reverse("archive:record", args=[record.pk]), {"purpose": "年度审核"}
     )
     html = response.content.decode()
     assert "重大投诉应单独立卷保存" in html
@@ -75,7 +74,7 @@ def test_download_returns_the_original_and_is_logged(customer, clerk, users):
     staff = users[roles.STAFF]
     customer.owner = staff
     customer.save()
-    response = client_for(staff).get(reverse("web:record_download", args=[record.pk]))
+    response = client_for(staff).get(reverse("archive:record_download", args=[record.pk]))
     body = b"".join(response.streaming_content)  # type: ignore[attr-defined]
     assert body.startswith(b"%PDF-")
 
@@ -93,7 +92,7 @@ def test_clerk_files_an_upload_through_the_admin(
     )
     with django_capture_on_commit_callbacks(execute=True):
         response = client_for(clerk).post(
-            reverse("web:record_file", args=[customer.pk]),
+            reverse("archive:record_file", args=[customer.pk]),
             {
                 "file": upload,
                 "type": "minutes",
@@ -115,7 +114,7 @@ def test_empty_upload_is_refused_with_the_file_name(customer, clerk):
     from django.core.files.uploadedfile import SimpleUploadedFile
 
     response = client_for(clerk).post(
-        reverse("web:record_file", args=[customer.pk]),
+        reverse("archive:record_file", args=[customer.pk]),
         {
             "file": SimpleUploadedFile("空.pdf", b""),
             "type": "minutes",
@@ -132,7 +131,7 @@ def test_metadata_edit_shows_in_the_record_history(customer, clerk):
     record = make_record(customer, title="旧标题")
     client = client_for(clerk)
     response = client.post(
-        reverse("web:record_edit", args=[record.pk]),
+        reverse("archive:record_edit", args=[record.pk]),
         {
             "title": "新标题",
             "type": "minutes",
@@ -145,7 +144,7 @@ def test_metadata_edit_shows_in_the_record_history(customer, clerk):
         },
     )
     assert response.status_code == 302
-    html = client.get(reverse("web:record", args=[record.pk])).content.decode()
+    html = client.get(reverse("archive:record", args=[record.pk])).content.decode()
     history = html[html.index("record-history") :]
     assert "旧标题" in history and "新标题" in history and "更正" in history and "clerk" in history
 
@@ -155,19 +154,19 @@ def test_staff_cannot_open_a_record_above_its_clearance(customer, users):
     customer.owner = staff
     customer.save()
     secret = make_record(customer, confidentiality="secret")
-    response = client_for(staff).get(reverse("web:record", args=[secret.pk]))
+    response = client_for(staff).get(reverse("archive:record", args=[secret.pk]))
     assert response.status_code == 404
     assert not AuditEvent.objects.filter(action="record.viewed").exists()
 
 
 def test_audit_trail_screen_is_read_only(users):
     client = client_for(users[roles.AUDITOR])
-    assert client.get(reverse("web:audit")).status_code == 200
-    assert client.post(reverse("web:audit"), {"action": "x"}).status_code == 405
+    assert client.get(reverse("audit:audit")).status_code == 200
+    assert client.post(reverse("audit:audit"), {"action": "x"}).status_code == 405
 
 
 def test_customer_list_filters_and_searches(users, customer):
-    from ..factories import CustomerFactory
+    from tests.factories import CustomerFactory
 
     CustomerFactory.create(code="KH-0500", name="南方零售", region="华南", industry="零售业")
     client = client_for(users[roles.AUDITOR])
@@ -208,10 +207,10 @@ def test_searchable_pdf_of_a_scan_is_downloadable_and_logged(customer, clerk, us
     )
     assert job.record is not None
     auditor = users[roles.AUDITOR]
-    response = client_for(auditor).get(reverse("web:record_rendition", args=[job.record.pk]))
+    response = client_for(auditor).get(reverse("archive:record_rendition", args=[job.record.pk]))
     body = b"".join(response.streaming_content)  # type: ignore[attr-defined]
     assert body.startswith(b"%PDF-")
     event = AuditEvent.objects.get(action="record.downloaded", actor=auditor)
     assert event.data["what"] == "searchable_pdf"
-    html = client_for(auditor).get(reverse("web:record", args=[job.record.pk])).content.decode()
-    assert reverse("web:record_rendition", args=[job.record.pk]) in html
+    html = client_for(auditor).get(reverse("archive:record", args=[job.record.pk])).content.decode()
+    assert reverse("archive:record_rendition", args=[job.record.pk]) in html

@@ -15,14 +15,13 @@ from records_dms.accounts import roles
 from records_dms.accounts.roles import Confidentiality
 from records_dms.accounts.services import grant_create
 from records_dms.archive.models import Record
-
-from ..conftest import client_for
-from ..factories import CustomerFactory, file_pdf, make_pdf
-from ..lending.test_role_matrix import EXPECTED_GET as LENDING
-from ..retention.test_api import EXPECTED_GET as RETENTION_API
-from ..retention.test_screens import EXPECTED_GET as RETENTION
-from .test_role_matrix import EXPECTED_GET as ARCHIVE
-from .test_role_matrix import refused
+from tests.conftest import client_for
+from tests.factories import CustomerFactory, file_pdf, make_pdf
+from tests.lending.test_role_matrix import EXPECTED_GET as LENDING
+from tests.retention.test_api import EXPECTED_GET as RETENTION_API
+from tests.retention.test_screens import EXPECTED_GET as RETENTION
+from tests.web.test_role_matrix import EXPECTED_GET as ARCHIVE
+from tests.web.test_role_matrix import refused
 
 OUR_PACKAGES = ("records_dms", "ingestion", "retention", "search", "rest_framework")
 
@@ -95,14 +94,14 @@ def leaks(body: bytes, record: Record) -> list[str]:
 
 
 OBJECT_URLS = [
-    "web:record",
-    "web:record_download",
-    "web:record_rendition",
+    "archive:record",
+    "archive:record_download",
+    "archive:record_rendition",
     "api:record-detail",
     "api:record-download",
 ]
 # Views staff may not use at all: refused the same way whichever id is asked for.
-ACTION_URLS = ["web:record_edit", "lending:location"]
+ACTION_URLS = ["archive:record_edit", "lending:location"]
 
 
 @pytest.mark.django_db
@@ -129,7 +128,7 @@ def test_a_foreign_dossier_is_404_for_staff(users, hidden):
     staff = client_for(users[roles.STAFF])
     foreign = hidden["foreign"].customer
     for url in (
-        reverse("web:dossier", args=[foreign.pk]),
+        reverse("archive:dossier", args=[foreign.pk]),
         reverse("api:customer-detail", kwargs={"code": foreign.code}),
     ):
         response = staff.get(url)
@@ -153,7 +152,7 @@ def test_search_counts_facets_and_snippets_never_show_what_is_out_of_reach(users
     # Asking for the foreign customer by name in a filter changes nothing.
     filtered = staff.get(reverse("api:search"), {"q": SECRET_WORD, "customer": "KH-0202"})
     assert filtered.json()["count"] == 0
-    page = staff.get(reverse("web:search"), {"q": SECRET_WORD})
+    page = staff.get(reverse("archive:search"), {"q": SECRET_WORD})
     assert page.status_code == 200
     for record in (hidden["foreign"], hidden["confidential"]):
         assert leaks(page.content.replace(SECRET_WORD.encode(), b""), record) == []

@@ -21,11 +21,10 @@ from records_dms.archive.models import Record
 from records_dms.archive.services import complaint_open
 from records_dms.audit.models import AuditEvent
 from records_dms.lending.services import loan_request
+from tests.conftest import client_for
+from tests.factories import file_pdf, make_pdf, make_record
 
-from ..conftest import client_for
-from ..factories import file_pdf, make_pdf, make_record
-
-OURS = ("web:", "customers:", "api:", "reports:")
+OURS = ("archive:", "ingestion:", "audit:", "customers:", "api:", "reports:")
 CLERK, AUDITOR, COMPLIANCE, STAFF, ADMIN = (
     roles.CLERK,
     roles.AUDITOR,
@@ -38,20 +37,20 @@ READERS = {CLERK, AUDITOR, COMPLIANCE, STAFF}
 
 # url name -> (roles allowed to GET it, kwargs key)
 EXPECTED_GET: dict[str, tuple[set[str], str]] = {
-    "web:dossier": (EVERYONE, "customer"),
-    "web:record_file": ({CLERK}, "customer"),
-    "web:upload": ({CLERK}, "customer"),
-    "web:upload_status": ({CLERK}, "batch"),
-    "web:job_retry": ({CLERK}, "job"),  # POST only: the clerk's GET is 405
-    "web:complaint_open": ({CLERK}, "customer"),
-    "web:complaint_edit": ({CLERK}, "complaint"),
-    "web:record": (READERS, "record"),
-    "web:record_edit": ({CLERK}, "record"),
-    "web:record_download": (READERS, "record"),
-    "web:record_rendition": (READERS, "record"),
-    "web:jobs": ({CLERK}, ""),
-    "web:audit": ({AUDITOR, COMPLIANCE}, ""),
-    "web:search": (READERS, ""),
+    "archive:dossier": (EVERYONE, "customer"),
+    "archive:record_file": ({CLERK}, "customer"),
+    "ingestion:upload": ({CLERK}, "customer"),
+    "ingestion:upload_status": ({CLERK}, "batch"),
+    "ingestion:job_retry": ({CLERK}, "job"),  # POST only: the clerk's GET is 405
+    "archive:complaint_open": ({CLERK}, "customer"),
+    "archive:complaint_edit": ({CLERK}, "complaint"),
+    "archive:record": (READERS, "record"),
+    "archive:record_edit": ({CLERK}, "record"),
+    "archive:record_download": (READERS, "record"),
+    "archive:record_rendition": (READERS, "record"),
+    "ingestion:jobs": ({CLERK}, ""),
+    "audit:audit": ({AUDITOR, COMPLIANCE}, ""),
+    "archive:search": (READERS, ""),
     "customers:index": (EVERYONE, ""),
     "customers:index_results": (EVERYONE, ""),
     "customers:add": ({CLERK}, ""),
@@ -82,7 +81,7 @@ EXPECTED_GET: dict[str, tuple[set[str], str]] = {
 }
 # Allowed roles get 405 for a GET of these; the rest are refused before the method matters.
 POST_ONLY = {
-    "web:job_retry",
+    "ingestion:job_retry",
     "api:loan-approve",
     "api:loan-refuse",
     "api:loan-checkout",
@@ -175,7 +174,7 @@ def test_get_matrix(role, users, world):
 
 
 WRITES: dict[str, tuple[str, dict[str, Any]]] = {
-    "web:record_file": (
+    "archive:record_file": (
         "customer",
         {
             "type": "minutes",
@@ -184,7 +183,7 @@ WRITES: dict[str, tuple[str, dict[str, Any]]] = {
             "confidentiality": "internal",
         },
     ),
-    "web:upload": (
+    "ingestion:upload": (
         "customer",
         {
             "record_type": "minutes",
@@ -193,13 +192,13 @@ WRITES: dict[str, tuple[str, dict[str, Any]]] = {
             "file": b"%PDF-1.4 not filed",  # posted as a file named upload.pdf
         },
     ),
-    "web:job_retry": ("job", {}),
-    "web:complaint_open": (
+    "ingestion:job_retry": ("job", {}),
+    "archive:complaint_open": (
         "customer",
         {"subject": "x", "channel": "direct", "severity": "normal", "opened_on": "2024-01-01"},
     ),
-    "web:complaint_edit": ("complaint", {"subject": "改", "severity": "major"}),
-    "web:record_edit": (
+    "archive:complaint_edit": ("complaint", {"subject": "改", "severity": "major"}),
+    "archive:record_edit": (
         "record",
         {
             "title": "改",

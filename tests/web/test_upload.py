@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import io
 import uuid
+from dataclasses import replace
 
 import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
@@ -13,9 +14,8 @@ from ingestion.models import IngestionJob, JobStatus
 from ingestion.services import ingest_submit
 from records_dms.accounts import roles
 from records_dms.archive.models import Record
-
-from ..conftest import client_for
-from ..factories import CustomerFactory, make_pdf
+from tests.conftest import client_for
+from tests.factories import CustomerFactory, make_pdf
 
 pytestmark = pytest.mark.django_db
 
@@ -28,11 +28,11 @@ def post_file(client, customer, batch, name, content, **fields):
         "file": SimpleUploadedFile(name, content),
         **fields,
     }
-    return client.post(reverse("web:upload", args=[customer.pk]), data)
+    return client.post(reverse("ingestion:upload", args=[customer.pk]), data)
 
 
 def test_upload_page_has_a_drop_zone_and_a_multiple_file_input(customer, clerk):
-    html = client_for(clerk).get(reverse("web:upload", args=[customer.pk])).content.decode()
+    html = client_for(clerk).get(reverse("ingestion:upload", args=[customer.pk])).content.decode()
     assert 'id="upload-drop"' in html
     assert '<input type="file" id="upload-files" multiple>' in html
     assert 'id="upload-jobs"' in html
@@ -41,8 +41,8 @@ def test_upload_page_has_a_drop_zone_and_a_multiple_file_input(customer, clerk):
 
 
 def test_dossier_offers_the_upload_to_clerks_only(customer, users):
-    url = reverse("web:dossier", args=[customer.pk])
-    upload = reverse("web:upload", args=[customer.pk])
+    url = reverse("archive:dossier", args=[customer.pk])
+    upload = reverse("ingestion:upload", args=[customer.pk])
     assert upload in client_for(users[roles.CLERK]).get(url).content.decode()
     assert upload not in client_for(users[roles.AUDITOR]).get(url).content.decode()
 
@@ -65,7 +65,7 @@ def test_uploaded_files_are_filed_or_rejected_and_reported_by_batch(
     assert empty.json()["status"] == JobStatus.REJECTED
     assert "empty" in empty.json()["reason"]
 
-    response = client.get(reverse("web:upload_status", args=[batch]))
+    response = client.get(reverse("ingestion:upload_status", args=[batch]))
     assert response.status_code == 200
     filed, rejected = response.json()
     record = Record.objects.get(customer=customer)
@@ -76,7 +76,7 @@ def test_uploaded_files_are_filed_or_rejected_and_reported_by_batch(
         "status_label": "Filed",
         "reason": "",
         "reference": record.reference,
-        "record_url": reverse("web:record", args=[record.pk]),
+        "record_url": reverse("archive:record", args=[record.pk]),
         "duplicate": False,
         "depth": 0,
     }
@@ -100,7 +100,7 @@ def test_the_same_file_again_is_reported_as_a_duplicate(
         post_file(client, customer, batch, "a.pdf", content)
     with django_capture_on_commit_callbacks(execute=True):
         post_file(client, customer, batch, "b.pdf", content)
-    first, second = client.get(reverse("web:upload_status", args=[batch])).json()
+    first, second = client.get(reverse("ingestion:upload_status", args=[batch])).json()
     assert first["status"] == "filed"
     assert second["status"] == "duplicate"
     assert second["duplicate"] is True
@@ -114,7 +114,7 @@ def test_an_invalid_form_is_a_400_with_the_errors(customer, clerk):
     assert response.status_code == 400
     assert "record_type" in response.json()["errors"]
     response = client_for(clerk).post(
-        reverse("web:upload", args=[customer.pk]), {"record_type": "minutes"}
+        reverse("ingestion:upload", args=[customer.pk]), {"record_type": "minutes"}
     )
     assert response.status_code == 400
     assert {"batch", "file", "confidentiality"} <= set(response.json()["errors"])
@@ -130,7 +130,7 @@ def test_other_roles_cannot_upload_or_watch(role, users, customer):
     response = post_file(client, customer, batch, "a.pdf", make_pdf())
     assert response.status_code in (302, 403, 404)
     assert not IngestionJob.objects.exists()
-    response = client.get(reverse("web:upload_status", args=[batch]))
+    response = client.get(reverse("ingestion:upload_status", args=[batch]))
     assert response.status_code in (302, 403, 404)
 
 
@@ -151,7 +151,7 @@ def test_a_failed_job_is_retried(customer, clerk, django_capture_on_commit_callb
     job = _queued_job(customer, clerk, django_capture_on_commit_callbacks)
     IngestionJob.objects.filter(pk=job.pk).update(status=JobStatus.FAILED, reason="OSError: x")
     client = client_for(clerk)
-    url = reverse("web:job_retry", args=[job.pk])
+    url = reverse("ingestion:job_retry", args=[job.pk])
     assert client.get(url).status_code == 405
     with django_capture_on_commit_callbacks(execute=True):
         response = client.post(url)
@@ -170,9 +170,9 @@ def test_jobs_of_invisible_customers_are_404_and_not_listed(
     sealed.sealed = True
     sealed.save()
     client = client_for(clerk)
-    assert client.post(reverse("web:job_retry", args=[job.pk])).status_code == 404
+    assert client.post(reverse("ingestion:job_retry", args=[job.pk])).status_code == 404
     assert IngestionJob.objects.get(pk=job.pk).status == JobStatus.FAILED
-    assert client.get(reverse("web:upload_status", args=[job.batch])).json() == []
+    assert client.get(reverse("ingestion:upload_status", args=[job.batch])).json() == []
     response = post_file(client, sealed, uuid.uuid4(), "a.pdf", make_pdf())
     assert response.status_code == 404
 
@@ -183,7 +183,7 @@ def test_ingestion_queue_lists_failures_and_retries_them(
 ):
     from tests.ingestion.samples import image_bytes, scan_image
 
-    settings.TESSERACT_CMD = "/nonexistent/tesseract"
+    settings.INGESTION = replace(settings.INGESTION, tesseract_cmd="/nonexistent/tesseract")
     job = ingest_submit(
         customer=customer,
         stream=io.BytesIO(image_bytes(scan_image(), "PNG")),
@@ -194,13 +194,13 @@ def test_ingestion_queue_lists_failures_and_retries_them(
     )
     assert job.status == "failed"
     client = client_for(clerk)
-    html = client.get(reverse("web:jobs"), {"status": "failed"}).content.decode()
+    html = client.get(reverse("ingestion:jobs"), {"status": "failed"}).content.decode()
     assert "扫描.png" in html and 'data-status="failed"' in html
-    settings.TESSERACT_CMD = "tesseract"
+    settings.INGESTION = replace(settings.INGESTION, tesseract_cmd="tesseract")
     with django_capture_on_commit_callbacks(execute=True):
         response = client.post(
-            reverse("web:job_retry", args=[job.pk]), {"next": reverse("web:jobs")}
+            reverse("ingestion:job_retry", args=[job.pk]), {"next": reverse("ingestion:jobs")}
         )
-    assert response.status_code == 302 and response["Location"] == reverse("web:jobs")
+    assert response.status_code == 302 and response["Location"] == reverse("ingestion:jobs")
     job.refresh_from_db()
     assert job.status == "filed"

@@ -1,7 +1,7 @@
 from django import template
 
-from ..exports import entry_details
-from ..models import RegisterEntry
+from records_dms.lending.exports import entry_details
+from records_dms.lending.models import RegisterEntry
 
 register = template.Library()
 

@@ -1,0 +1,90 @@
+"""`dms verify`: the audit chain, the checkout register, every stored original's checksum,
+the search index and the certificates of destruction."""
+
+from __future__ import annotations
+
+import hashlib
+from dataclasses import dataclass
+
+from django.core.files.storage import default_storage
+
+from records_dms.archive.models import Record, RecordState
+from records_dms.audit.models import AuditEvent
+from records_dms.audit.services import audit_chain_verify
+from records_dms.lending.models import RegisterEntry
+from records_dms.lending.register import register_verify
+from retention.certificates import certificates_verify
+from retention.models import DestructionCertificate
+
+
+@dataclass(frozen=True)
+class Finding:
+    check: str
+    subject: str
+    problem: str
+
+    def as_dict(self) -> dict[str, str]:
+        return {"check": self.check, "subject": self.subject, "problem": self.problem}
+
+
+def _sha256_of(key: str) -> str:
+    digest = hashlib.sha256()
+    with default_storage.open(key, "rb") as handle:
+        while chunk := handle.read(1024 * 1024):
+            digest.update(chunk)
+    return digest.hexdigest()
+
+
+def originals_verify() -> list[Finding]:
+    """Fixity check: every stored original still hashes to the SHA-256 filed with it."""
+    findings = []
+    records = Record.objects.exclude(original_key="").exclude(state=RecordState.DESTROYED)
+    for record in records.only("reference", "original_key", "sha256").iterator():
+        if not default_storage.exists(record.original_key):
+            findings.append(Finding("originals", record.reference, "stored original is missing"))
+        elif _sha256_of(record.original_key) != record.sha256:
+            findings.append(
+                Finding("originals", record.reference, "stored original does not match its SHA-256")
+            )
+    return findings
+
+
+def search_index_verify() -> list[Finding]:
+    """Every live record is in the search index and nothing destroyed or unknown is."""
+    from records_dms.archive.indexing import indexed_record_ids
+
+    live = set(Record.objects.exclude(state=RecordState.DESTROYED).values_list("pk", flat=True))
+    indexed = indexed_record_ids()
+    references = dict(Record.objects.filter(pk__in=live ^ indexed).values_list("pk", "reference"))
+    findings = [
+        Finding("search", references.get(pk, str(pk)), "not in the search index; run dms reindex")
+        for pk in sorted(live - indexed)
+    ]
+    findings += [
+        Finding(
+            "search",
+            references.get(pk, f"record id {pk}"),
+            "in the search index but destroyed or unknown; run dms reindex",
+        )
+        for pk in sorted(indexed - live)
+    ]
+    return findings
+
+
+def verify_all() -> tuple[list[Finding], dict[str, int]]:
+    findings = [
+        Finding("audit", str(f.sequence or "head"), f.problem) for f in audit_chain_verify()
+    ]
+    findings += originals_verify()
+    findings += [
+        Finding("register", str(f.sequence or "head"), f.problem) for f in register_verify()
+    ]
+    findings += search_index_verify()
+    findings += [Finding("certificates", p.number, p.problem) for p in certificates_verify()]
+    counts = {
+        "audit_events": AuditEvent.objects.count(),
+        "register_entries": RegisterEntry.objects.count(),
+        "originals": Record.objects.exclude(original_key="").count(),
+        "certificates": DestructionCertificate.objects.count(),
+    }
+    return findings, counts

@@ -1,0 +1,98 @@
+"""The checkout register's screens: the register of a period, its export, the hand
+signatures printed in it, and the borrower's watermarked copy."""
+
+from __future__ import annotations
+
+import datetime
+
+from django.core.exceptions import PermissionDenied
+from django.core.paginator import Paginator
+from django.http import FileResponse, Http404, HttpRequest, HttpResponse
+from django.shortcuts import get_object_or_404
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from records_dms.accounts.policy import policy
+from records_dms.audit.services import audit_log
+from records_dms.lending import events
+from records_dms.lending.admin.views import LendingView, may_see_signatures
+from records_dms.lending.copies import copy_available, copy_download
+from records_dms.lending.exports import register_csv, register_entries, register_pdf
+from records_dms.lending.models import LoanItem
+from records_dms.lending.permissions import VIEW_REGISTER
+from records_dms.lending.signatures import signature_bytes
+
+
+def _period(request: HttpRequest) -> tuple[datetime.date | None, datetime.date | None]:
+    def parse(name: str) -> datetime.date | None:
+        try:
+            return datetime.date.fromisoformat(request.GET.get(name, ""))
+        except ValueError:
+            return None
+
+    return parse("from"), parse("to")
+
+
+class RegisterView(LendingView):
+    template_name = "lending/register.html"
+    required_action = VIEW_REGISTER
+    header_icon = "history"
+
+    def get_page_title(self) -> str:
+        return _("Checkout register")
+
+    def get(self, request: HttpRequest) -> HttpResponse:
+        start, end = _period(request)
+        entries = register_entries(start=start, end=end)
+        page = Paginator(entries[::-1], 50).get_page(request.GET.get("p"))
+        return self.render_to_response(
+            self.get_context_data(page=page, start=start, end=end, query=request.GET.urlencode())
+        )
+
+
+def register_export(request: HttpRequest) -> HttpResponse:
+    """The register of a period as PDF (default) or CSV; the export itself is audited."""
+    if not policy.has(request.user, VIEW_REGISTER):
+        raise PermissionDenied
+    start, end = _period(request)
+    entries = register_entries(start=start, end=end)
+    as_csv = request.GET.get("format") == "csv"
+    data = register_csv(entries) if as_csv else register_pdf(entries, start=start, end=end)
+    audit_log(
+        action=events.LOAN_REGISTER_EXPORTED,
+        actor=request.user,
+        data={"from": str(start or ""), "to": str(end or ""), "entries": len(entries)},
+    )
+    name = f"register-{start or 'start'}-{end or timezone.localdate()}"
+    response = HttpResponse(
+        data, content_type="text/csv; charset=utf-8" if as_csv else "application/pdf"
+    )
+    response["Content-Disposition"] = f'attachment; filename="{name}.{"csv" if as_csv else "pdf"}"'
+    return response
+
+
+def signature_image(request: HttpRequest, sha256: str) -> HttpResponse:
+    """A hand signature's image, for those who keep or read the register."""
+    if not may_see_signatures(request.user):
+        raise PermissionDenied
+    from records_dms.lending.models import HandSignature
+
+    signature = HandSignature.objects.filter(sha256=sha256).first()
+    data = signature_bytes(signature) if signature else None
+    if data is None:
+        raise Http404
+    return HttpResponse(data, content_type="image/png")
+
+
+def copy_view(request: HttpRequest, pk: int) -> FileResponse:
+    """The borrower's watermarked electronic copy; anyone else, or too late: 404."""
+    item = get_object_or_404(LoanItem.objects.select_related("loan", "record__customer"), pk=pk)
+    if not copy_available(item, request.user):
+        raise Http404
+    copy = copy_download(item=item, actor=request.user)
+    return FileResponse(
+        iter([copy.data]),
+        as_attachment=True,
+        filename=copy.filename,
+        content_type=copy.content_type,
+    )

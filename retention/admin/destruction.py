@@ -1,0 +1,136 @@
+"""Destruction requests: the list, one request with its steps, and its certificate."""
+
+from __future__ import annotations
+
+import io
+from functools import partial
+
+from django.contrib import messages
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.db import transaction
+from django.http import FileResponse, HttpRequest, HttpResponse
+from django.shortcuts import get_object_or_404, redirect
+from django.urls import reverse
+from django.utils.translation import gettext as _
+
+from records_dms.accounts.admin.views import require_action
+from records_dms.accounts.policy import policy
+from records_dms.audit.services import audit_log
+from records_dms.common.permissions import Permission
+from retention import events
+from retention.admin.base import RetentionView, error_text
+from retention.certificates import certificate_bytes
+from retention.models import DestructionCertificate, DestructionRequest, RequestState
+from retention.permissions import APPROVE_DESTRUCTION, EXECUTE_DESTRUCTION, VIEW_RETENTION
+from retention.services.destruction import (
+    destruction_request_approve,
+    destruction_request_execute,
+    destruction_request_reject,
+)
+from retention.tasks import destruction_execute_task
+
+
+class RequestListView(RetentionView):
+    template_name = "retention/requests.html"
+    required_action = VIEW_RETENTION
+    header_icon = "bin"
+
+    def get_page_title(self) -> str:
+        return _("Destruction requests")
+
+    def get(self, request: HttpRequest) -> HttpResponse:
+        state = request.GET.get("state", "")
+        rows = DestructionRequest.objects.select_related("proposed_by")
+        if state in RequestState.values:
+            rows = rows.filter(state=state)
+        return self.render_to_response(
+            self.get_context_data(rows=rows, state=state, states=RequestState.choices)
+        )
+
+
+class RequestView(RetentionView):
+    template_name = "retention/request.html"
+    required_action = VIEW_RETENTION
+    header_icon = "bin"
+
+    def get_page_title(self) -> str:
+        return _("Destruction request")
+
+    def get(self, request: HttpRequest, pk: int) -> HttpResponse:
+        destruction = get_object_or_404(
+            DestructionRequest.objects.select_related("proposed_by", "executed_by"), pk=pk
+        )
+        user = request.user
+        can_decide = (
+            policy.has(user, APPROVE_DESTRUCTION)
+            and destruction.state == RequestState.SUBMITTED
+            and destruction.proposed_by_id != user.pk
+            and not destruction.approvals.filter(approver_id=user.pk).exists()
+        )
+        return self.render_to_response(
+            self.get_context_data(
+                destruction=destruction,
+                items=destruction.items.all(),
+                approvals=destruction.approvals.select_related("approver"),
+                can_decide=can_decide,
+                can_execute=policy.has(user, EXECUTE_DESTRUCTION)
+                and destruction.state == RequestState.APPROVED,
+                certificate=DestructionCertificate.objects.filter(request=destruction).first(),
+            )
+        )
+
+
+def _step(request: HttpRequest, pk: int, action: Permission, step: str) -> HttpResponse:
+    require_action(request, action)
+    if request.method != "POST":
+        return HttpResponse(status=405)
+    destruction = get_object_or_404(DestructionRequest, pk=pk)
+    try:
+        if step == "approve":
+            destruction_request_approve(request=destruction, actor=request.user)
+            messages.success(request, _("Approved."))
+        elif step == "reject":
+            destruction_request_reject(
+                request=destruction, actor=request.user, reason=request.POST.get("reason", "")
+            )
+            messages.success(request, _("Rejected."))
+        else:
+            with transaction.atomic():
+                destruction_request_execute(
+                    request=destruction,
+                    actor=request.user,
+                    witness=request.POST.get("witness", ""),
+                    paper_method=request.POST.get("paper_method", "") or "shredding",
+                    run=False,
+                )
+                # The worker carries it out (and finishes it after a crash).
+                transaction.on_commit(partial(destruction_execute_task.enqueue, destruction.pk))
+            messages.success(request, _("Execution started."))
+    except (ValidationError, PermissionDenied) as error:
+        messages.error(request, error_text(error))
+    return redirect(reverse("retention:request", args=[pk]))
+
+
+def request_approve(request: HttpRequest, pk: int) -> HttpResponse:
+    return _step(request, pk, APPROVE_DESTRUCTION, "approve")
+
+
+def request_reject(request: HttpRequest, pk: int) -> HttpResponse:
+    return _step(request, pk, APPROVE_DESTRUCTION, "reject")
+
+
+def request_execute(request: HttpRequest, pk: int) -> HttpResponse:
+    return _step(request, pk, EXECUTE_DESTRUCTION, "execute")
+
+
+def certificate_download(request: HttpRequest, pk: int) -> FileResponse:
+    """The signed certificate of a request, logged like any other download."""
+    require_action(request, VIEW_RETENTION)
+    certificate = get_object_or_404(DestructionCertificate, request_id=pk)
+    audit_log(action=events.CERTIFICATE_DOWNLOADED, actor=request.user, obj=certificate, data={})
+    return FileResponse(
+        io.BytesIO(certificate_bytes(certificate)),
+        content_type="application/pdf",
+        as_attachment=True,
+        filename=f"{certificate.number}.pdf",
+    )

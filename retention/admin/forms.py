@@ -1,0 +1,81 @@
+"""Forms of the retention screens; saving always goes through a service."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django import forms
+from django.utils.translation import gettext_lazy as _
+
+from records_dms.archive.models import Customer, RecordType, Severity
+from retention.models import Disposition, RetentionSchedule, TriggerEvent
+
+
+class DateInput(forms.DateInput):
+    input_type = "date"
+
+
+class QueueFilterForm(forms.Form):
+    on = forms.DateField(label=_("due on or before"), required=False, widget=DateInput)
+    customer = forms.ModelChoiceField(
+        label=_("customer"), queryset=Customer.objects.all(), required=False
+    )
+    type = forms.ChoiceField(
+        label=_("record type"), choices=[("", "—"), *RecordType.choices], required=False
+    )
+    schedule = forms.ModelChoiceField(
+        label=_("retention schedule"), queryset=RetentionSchedule.objects.all(), required=False
+    )
+
+
+class ScheduleForm(forms.Form):
+    name = forms.CharField(label=_("name"), max_length=200)
+    record_types = forms.MultipleChoiceField(
+        label=_("record types"), choices=RecordType.choices, widget=forms.CheckboxSelectMultiple
+    )
+    complaint_severity = forms.ChoiceField(
+        label=_("complaint severity"),
+        choices=[("", _("any")), *Severity.choices],
+        required=False,
+    )
+    trigger = forms.ChoiceField(label=_("trigger event"), choices=TriggerEvent.choices)
+    period_years = forms.IntegerField(label=_("years"), min_value=0, max_value=200)
+    period_months = forms.IntegerField(label=_("months"), min_value=0, max_value=11)
+    period_days = forms.IntegerField(label=_("days"), min_value=0, max_value=366)
+    disposition = forms.ChoiceField(label=_("disposition"), choices=Disposition.choices)
+    active = forms.BooleanField(label=_("active"), required=False)
+
+    @classmethod
+    def initial_for(cls, schedule: RetentionSchedule) -> dict[str, Any]:
+        return {name: getattr(schedule, name) for name in cls.base_fields}
+
+
+class HoldForm(forms.Form):
+    reason = forms.CharField(label=_("reason"), max_length=300)
+    references = forms.CharField(
+        label=_("file reference numbers"),
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 3}),
+        help_text=_("One per line or separated by spaces."),
+    )
+    customer = forms.ModelChoiceField(
+        label=_("whole dossier of"), queryset=Customer.objects.all(), required=False
+    )
+    volume = forms.IntegerField(label=_("volume id"), required=False)
+    query = forms.CharField(label=_("what this search finds"), max_length=300, required=False)
+
+
+class SealForm(forms.Form):
+    customer = forms.ModelChoiceField(
+        label=_("customer"), queryset=Customer.objects.filter(sealed=False)
+    )
+    reason = forms.CharField(label=_("reason"), max_length=300)
+
+
+class DeletionRequestForm(forms.Form):
+    customer = forms.ModelChoiceField(label=_("customer"), queryset=Customer.objects.all())
+    received_on = forms.DateField(label=_("received on"), widget=DateInput)
+    requester = forms.CharField(label=_("requested by"), max_length=200)
+    notes = forms.CharField(
+        label=_("notes"), required=False, widget=forms.Textarea(attrs={"rows": 3})
+    )

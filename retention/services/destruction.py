@@ -1,0 +1,414 @@
+"""Destruction requests: propose (clerk) → approve or reject (someone else) → execute → completed.
+
+Execution is resumable: each record is marked "being destroyed" before its files go, so a run
+killed at any point is finished by the next one, and only records of the approved list are
+ever touched.
+"""
+
+from __future__ import annotations
+
+import datetime
+import logging
+from collections.abc import Sequence
+from pathlib import Path
+
+from django.conf import settings
+from django.contrib.auth.models import User as AuthUser
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.db import transaction
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from records_dms.accounts.policy import policy
+from records_dms.archive.blockers import destruction_blockers
+from records_dms.archive.events import records_changed
+from records_dms.archive.models import Channel, Page, Record, RecordState
+from records_dms.archive.object_lock import ObjectLockError, original_destroy, original_versions
+from records_dms.archive.services import User, counter_next
+from records_dms.audit.services import audit_log
+from records_dms.common.failpoints import chaos_point
+from retention import events
+from retention.models import (
+    OPEN_STATES,
+    DestructionApproval,
+    DestructionItem,
+    DestructionRequest,
+    ItemState,
+    RecordRetention,
+    RequestState,
+)
+from retention.permissions import APPROVE_DESTRUCTION, EXECUTE_DESTRUCTION, REVIEW_RETENTION
+from retention.services.schedules import retention_recompute
+
+log = logging.getLogger(__name__)
+
+ELECTRONIC_METHOD = "deleted from storage, search index and database"
+PAPER_METHOD = "shredding"
+
+
+def _not_due_reasons(records: Sequence[Record], on: datetime.date) -> dict[int, list[str]]:
+    """Record id → why it may not be destroyed on that day (its own state and schedule)."""
+    states = {s.record_id: s for s in RecordRetention.objects.filter(record__in=records)}
+    reasons: dict[int, list[str]] = {}
+    for record in records:
+        state = states.get(record.pk)
+        if record.state == RecordState.DESTROYED:
+            reasons.setdefault(record.pk, []).append(_("already destroyed"))
+        elif state is None or state.keep_permanently:
+            reasons.setdefault(record.pk, []).append(
+                _("kept permanently") if state else _("no due date")
+            )
+        elif state.due_date is None or state.due_date > on:
+            reasons.setdefault(record.pk, []).append(
+                _("not due until %(date)s") % {"date": state.due_date}
+                if state.due_date
+                else _("no due date yet (%(why)s)") % {"why": state.get_waiting_display()}
+            )
+        elif state.outcome:
+            reasons.setdefault(record.pk, []).append(state.get_outcome_display())
+    for record_id, why in destruction_blockers(records).items():
+        reasons.setdefault(record_id, []).extend(why)
+    return reasons
+
+
+def _refuse(records: Sequence[Record], reasons: dict[int, list[str]]) -> None:
+    if reasons:
+        by_id = {r.pk: r.reference for r in records}
+        raise ValidationError(
+            [f"{by_id[rid]}: {'; '.join(why)}" for rid, why in sorted(reasons.items())]
+        )
+
+
+def destruction_request_propose(
+    *, records: Sequence[Record], actor: User, reason: str = ""
+) -> DestructionRequest:
+    """Propose due records for destruction (clerks); held, lent or undue records are refused."""
+    return destruction_propose_as(records, policy.require(actor, REVIEW_RETENTION), reason)
+
+
+def destruction_propose_as(
+    records: Sequence[Record], person: AuthUser, reason: str = ""
+) -> DestructionRequest:
+    """The proposal itself, for a caller that has checked ``person``'s right already (a
+    compliance officer answering a deletion request or proposing a sealed dossier's due
+    records)."""
+    actor = person
+    records = list({r.pk: r for r in records}.values())
+    if not records:
+        raise ValidationError(_("A destruction request needs at least one record."))
+    with transaction.atomic():
+        locked = list(Record.objects.select_for_update().filter(pk__in=[r.pk for r in records]))
+        retention_recompute([r.pk for r in locked], actor=actor, reason="proposal")
+        reasons = _not_due_reasons(locked, timezone.localdate())
+        already = DestructionItem.objects.filter(
+            record__in=locked, request__state__in=OPEN_STATES
+        ).select_related("request")
+        for item in already:
+            reasons.setdefault(item.record_id, []).append(
+                _("already on request %(number)s") % {"number": item.request.number}
+            )
+        _refuse(locked, reasons)
+        year = timezone.localdate().year
+        request = DestructionRequest.objects.create(
+            number=f"XH-{year}-{counter_next(f'destruction:{year}'):04d}",
+            reason=reason.strip()[:300],
+            proposed_by=person,
+            approvals_required=max(1, settings.RETENTION.destruction_approvers),
+        )
+        states = {s.record_id: s for s in RecordRetention.objects.filter(record__in=locked)}
+        DestructionItem.objects.bulk_create(
+            [
+                DestructionItem(
+                    request=request,
+                    record=record,
+                    reference=record.reference,
+                    record_type=record.type,
+                    title=record.title,
+                    document_date=record.document_date,
+                    due_date=states[record.pk].due_date,
+                    sha256=record.sha256,
+                    original_key=record.original_key,
+                    rendition_key=record.rendition_key,
+                    paper=record.channel == Channel.PAPER or bool(record.physical_location),
+                )
+                for record in locked
+            ]
+        )
+        audit_log(
+            action=events.DESTRUCTION_PROPOSED,
+            actor=actor,
+            obj=request,
+            data={"reason": request.reason, "records": sorted(r.reference for r in locked)},
+        )
+    return request
+
+
+def _open_request(request: DestructionRequest, *states: str) -> DestructionRequest:
+    locked = DestructionRequest.objects.select_for_update().get(pk=request.pk)
+    if locked.state not in states:
+        raise ValidationError(
+            _("Request %(number)s is %(state)s.")
+            % {"number": locked.number, "state": locked.get_state_display()}
+        )
+    return locked
+
+
+def _records_of(request: DestructionRequest) -> list[Record]:
+    return list(Record.objects.filter(destruction_items__request=request))
+
+
+def destruction_request_approve(*, request: DestructionRequest, actor: User) -> DestructionRequest:
+    """Approve a list (compliance officers other than the proposer); holds and loans refuse it."""
+    person = policy.require(actor, APPROVE_DESTRUCTION)
+    with transaction.atomic():
+        request = _open_request(request, RequestState.SUBMITTED)
+        if person.pk == request.proposed_by_id:
+            raise PermissionDenied(_("The proposer of a destruction list may not approve it."))
+        if request.approvals.filter(approver_id=person.pk).exists():
+            raise ValidationError(_("You have already approved this list."))
+        records = _records_of(request)
+        _refuse(records, _not_due_reasons(records, timezone.localdate()))
+        DestructionApproval.objects.create(
+            request=request, proposer_id=request.proposed_by_id, approver=person
+        )
+        approved = request.approvals.count() >= request.approvals_required
+        if approved:
+            request.state = RequestState.APPROVED
+            request.save(update_fields=["state"])
+            Record.objects.filter(pk__in=[r.pk for r in records]).update(state=RecordState.APPROVED)
+            records_changed(
+                [r.pk for r in records], reason=events.DESTRUCTION_APPROVED, fields=("state",)
+            )
+        audit_log(
+            action=events.DESTRUCTION_APPROVED,
+            actor=actor,
+            obj=request,
+            data={
+                "approvals": request.approvals.count(),
+                "required": request.approvals_required,
+                "approved": approved,
+            },
+        )
+    return request
+
+
+def destruction_request_reject(
+    *, request: DestructionRequest, actor: User, reason: str
+) -> DestructionRequest:
+    """Reject a submitted list (compliance officers); its records stay as they were."""
+    person = policy.require(actor, APPROVE_DESTRUCTION)
+    if not reason.strip():
+        raise ValidationError(_("Say why the list is rejected."))
+    with transaction.atomic():
+        request = _open_request(request, RequestState.SUBMITTED)
+        request.state = RequestState.REJECTED
+        request.rejected_by = person
+        request.rejection_reason = reason.strip()[:300]
+        request.save(update_fields=["state", "rejected_by", "rejection_reason"])
+        audit_log(
+            action=events.DESTRUCTION_REJECTED,
+            actor=actor,
+            obj=request,
+            data={"reason": request.rejection_reason},
+        )
+    return request
+
+
+def destruction_request_execute(
+    *,
+    request: DestructionRequest,
+    actor: User,
+    witness: str = "",
+    paper_method: str = PAPER_METHOD,
+    run: bool = True,
+) -> DestructionRequest:
+    """Start (or resume) the execution of an approved list; ``run`` carries it out here."""
+    person = policy.require(actor, EXECUTE_DESTRUCTION)
+    with transaction.atomic():
+        request = _open_request(request, RequestState.APPROVED, RequestState.EXECUTING)
+        if request.state == RequestState.APPROVED:
+            if request.items.filter(paper=True).exists() and not witness.strip():
+                raise ValidationError(
+                    _("Paper originals are on this list: name the witness of their destruction.")
+                )
+            request.state = RequestState.EXECUTING
+            request.executed_by = person
+            request.execution_started_at = timezone.now()
+            request.method = ELECTRONIC_METHOD
+            request.paper_method = paper_method.strip()[:100] or PAPER_METHOD
+            request.witness = witness.strip()[:100]
+            request.save()
+            audit_log(
+                action=events.DESTRUCTION_EXECUTION_STARTED,
+                actor=actor,
+                obj=request,
+                data={"witness": request.witness, "paper_method": request.paper_method},
+            )
+    chaos_point("destruction:started")
+    if run:
+        destruction_run(request.pk)
+        request.refresh_from_db()
+    return request
+
+
+# Execution -----------------------------------------------------------------------------------
+
+
+def destruction_run(request_id: int) -> DestructionRequest:
+    """Carry out an executing request to its end; safe to run again after a crash."""
+    request = DestructionRequest.objects.select_related("executed_by").get(pk=request_id)
+    if request.state != RequestState.EXECUTING:
+        return request
+    for item_id in request.items.exclude(
+        state__in=(ItemState.DESTROYED, ItemState.SKIPPED)
+    ).values_list("pk", flat=True):
+        _item_execute(item_id, request)
+    from retention.certificates import certificate_issue
+
+    chaos_point("destruction:certificate")
+    with transaction.atomic():
+        # One worker at a time issues the certificate and completes the request: several
+        # starting at once (destruction_recover) may all have run the items up to here.
+        request = DestructionRequest.objects.select_for_update().get(pk=request.pk)
+        if request.state != RequestState.EXECUTING:
+            return request
+        certificate_issue(request)
+        request.state = RequestState.COMPLETED
+        request.completed_at = timezone.now()
+        request.save(update_fields=["state", "completed_at"])
+        items = request.items.all()
+        audit_log(
+            action=events.DESTRUCTION_COMPLETED,
+            actor=request.executed_by,
+            obj=request,
+            data={
+                "destroyed": [i.reference for i in items if i.state == ItemState.DESTROYED],
+                "skipped": [i.reference for i in items if i.state == ItemState.SKIPPED],
+                "certificate": request.certificate.number,
+            },
+        )
+    return request
+
+
+def _item_execute(item_id: int, request: DestructionRequest) -> None:
+    actor = request.executed_by
+    with transaction.atomic():
+        item = DestructionItem.objects.select_for_update().select_related("record").get(pk=item_id)
+        if item.state == ItemState.PENDING:
+            # The last check: still due, not held, not on loan, not destroyed meanwhile.
+            record = item.record
+            reasons = _not_due_reasons([record], timezone.localdate()).get(record.pk)
+            if record.state != RecordState.APPROVED:
+                reasons = [*(reasons or []), record.get_state_display()]
+            if reasons:
+                item.state, item.skip_reason = ItemState.SKIPPED, "; ".join(reasons)[:300]
+                item.save(update_fields=["state", "skip_reason"])
+                if record.state == RecordState.APPROVED:
+                    Record.objects.filter(pk=record.pk).update(state=RecordState.FILED)
+                    records_changed(
+                        [record.pk], reason=events.DESTRUCTION_ITEM_SKIPPED, fields=("state",)
+                    )
+                audit_log(
+                    action=events.DESTRUCTION_ITEM_SKIPPED,
+                    actor=actor,
+                    obj=record,
+                    customer_code=record.customer.code,
+                    data={"request": request.number, "reason": item.skip_reason},
+                )
+                return
+            item.state = ItemState.PURGING
+            # The store's versions are written down before any goes, so that a run killed
+            # half way still names them all on the certificate ([] on the local folder).
+            item.version_ids = original_versions(record)
+            item.save(update_fields=["state", "version_ids"])
+    # From here on the record goes, whatever happens: a crash is finished by the next run.
+    chaos_point("destruction:purging")
+    try:
+        removed = _files_delete(item)
+    except ObjectLockError as refused:
+        if refused.removed:  # part of it is gone: only finishing it makes sense
+            raise
+        _item_refused(item.pk, request, str(refused))
+        return
+    chaos_point("destruction:files-deleted")
+    # Out of the index now, not only after the commit below: a kill between that commit and
+    # its on-commit hook would otherwise leave the destroyed text findable.
+    records_changed([item.record_id], reason=events.RECORD_DESTROYED, withdraw=True)
+    chaos_point("destruction:unindexed")
+    with transaction.atomic():
+        item = DestructionItem.objects.select_for_update().get(pk=item.pk)
+        if item.state == ItemState.DESTROYED:  # another worker finished it meanwhile
+            return
+        versions = [*item.version_ids, *(v for v in removed if v not in item.version_ids)]
+        record = Record.objects.select_for_update().get(pk=item.record_id)
+        Page.objects.filter(record=record).delete()
+        records_changed([record.pk], reason=events.RECORD_DESTROYED, fields=("state", "pages"))
+        record.state = RecordState.DESTROYED
+        record.original_key = ""
+        record.rendition_key = ""
+        record.email_headers = {}
+        record.save(update_fields=["state", "original_key", "rendition_key", "email_headers"])
+        DestructionItem.objects.filter(pk=item.pk).update(
+            state=ItemState.DESTROYED, destroyed_at=timezone.now(), version_ids=versions
+        )
+        audit_log(
+            action=events.RECORD_DESTROYED,
+            actor=actor,
+            obj=record,
+            customer_code=record.customer.code,
+            data={
+                "request": request.number,
+                "reference": record.reference,
+                "sha256": record.sha256,
+                "paper": item.paper,
+                **({"versions": versions} if versions else {}),
+            },
+        )
+    chaos_point("destruction:item-destroyed")
+
+
+def _item_refused(item_id: int, request: DestructionRequest, why: str) -> None:
+    """The store refused to delete (a COMPLIANCE lock not yet run out, or a legal-hold flag)
+    before anything went: the record stays, and the certificate says why."""
+    with transaction.atomic():
+        item = DestructionItem.objects.select_for_update().select_related("record").get(pk=item_id)
+        if item.state != ItemState.PURGING:
+            return
+        item.state, item.skip_reason = ItemState.SKIPPED, why[:300]
+        item.save(update_fields=["state", "skip_reason"])
+        record = item.record
+        if Record.objects.filter(pk=record.pk, state=RecordState.APPROVED).update(
+            state=RecordState.FILED
+        ):
+            records_changed([record.pk], reason=events.DESTRUCTION_ITEM_SKIPPED, fields=("state",))
+        audit_log(
+            action=events.DESTRUCTION_ITEM_SKIPPED,
+            actor=request.executed_by,
+            obj=record,
+            customer_code=record.customer.code,
+            data={"request": request.number, "reason": item.skip_reason},
+        )
+
+
+def _files_delete(item: DestructionItem) -> list[str]:
+    """Remove the original and the searchable PDF (and any spooled copy) from storage; return
+    the S3 versions removed. Bytes another live record still uses stay; on S3 a GOVERNANCE
+    lock is bypassed, as this is an approved destruction."""
+    from ingestion.models import IngestionJob
+
+    record = Record.objects.get(pk=item.record_id)
+    removed = original_destroy(record, approved=True)
+    for spooled in IngestionJob.objects.filter(record_id=item.record_id).exclude(spool_path=""):
+        Path(spooled.spool_path).unlink(missing_ok=True)
+    return removed
+
+
+def destruction_recover() -> int:
+    """Finish every execution a killed process left half done (run when a worker starts)."""
+    count = 0
+    for request_id in DestructionRequest.objects.filter(state=RequestState.EXECUTING).values_list(
+        "pk", flat=True
+    ):
+        destruction_run(request_id)
+        count += 1
+    return count
