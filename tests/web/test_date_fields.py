@@ -36,12 +36,13 @@ DAY = datetime.date(2026, 12, 5)
 
 
 def date_fields() -> list[tuple[str, str, forms.Field]]:
-    found = []
+    found: list[tuple[str, str, forms.Field]] = []
     for name in FORM_MODULES:
         module = importlib.import_module(name)
         for cls_name, cls in inspect.getmembers(module, inspect.isclass):
             if issubclass(cls, forms.BaseForm) and cls.__module__ == name:
-                for field_name, field in cls.base_fields.items():
+                base_fields: dict[str, forms.Field] = getattr(cls, "base_fields", {})
+                for field_name, field in base_fields.items():
                     if isinstance(field, forms.DateField):
                         found.append((f"{name}.{cls_name}", field_name, field))
     return found
