@@ -59,7 +59,7 @@ def sign_in_attempts(database_url: str, data_dir: str, username: str, count: int
         checked += 1
         return real(self, raw)
 
-    AbstractBaseUser.check_password = counting  # type: ignore[method-assign]
+    AbstractBaseUser.check_password = counting  # type: ignore[method-assign,assignment]
     for _ in range(count):
         assert authenticate(None, username=username, password="wrong") is None
     return checked
