@@ -22,6 +22,7 @@ from records_dms.audit.services import audit_log
 from search import Results, Scope, SearchQuery, get_backend
 
 MAX_LIMIT = 100
+MAX_OFFSET = 100_000_000  # hits skipped at most: beyond every archive's size
 
 
 @dataclass(frozen=True)
@@ -85,7 +86,9 @@ def record_search(
     """Pages matching ``text`` that ``user`` may see, best first, audited."""
     filters = filters or SearchFilters()
     limit = max(1, min(limit, MAX_LIMIT))
-    offset = max(0, offset)
+    # Past MAX_OFFSET there is nothing in any archive; a bigger number (?p=10**20 typed in the
+    # address bar) reached the backend and overflowed SQLite's integers (a 500).
+    offset = max(0, min(offset, MAX_OFFSET))
     customer_ids = (
         frozenset(Customer.objects.filter(code__in=filters.customers).values_list("pk", flat=True))
         if filters.customers

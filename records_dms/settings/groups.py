@@ -90,6 +90,13 @@ class Security:
     login_lockout_minutes: int = var(
         "DMS_LOGIN_LOCKOUT_MINUTES", 15, "how long failures count and the lock lasts", minimum=0
     )
+    login_max_failures_per_address: int = var(
+        "DMS_LOGIN_MAX_FAILURES_PER_ADDRESS",
+        20,
+        "failed sign-ins from one address (over every user name) before the address is refused "
+        "for `DMS_LOGIN_LOCKOUT_MINUTES`",
+        minimum=1,
+    )
 
 
 @dataclass(frozen=True)
