@@ -137,7 +137,7 @@ def _public_keys(folder: Path) -> None:
     """The public parts of the signing keys (never a private key): the checkout register's
     Ed25519 key and the destruction certificates' X.509 certificate, for checking old
     signatures after a restore (DMS_REGISTER_TRUSTED_KEYS takes the register key)."""
-    from records_dms.lending.signing import public_key_hex
+    from records_dms.common.signing import public_key_hex
     from retention.signing import signing_files
 
     folder.mkdir(parents=True, exist_ok=True)

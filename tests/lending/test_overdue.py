@@ -14,7 +14,7 @@ from django.utils import timezone
 from records_dms.accounts import roles
 from records_dms.accounts.services import grant_create
 from records_dms.cli.main import main
-from records_dms.lending import signing
+from records_dms.common import signing
 from records_dms.lending.models import Loan, LoanItem, LoanState, Location, RegisterEntry
 from records_dms.lending.overdue import loans_mark_overdue
 from records_dms.lending.register import register_verify
