@@ -11,7 +11,7 @@ from django.contrib.auth.models import AnonymousUser, User
 from django.utils import timezone
 
 from records_dms.audit.models import AuditChainHead, AuditEvent
-from records_dms.common.chain import Checkpoint, ChainFinding, HashChain, normalised
+from records_dms.common.chain import ChainFinding, Checkpoint, HashChain, normalised
 
 __all__ = ["ChainFinding", "audit_chain_verify", "audit_log", "audit_operator", "audit_seals"]
 

@@ -130,28 +130,40 @@ def _field_digest(value: Any) -> str:
     return sha256_hex(value)[:32]
 
 
+def _digests(content: Mapping[str, Any]) -> dict[str, str]:
+    """One digest per field; a field holding a dict (an item of a list) gives one per
+    sub-field, named ``"item 4.reference"``, so that a finding names the very field."""
+    digests = {}
+    for key, value in content.items():
+        if isinstance(value, Mapping):
+            digests.update({f"{key}.{sub}": _field_digest(v) for sub, v in value.items()})
+        else:
+            digests[key] = _field_digest(value)
+    return digests
+
+
 def seal(kind: str, obj_id: object, name: str, content: Mapping[str, Any]) -> dict[str, Any]:
     """What a chain entry keeps of a row: its kind, id, name and a digest of each field."""
-    return {
-        "kind": kind,
-        "id": str(obj_id),
-        "name": name,
-        "fields": {key: _field_digest(value) for key, value in content.items()},
-    }
+    return {"kind": kind, "id": str(obj_id), "name": name, "fields": _digests(content)}
 
 
 def seal_diff(fields: Mapping[str, str], content: Mapping[str, Any]) -> list[str]:
-    """What differs between a sealed row and its current ``content``, field by field."""
-    current = {key: _field_digest(value) for key, value in content.items()}
-    problems = []
-    for key in sorted(fields.keys() | current.keys()):
-        if key not in current:
-            problems.append(f"{key} deleted")
-        elif key not in fields:
-            problems.append(f"{key} added")
-        elif fields[key] != current[key]:
-            problems.append(f"{key} changed")
-    return problems
+    """What differs between a sealed row and its current ``content``, field by field; a
+    part (an item, an approval) gone or added as a whole is named once."""
+    current = _digests(content)
+    deleted = {key for key in fields if key not in current}
+    added = {key for key in current if key not in fields}
+    changed = {key for key in fields.keys() & current.keys() if fields[key] != current[key]}
+    problems = [f"{key} changed" for key in changed]
+    for keys, known, verb in ((deleted, fields, "deleted"), (added, current, "added")):
+        parts = {key.partition(".")[0] for key in keys if "." in key}
+        for part in parts:
+            whole = {key for key in known if key.startswith(f"{part}.")}
+            if whole <= keys:
+                problems.append(f"{part} {verb}")
+                keys = keys - whole
+        problems += [f"{key} {verb}" for key in keys]
+    return sorted(problems)
 
 
 # Checkpoints -----------------------------------------------------------------------------------
@@ -442,8 +454,7 @@ class HashChain:
                 findings.append(
                     ChainFinding(
                         anchor.count,
-                        f"not the {self.noun[:-1]} the checkpoint of {anchor.at} names: "
-                        "rewritten",
+                        f"not the {self.noun[:-1]} the checkpoint of {anchor.at} names: rewritten",
                     )
                 )
         return findings
@@ -483,9 +494,8 @@ class _LogIndex:
     def line_of(self, sequence: int) -> Checkpoint | None:
         found = None
         for item in checkpoints_read(checkpoint_log_path()):
-            if isinstance(item, Checkpoint) and item.chain == self.chain:
-                if item.count == sequence:
-                    found = item
+            if isinstance(item, Checkpoint) and (item.chain, item.count) == (self.chain, sequence):
+                found = item
         return found
 
 

@@ -58,7 +58,9 @@ def loan_content(loan: Loan) -> dict[str, Any]:
         "checked_out_by": loan.checked_out_by_id,
         "received_by": loan.received_by_id,
     }
-    for item_id, record_id, kind in loan.items.order_by("pk").values_list("pk", "record_id", "kind"):
+    for item_id, record_id, kind in loan.items.order_by("pk").values_list(
+        "pk", "record_id", "kind"
+    ):
         content[f"item {item_id}"] = {"record": record_id, "kind": kind}
     return content
 
