@@ -5,8 +5,8 @@ its head included, plus users and their tokens), ``data/files/`` (every object i
 storage: originals, renditions, certificates, signatures), ``data/keys/`` (the public parts
 of the signing keys) and ``data/chain-checkpoints.log`` (the signed checkpoints of the audit
 chain and the register, the heads of the moment included), each with a SHA-256 in the bag's
-manifest. A restore goes into an empty deployment of either size (SQLite or PostgreSQL, local folder or S3) and reindexes search;
-``dms verify`` passes afterwards.
+manifest. A restore goes into an empty deployment of either size (SQLite or PostgreSQL, local
+folder or S3) and reindexes search; ``dms verify`` passes afterwards.
 """
 
 from __future__ import annotations
