@@ -279,7 +279,7 @@ class HashChain:
         the new head, save both inside the caller's transaction; the checkpoint line follows
         the commit."""
         with transaction.atomic():
-            head, _created = self.head.objects.select_for_update().get_or_create(id=1)
+            head, _created = self.head._default_manager.select_for_update().get_or_create(id=1)
             entry = build(head.last_sequence + 1, head.last_hash)
             entry.hash = entry.compute_hash()
             if self.sign_entries:
@@ -287,7 +287,7 @@ class HashChain:
                 assert key_id == entry.key_id, "the entry names the key that signs it"
             entry.save(force_insert=True)
             checkpoint = Checkpoint.signed(self.name, entry.sequence, entry.hash)
-            self.head.objects.filter(id=1).update(
+            self.head._default_manager.filter(id=1).update(
                 last_sequence=entry.sequence,
                 last_hash=entry.hash,
                 key_id=checkpoint.key_id,
@@ -298,7 +298,7 @@ class HashChain:
 
     def head_checkpoint(self) -> Checkpoint | None:
         """The current head as a checkpoint (for the daily e-mail and backups)."""
-        head = self.head.objects.filter(id=1).first()
+        head = self.head._default_manager.filter(id=1).first()
         if head is None or not head.signature:
             return None
         return Checkpoint(
@@ -311,7 +311,7 @@ class HashChain:
         )
 
     def _entries(self) -> Iterator[Any]:
-        return self.entry.objects.order_by("sequence").iterator(chunk_size=2000)  # type: ignore[attr-defined, no-any-return]
+        return self.entry._default_manager.order_by("sequence").iterator(chunk_size=2000)
 
     def verify(
         self,
@@ -323,8 +323,8 @@ class HashChain:
         given (from a backup or an e-mail)."""
         findings: list[ChainFinding] = []
         anchors = [c for c in checkpoints if c.chain == self.name]
-        head = self.head.objects.filter(id=1).first()
-        newest = self.entry.objects.aggregate(n=models.Max("sequence"))["n"] or 0  # type: ignore[attr-defined]
+        head = self.head._default_manager.filter(id=1).first()
+        newest = self.entry._default_manager.aggregate(n=models.Max("sequence"))["n"] or 0
         log = _LogIndex.read(self.name, max(newest, head.last_sequence if head else 0))
         findings += [ChainFinding(None, problem) for problem in log.damaged]
         wanted = {c.count for c in anchors}
