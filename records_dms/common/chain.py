@@ -393,7 +393,9 @@ class HashChain:
         key = keys.get(head.key_id)
         if not head.signature:
             findings.append(ChainFinding(None, "the chain head is not signed"))
-        elif key is None or not signing.signature_valid(key, message, head.signature):
+        elif key is None:
+            findings.append(ChainFinding(None, "the chain head is signed by a key not trusted"))
+        elif not signing.signature_valid(key, message, head.signature):
             findings.append(
                 ChainFinding(
                     None,

@@ -278,6 +278,9 @@ LOAN_REMIND_DAYS = int(os.environ.get("DMS_LOAN_REMIND_DAYS", "1"))
 REGISTER_KEY = os.environ.get("DMS_REGISTER_KEY", "")
 # Public keys (hex) of earlier signing keys whose entries still verify after a key change.
 REGISTER_TRUSTED_KEYS = env_list("DMS_REGISTER_TRUSTED_KEYS", "")
+# The signed checkpoints of the audit chain and the register, one line per append; empty:
+# $DMS_DATA_DIR/chain-checkpoints.log. Best on storage the database's users cannot write.
+CHECKPOINT_LOG = os.environ.get("DMS_CHECKPOINT_LOG", "")
 
 # Satisfaction surveys: an overall score (0–100) below this flags the customer's year for
 # corrective and preventive action.
