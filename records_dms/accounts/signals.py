@@ -25,6 +25,7 @@ from records_dms.audit.services import audit_log
 
 _acting: ContextVar[Any] = ContextVar("accounts_acting_user", default=None)
 _before: ContextVar[dict[int, list[str]] | None] = ContextVar("accounts_roles_before", default=None)
+_loading: ContextVar[bool] = ContextVar("accounts_roles_loading", default=False)
 
 
 @contextmanager
@@ -35,6 +36,17 @@ def acting_as(user: Any) -> Iterator[None]:
         yield
     finally:
         _acting.reset(token)
+
+
+@contextmanager
+def roles_loading() -> Iterator[None]:
+    """Memberships written by a restore are the backup's own, already in its chain: not new
+    role changes."""
+    token = _loading.set(True)
+    try:
+        yield
+    finally:
+        _loading.reset(token)
 
 
 def acting_user() -> Any:
@@ -85,6 +97,8 @@ def roles_changed(
     pk_set: set[int] | None,
     **kwargs: Any,
 ) -> None:
+    if _loading.get():
+        return
     if action.startswith("pre_"):
         users = _users_touched(instance, reverse, pk_set)
         actor = _acting.get()

@@ -244,7 +244,9 @@ def backup_restore(source: Path) -> Summary:
     if not _deployment_is_empty():
         raise BackupError("this deployment already holds an archive; restore into an empty one")
     database = payload / DATABASE_FILE
-    with transaction.atomic():
+    from records_dms.accounts.signals import roles_loading
+
+    with transaction.atomic(), roles_loading():
         _forget_seeded_rows()
         call_command("loaddata", str(database), verbosity=0)
     files = size = 0
