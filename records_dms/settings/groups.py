@@ -235,6 +235,13 @@ class Fixity:
         "every stored original is re-hashed once in this many days (`0`: no daily fixity check)",
         minimum=0,
     )
+    checkpoint_log: str = var(
+        "DMS_CHECKPOINT_LOG",
+        "",
+        "the append-only log of signed chain checkpoints (one line per audit event or register "
+        "entry); best on storage the database's users cannot write",
+        shown="`$DMS_DATA_DIR/chain-checkpoints.log`",
+    )
 
 
 @dataclass(frozen=True)
