@@ -52,9 +52,16 @@ def _over_limit(attempt: LoginFailure) -> bool:
     """Whether attempts counted before this one (and it) exceed a limit: of its user name, or
     of its address over every user name (one address cannot lock out every account)."""
     earlier = LoginFailure.objects.filter(at__gte=timezone.now() - _window(), pk__lte=attempt.pk)
-    if earlier.filter(username__iexact=attempt.username).count() > settings.SECURITY.login_max_failures:
+    if (
+        earlier.filter(username__iexact=attempt.username).count()
+        > settings.SECURITY.login_max_failures
+    ):
         return True
-    return bool(attempt.address) and earlier.filter(address=attempt.address).count() > settings.SECURITY.login_max_failures_per_address
+    return (
+        bool(attempt.address)
+        and earlier.filter(address=attempt.address).count()
+        > settings.SECURITY.login_max_failures_per_address
+    )
 
 
 class ThrottledModelBackend(ModelBackend):
