@@ -244,6 +244,10 @@ if SEARCH_BACKEND == "elasticsearch":
             "URL": os.environ.get("DMS_ELASTICSEARCH_URL", "http://127.0.0.1:9200"),
             "INDEX": os.environ.get("DMS_ELASTICSEARCH_INDEX", "dms-pages"),
             "CACHE_DIR": DATA_DIR / "cache",
+            "CA_CERTS": os.environ.get("DMS_ELASTICSEARCH_CA_CERTS") or None,
+            "API_KEY": os.environ.get("DMS_ELASTICSEARCH_API_KEY") or None,
+            "USERNAME": os.environ.get("DMS_ELASTICSEARCH_USERNAME") or None,
+            "PASSWORD": os.environ.get("DMS_ELASTICSEARCH_PASSWORD") or None,
         }
     }
 elif SEARCH_BACKEND == "sqlite":
