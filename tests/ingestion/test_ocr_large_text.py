@@ -15,9 +15,13 @@ from pathlib import Path
 from PIL import Image
 
 from benchmarks.cer import cer
+from benchmarks.render import render_blocks
+from ingestion import ocr
 from ingestion.ocr import OcrPage, prepare, text_layout
 from ingestion.parsers.base import ParseContext
 from ingestion.parsers.image import ocr_frame
+
+from ..factories import SEED_LINES
 
 CASE = Path(__file__).resolve().parents[1] / "fixtures" / "cases"
 PHONE_RECORD = CASE / "ocr-large-text-phone-record.png"
@@ -63,3 +67,33 @@ def test_the_phone_record_text_height_is_measured_from_its_lines():
     prepared = prepare(page, 300)
     assert prepared.image.width < page.width  # large text: read from a reduced copy
 
+
+def test_a_short_title_over_long_lines_does_not_shrink_the_measured_text_height():
+    """A 4-character headline falls apart into stroke-sized runs unless they are joined."""
+    lines = [SEED_LINES[0][:4], *SEED_LINES[1:4]]
+    page = render_blocks([(16.0, lines)])  # 16 pt at 300 dpi: ~62 px lines
+    layout = text_layout(page)
+    assert layout is not None and layout.lines == len(lines), layout
+    assert 55 <= layout.line_height <= 70, layout
+
+
+def test_a_300_dpi_page_is_not_upscaled_whatever_its_measured_text_height(monkeypatch):
+    with Image.open(PHONE_RECORD) as image:
+        page = image.convert("L")
+    monkeypatch.setattr(ocr, "_line_height", lambda counts: (7.0, 10))  # issue 18's reading
+    prepared = prepare(page, 300)
+    assert prepared.scale == 1 and prepared.dpi == 300
+    assert prepare(page.reduce(4), 75).scale > 1  # a 75 dpi page with small text still is
+
+
+def test_a_poor_read_of_a_resampled_copy_falls_back_to_the_page_as_given(tmp_path, monkeypatch):
+    """Issue 18's failure, forced: the page read 4x upscaled scores 78, as given 90."""
+    with Image.open(PHONE_RECORD) as image:
+        page = image.convert("L")
+    wrong = ocr.Prepared(page.resize((page.width * 4, page.height * 4)), 1200, True, 0.0, 4.0)
+    monkeypatch.setattr(ocr, "prepare", lambda image, dpi: wrong)
+    context = ParseContext(work_dir=tmp_path)
+    read = ocr.ocr_pil_image(page, 300, tmp_path, context, "p", source=PHONE_RECORD)
+    assert read.confidence is not None and read.confidence > ocr.RETRY_BELOW_CONFIDENCE
+    assert "来电客户" in read.text, read.text
+    assert [path.name for path in tmp_path.glob("*.pdf")] == ["p-plain.pdf"]  # one PDF kept
