@@ -12,8 +12,10 @@ import os
 import subprocess
 from pathlib import Path
 
+import numpy as np
 from PIL import Image
 
+from benchmarks import render
 from benchmarks.cer import cer
 from benchmarks.render import render_blocks
 from ingestion import ocr
@@ -97,3 +99,12 @@ def test_a_poor_read_of_a_resampled_copy_falls_back_to_the_page_as_given(tmp_pat
     assert read.confidence is not None and read.confidence > ocr.RETRY_BELOW_CONFIDENCE
     assert "来电客户" in read.text, read.text
     assert [path.name for path in tmp_path.glob("*.pdf")] == ["p-plain.pdf"]  # one PDF kept
+
+
+def test_a_headline_over_body_text_is_scaled_for_the_body():
+    """Mixed sizes (benchmarks' *mixed* pages): the 12 pt body, not the headline, decides."""
+    rng = np.random.default_rng(1)
+    page, _truth = render.mixed_page("".join(SEED_LINES) * 20, rng)
+    layout = text_layout(page)
+    assert layout is not None and 40 <= layout.line_height <= 52, layout  # 12 pt: ~46 px
+    assert prepare(page, 300).dpi == 150
