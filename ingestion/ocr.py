@@ -110,9 +110,10 @@ def prepare(image: Image.Image, dpi: float | None) -> Prepared:
 
     Faded contrast is stretched; a page skewed by SKEW_MIN_DEGREES or more is straightened,
     the angle measured from its own text lines; the text height, not the stated dpi, decides
-    on scaling: tiny text is upscaled, text of 36 px and more (10 pt at 300 dpi) is read from
-    a copy reduced by a whole factor (faster, and no more errors); grainy pages that are not
-    reduced get a 3x3 box blur. A clean 300 dpi page costs a histogram, the layout estimate
+    on scaling: tiny text on a page under UPSCALE_BELOW_DPI is upscaled, text of 36 px and
+    more (10 pt at 300 dpi) is read from a copy reduced by a whole factor (faster, and no
+    more errors), turned first if it is skewed; grainy pages that are not reduced get a 3x3
+    box blur. A clean 300 dpi page costs a histogram, the layout estimate
     and the reduction (~0.06 s beside ~5 s of Tesseract); a faded, skewed one ~0.3 s.
     """
     gray = image if image.mode == "L" else image.convert("L")  # every step below copies
