@@ -71,7 +71,7 @@ def test_the_lists_rank_as_every_page_ranked(
     query = SearchQuery(text=text, limit=10)
     got = backend.search(query, scope)
     assert got.total > 24  # more pages than a list holds: the bounds had to prove the hits
-    lists: Any = backend.con.execute("SELECT count(*) FROM champions WHERE NOT complete").fetchone()
+    lists: Any = backend.con.execute("SELECT count(*) FROM champion_lists WHERE NOT complete").fetchone()
     assert lists[0] == len(query.text.split())  # the search went through the lists
     assert_same(got, everything_ranked(backend, query, scope, monkeypatch))
 
@@ -90,7 +90,7 @@ def test_pages_filed_after_a_list_was_built_are_ranked(
 ) -> None:
     query = SearchQuery(text="销毁", limit=10)
     backend.search(query, AUDITOR)  # builds the list
-    built = backend.con.execute("SELECT high_water FROM champions").fetchall()
+    built = backend.con.execute("SELECT high_water FROM champion_lists").fetchall()
     assert built, "the list is saved in the index"
     best = dataclasses.replace(docs[0], record_id=9001, page=1, text="销毁。" * 30, meta="")
     backend.index([best])
@@ -150,7 +150,7 @@ def test_a_rebuild_and_a_clear_start_a_new_epoch(
     assert_same(got, everything_ranked(backend, query, AUDITOR, monkeypatch))
     backend.clear()
     assert backend.search(query, AUDITOR).total == 0
-    assert backend.con.execute("SELECT count(*) FROM champions").fetchone() == (0,)
+    assert backend.con.execute("SELECT count(*) FROM champion_lists").fetchone() == (0,)
 
 
 @pytest.mark.parametrize("older_index", [False, True], ids=["kept", "from-before"])
@@ -261,7 +261,7 @@ def test_words_on_many_pages_are_kept_as_bitmaps_and_match_as_fts5_does(
     backend.rebuild(iter(docs))
     made = backend.con.execute("SELECT term FROM term_sets").fetchall()
     assert ('"客户"',) in made  # made ahead by the rebuild, as the champion lists are
-    assert backend.con.execute("SELECT count(*) FROM champions").fetchall() != [(0,)]
+    assert backend.con.execute("SELECT count(*) FROM champion_lists").fetchall() != [(0,)]
     queries = [SearchQuery(text="客户"), SearchQuery(text="客户 投诉"), SearchQuery(text="销毁")]
     for query in queries:
         results = backend.search(query, STAFF)

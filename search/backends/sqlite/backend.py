@@ -351,7 +351,7 @@ class SqliteBackend:
         self._forget()
         with self._writing() as con:
             con.execute("DELETE FROM pages")
-            for table in ("phrase_counts", "champions", "term_sets", "removed"):
+            for table in ("phrase_counts", "champion_lists", "term_sets", "removed"):
                 con.execute(f"DELETE FROM {table}")  # noqa: S608
             new_epoch(con)
 

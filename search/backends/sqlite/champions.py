@@ -39,7 +39,7 @@ import numpy as np
 from .rank import write_unless_busy
 
 CHAMPIONS = """
-CREATE TABLE IF NOT EXISTS champions(
+CREATE TABLE IF NOT EXISTS champion_lists(
     term TEXT PRIMARY KEY, epoch TEXT NOT NULL, high_water INTEGER NOT NULL,
     complete INTEGER NOT NULL, ids BLOB NOT NULL, scores BLOB NOT NULL
 ) WITHOUT ROWID;
@@ -50,7 +50,7 @@ FRESH_MAX = 500  # pages newer than a list scored on the spot; beyond this, buil
 BATCH = 50  # candidates scored exactly at a time
 _BM25 = "bm25(fts, 1.0, 0.6, 0.0)"  # as sqlite.BM25
 _SAVE = (
-    "INSERT OR REPLACE INTO champions(term, epoch, high_water, complete, ids, scores)"
+    "INSERT OR REPLACE INTO champion_lists(term, epoch, high_water, complete, ids, scores)"
     " VALUES (?, ?, ?, ?, ?, ?)"
 )
 
@@ -215,7 +215,7 @@ def build(con: apsw.Connection, term: str, epoch: str, high_water: int) -> Champ
 
 def _load(con: apsw.Connection, term: str) -> ChampionList | None:
     row = con.execute(
-        "SELECT epoch, high_water, complete, ids, scores FROM champions WHERE term = ?", (term,)
+        "SELECT epoch, high_water, complete, ids, scores FROM champion_lists WHERE term = ?", (term,)
     ).fetchone()
     if row is None:
         return None
