@@ -36,7 +36,8 @@ import numpy as np
 from search import PageDoc
 
 SEEDS = Path(
-    os.environ.get("DMS_SEEDS_DIR") or Path(__file__).resolve().parent.parent / "tests/fixtures/seeds"
+    os.environ.get("DMS_SEEDS_DIR")
+    or Path(__file__).resolve().parent.parent / "tests/fixtures/seeds"
 )
 WORDS = 40_000
 CUSTOMERS = 2_000
@@ -176,7 +177,9 @@ class Corpus:
                     else other.isoformat() + " "
                 )
             elif roll < 0.11:
-                part = f"金额{rng.integers(100, 10**7) / 100:,.2f}元，数量{rng.integers(1, 5000)}件。"
+                part = (
+                    f"金额{rng.integers(100, 10**7) / 100:,.2f}元，数量{rng.integers(1, 5000)}件。"
+                )
             elif roll < 0.12:
                 part = f"联系电话1{rng.integers(3, 10)}{rng.integers(10**8, 10**9)}。"
             elif roll < 0.13:

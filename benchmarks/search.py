@@ -26,6 +26,7 @@ from __future__ import annotations
 
 import argparse
 import datetime
+import itertools
 import json
 import multiprocessing
 import os
@@ -38,7 +39,7 @@ import time
 from collections.abc import Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any
+from typing import Any, cast
 
 import numpy as np
 
@@ -92,10 +93,14 @@ def sample_queries(
     con = backend.con
     pages = int((con.execute("SELECT count(*) FROM pages").fetchone() or (0,))[0])
     prepared = {term for (term,) in con.execute("SELECT term FROM champion_lists")}
-    con.execute("CREATE VIRTUAL TABLE IF NOT EXISTS temp.bench_vocab USING fts5vocab(main, fts, row)")
+    con.execute(
+        "CREATE VIRTUAL TABLE IF NOT EXISTS temp.bench_vocab USING fts5vocab(main, fts, row)"
+    )
     counts = dict(con.execute("SELECT term, doc FROM bench_vocab WHERE term GLOB '[一-龥]*'"))
     con.execute("DROP TABLE temp.bench_vocab")
-    words = [w for w in corpus.vocabulary.words if len(w) > 1 and sqlite._phrase([w]) not in prepared]
+    words = [
+        w for w in corpus.vocabulary.words if len(w) > 1 and sqlite._phrase([w]) not in prepared
+    ]
     rare = [w for w in words if 0.00005 * pages <= counts.get(w, 0) <= max(3, 0.0005 * pages)]
     common = [w for w in words if 0.01 * pages <= counts.get(w, 0) <= 0.4 * pages]
     inside: set[str] = set()
@@ -113,9 +118,11 @@ def sample_queries(
     phrases: list[str] = []
     ids = [row[0] for row in con.execute("SELECT id FROM pages ORDER BY random() LIMIT 400")]
     for page_id in ids:
-        (text,) = con.execute("SELECT text FROM pages WHERE id = ?", (page_id,)).fetchone()
+        (text,) = cast(
+            Any, con.execute("SELECT text FROM pages WHERE id = ?", (page_id,)).fetchone()
+        )
         cut = [w for w in analysis._jieba().cut(text[rng.randrange(len(text)) :][:60], HMM=False)]
-        pairs = [a + b for a, b in zip(cut, cut[1:]) if len(a) > 1 and len(b) > 1 and _CJK.match(a + b)]
+        pairs = [a + b for a, b in itertools.pairwise(cut) if _CJK.match(a + b) and len(a + b) > 3]
         if pairs:
             phrases.append(rng.choice(pairs))
     generator = np.random.default_rng(seed)
@@ -270,7 +277,10 @@ def main(argv: list[str] | None = None) -> int:
             built = build_index(backend, corpus, args.pages)
             saved.write_text(json.dumps(built))
         size = directory_size(path)
-        print(f"[bench-search] built: {built}, {size / built['pages']:.0f} bytes/page", file=sys.stderr)
+        print(
+            f"[bench-search] built: {built}, {size / built['pages']:.0f} bytes/page",
+            file=sys.stderr,
+        )
         if args.build_only:
             backend.close()
             return 0
@@ -314,7 +324,7 @@ def _remove_written(backend: SqliteBackend) -> None:
         "SELECT DISTINCT record_id FROM pages WHERE record_id >= ?", (WRITER_FIRST_RECORD,)
     ).fetchall()
     if rows:
-        backend.remove([row[0] for row in rows])
+        backend.remove([int(cast(Any, row)[0]) for row in rows])
 
 
 def report(

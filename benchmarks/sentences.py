@@ -92,5 +92,3 @@ def page_text(rng: random.Random, pool: list[str]) -> str:
         parts.append(part)
         size += len(part)
     return "".join(parts)
-
-

@@ -71,7 +71,9 @@ def test_the_lists_rank_as_every_page_ranked(
     query = SearchQuery(text=text, limit=10)
     got = backend.search(query, scope)
     assert got.total > 24  # more pages than a list holds: the bounds had to prove the hits
-    lists: Any = backend.con.execute("SELECT count(*) FROM champion_lists WHERE NOT complete").fetchone()
+    lists: Any = backend.con.execute(
+        "SELECT count(*) FROM champion_lists WHERE NOT complete"
+    ).fetchone()
     assert lists[0] == len(query.text.split())  # the search went through the lists
     assert_same(got, everything_ranked(backend, query, scope, monkeypatch))
 

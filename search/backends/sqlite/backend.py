@@ -42,7 +42,7 @@ from .columns import (
     prune_removed,
     take_ids,
 )
-from .rank import BUSY_MS, PHRASE_COUNTS, Bm25, precount
+from .rank import BUSY_MS, PHRASE_COUNTS, Bm25, parts, precount
 from .sets import TERM_SETS, WORD_MIN, TermSets
 
 TOKENIZER = "dms_zh"
@@ -224,6 +224,8 @@ class SqliteBackend:
         con.set_busy_timeout(BUSY_MS)
         con.register_fts5_tokenizer(TOKENIZER, cast(Any, _tokenizer))
         con.register_fts5_function("dms_bm25", self._bm25)
+        con.register_fts5_function("dms_statistics", self._bm25.statistics)
+        con.register_fts5_function("dms_parts", parts)
         con.execute("PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL")
         # Reading pages through the OS cache rather than SQLite's 2 MB default: joining the
         # matches to their rows (facets, filters) is ~6× faster (benchmarks/search.py).
