@@ -126,7 +126,7 @@ def sample_queries(
         if pairs:
             phrases.append(rng.choice(pairs))
     generator = np.random.default_rng(seed)
-    codes = [corpus.code(generator) for _ in range(per_class)]
+    codes = list(dict.fromkeys(corpus.code(generator) for _ in range(per_class * 20)))[:per_class]
     codes = [code.lower() if index % 2 else code for index, code in enumerate(codes)]
 
     def some(pool: list[str]) -> list[str]:
@@ -182,14 +182,34 @@ def _pushed_back(first: PageDoc, rest: Iterator[PageDoc]) -> Iterator[PageDoc]:
 
 
 def run_queries(
-    backend: SqliteBackend, queries: dict[str, list[str]], rounds: int, seed: int = 9
+    backend: SqliteBackend,
+    queries: dict[str, list[str]],
+    rounds: int,
+    seconds: float = 0.0,
+    seed: int = 9,
 ) -> dict[tuple[str, str, str], Samples]:
-    """(class, scope, cold|warm) -> samples, the queries of all classes interleaved."""
+    """(class, scope, cold|warm) -> samples, the queries of all classes interleaved; more
+    warm passes until ``seconds`` have gone (while the writer files)."""
     rng = random.Random(seed)  # noqa: S311 (test data, not secrets)
     order = [(kind, text) for kind, texts in queries.items() for text in texts]
     rng.shuffle(order)
-    top = int((backend.con.execute("SELECT max(customer_id) FROM pages").fetchone() or (1,))[0])
     found: dict[tuple[str, str, str], Samples] = {}
+    deadline = time.perf_counter() + seconds
+    _one_pass(backend, order, rounds, found, rng, cold=True)
+    while time.perf_counter() < deadline:
+        _one_pass(backend, order, 1, found, rng, cold=False)
+    return found
+
+
+def _one_pass(
+    backend: SqliteBackend,
+    order: list[tuple[str, str]],
+    rounds: int,
+    found: dict[tuple[str, str, str], Samples],
+    rng: random.Random,
+    cold: bool,
+) -> None:
+    top = int((backend.con.execute("SELECT max(customer_id) FROM pages").fetchone() or (1,))[0])
     for kind, text in order:
         granted = frozenset(rng.sample(range(1, min(top, 50) + 1), 5))  # large customers
         scopes = {
@@ -205,9 +225,8 @@ def run_queries(
                 total = backend.search(query, scope).total
                 cpu = (time.thread_time() - cpu) * 1000
                 wall = (time.perf_counter() - wall) * 1000
-                key = (kind, scope_name, "cold" if round_ == 0 else "warm")
+                key = (kind, scope_name, "cold" if cold and round_ == 0 else "warm")
                 found.setdefault(key, Samples()).add(wall, cpu, total)
-    return found
 
 
 def directory_size(path: Path) -> int:
@@ -250,7 +269,10 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--pages", type=int, default=100_000)
     parser.add_argument("--rounds", type=int, default=3, help="runs of each query (1 cold)")
     parser.add_argument("--per-class", type=int, default=20, help="queries of each class")
-    parser.add_argument("--write-rate", type=float, default=2.0, help="pages filed a second")
+    parser.add_argument("--write-rate", type=float, default=5.0, help="pages filed a second")
+    parser.add_argument(
+        "--seconds", type=float, default=120.0, help="query for at least this long (warm passes)"
+    )
     parser.add_argument("--seeds", type=Path, default=SEEDS)
     parser.add_argument(
         "--index", type=Path, help="keep the index in this folder; reuse it if built before"
@@ -292,7 +314,7 @@ def main(argv: list[str] | None = None) -> int:
         written = _start_writer(path, args.write_rate)
         try:
             started = time.perf_counter()
-            samples = run_queries(backend, queries, args.rounds)
+            samples = run_queries(backend, queries, args.rounds, args.seconds)
             seconds = time.perf_counter() - started
         finally:
             filing = _stop_writer(*written)
@@ -349,7 +371,7 @@ def report(
         "# Search benchmark",
         "",
         f"`benchmarks/search.py --pages {pages} --rounds {args.rounds} --per-class"
-        f" {args.per_class} --write-rate {args.write_rate:g}` on"
+        f" {args.per_class} --write-rate {args.write_rate:g} --seconds {args.seconds:g}` on"
         f" {datetime.date.today().isoformat()}: {os.cpu_count()} cores, {platform.machine()},"
         f" Python {platform.python_version()}, load average {load:.1f} at the end. The machine"
         " was shared with other work: wall-clock figures carry its noise, the CPU-time"
@@ -376,7 +398,8 @@ def report(
         ),
         "",
         f"Queries: {args.per_class} per class, each run {args.rounds} times (the first cold)"
-        " in each scope, all interleaved, while another process filed"
+        " in each scope, all interleaved, then warm passes until"
+        f" {args.seconds:g} s had gone, while another process filed"
         f" {filing['pages']:,} pages ({args.write_rate:g} pages/s asked,"
         f" {filing['pages'] / max(filing['seconds'], 1e-9):.1f} done) during the"
         f" {seconds:.0f} s of queries"

@@ -5,6 +5,8 @@ from __future__ import annotations
 import itertools
 import math
 import threading
+from collections.abc import Iterator
+from contextlib import contextmanager
 from typing import Any
 
 import apsw
@@ -169,9 +171,27 @@ class Bm25:
         return cached[0]
 
 
-def parts(api: apsw.FTS5ExtensionApi, *args: Any) -> str:
-    """``dms_parts(fts)``: what a page's bm25 is made of and never changes: its length in
-    tokens (all columns) and each phrase's weighted occurrences, as text "length f f ..."."""
+_WANTED: dict[int, frozenset[int]] = {}
+_next_wanted = itertools.count(1)
+
+
+@contextmanager
+def wanted(ids: frozenset[int]) -> Iterator[int]:
+    """A key for ``dms_parts(fts, key)`` to answer only for the pages ``ids``."""
+    key = next(_next_wanted)
+    _WANTED[key] = ids
+    try:
+        yield key
+    finally:
+        del _WANTED[key]
+
+
+def parts(api: apsw.FTS5ExtensionApi, *args: Any) -> str | None:
+    """``dms_parts(fts[, wanted])``: what a page's bm25 is made of and never changes: its
+    length in tokens (all columns) and each phrase's weighted occurrences, as text
+    "length f f ..." (NULL for a page not among the ``wanted`` ones)."""
+    if args and api.rowid not in _WANTED[args[0]]:
+        return None
     values: list[float] = [api.column_size(-1)]
     for index in range(api.phrase_count):
         frequency = 0.0
