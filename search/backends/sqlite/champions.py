@@ -98,6 +98,8 @@ class ChampionList:
 
     def scores(self, now: Statistics) -> np.ndarray[Any, Any]:
         """The listed pages' bm25 scores (higher is better) with the current statistics."""
+        if not len(self.ids):
+            return np.zeros(0)
         return _bm25(self.frequencies, self.lengths, now)
 
     def bound(self, now: Statistics) -> float:
