@@ -40,7 +40,7 @@ from search.backends.sqlite.columns import (
     prune_removed,
     take_ids,
 )
-from search.backends.sqlite.rank import BUSY_MS, PHRASE_COUNTS, Bm25, precount
+from search.backends.sqlite.rank import BUSY_MS, PHRASE_COUNTS, Bm25, parts, precount
 from search.backends.sqlite.sets import TERM_SETS, WORD_MIN, TermSets
 from search.highlight import highlight
 from search.types import Hit, PageDoc, Results, Scope, SearchQuery, SearchUnavailable
@@ -224,6 +224,8 @@ class SqliteBackend:
         con.set_busy_timeout(BUSY_MS)
         con.register_fts5_tokenizer(TOKENIZER, cast(Any, _tokenizer))
         con.register_fts5_function("dms_bm25", self._bm25)
+        con.register_fts5_function("dms_statistics", self._bm25.statistics)
+        con.register_fts5_function("dms_parts", parts)
         con.execute("PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL")
         # Reading pages through the OS cache rather than SQLite's 2 MB default: joining the
         # matches to their rows (facets, filters) is ~6× faster (benchmarks/search.py).
@@ -351,7 +353,7 @@ class SqliteBackend:
         self._forget()
         with self._writing() as con:
             con.execute("DELETE FROM pages")
-            for table in ("phrase_counts", "champions", "term_sets", "removed"):
+            for table in ("phrase_counts", "champion_lists", "term_sets", "removed"):
                 con.execute(f"DELETE FROM {table}")  # noqa: S608
             new_epoch(con)
 
