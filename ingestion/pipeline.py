@@ -1,7 +1,8 @@
 """The ingestion pipeline: an ordered list of small stages over one spooled file.
 
-preflight → duplicate check → store original → parse (text layer / OCR) → normalise → file
-→ hand to search → attachments. A stage stops the chain by raising ``Stop`` with the job's
+preflight → duplicate check → store original → parse (text layer / OCR) → normalise → file →
+attachments. Filing's commit indexes the record once (records_dms/archive/indexing.py listens
+to the archive's record events). A stage stops the chain by raising ``Stop`` with the job's
 final status; anything else it raises marks the job failed (retryable). What a stopped or
 failed run stored is removed again, so nothing is half filed.
 """
@@ -28,7 +29,6 @@ from ingestion.originals import StoredOriginal, original_discard, original_store
 from ingestion.parsers.base import ParseContext, Parser, ParseResult, RejectedInput
 from ingestion.parsers.registry import parser_for
 from ingestion.preflight import sniff, zip_check
-from records_dms.archive.indexing import record_index
 from records_dms.archive.models import ComplaintCase, Record, RecordState, Volume
 from records_dms.archive.services import record_create, record_pages_set
 from records_dms.common.failpoints import chaos_point
@@ -169,12 +169,6 @@ class FileRecord:
         state.record = record
 
 
-class HandToSearch:
-    def run(self, state: FileState) -> None:
-        assert state.record is not None
-        record_index(state.record)
-
-
 class Attachments:
     """Each attachment of an email becomes a child record, through this same pipeline."""
 
@@ -215,7 +209,6 @@ STAGES: tuple[Stage, ...] = (
     Parse(),
     Normalise(),
     FileRecord(),
-    HandToSearch(),
     Attachments(),
 )
 

@@ -17,7 +17,7 @@ from reportlab.lib.styles import ParagraphStyle
 from reportlab.lib.units import mm
 from reportlab.platypus import Paragraph, SimpleDocTemplate, Spacer, Table, TableStyle
 
-from records_dms.archive.indexing import records_reindex
+from records_dms.archive.indexing import indexed_record_ids
 from records_dms.archive.models import Page, Record, RecordState, RecordType
 from records_dms.archive.object_lock import versions_present
 from records_dms.archive.services import counter_next
@@ -25,7 +25,6 @@ from records_dms.common.failpoints import chaos_point
 from records_dms.common.pdfrender import chinese_font
 from retention.models import DestructionCertificate, DestructionRequest, ItemState
 from retention.signing import pdf_sign, pdf_signature_problem
-from search import get_backend
 
 TYPE_ZH = {
     "contract": "合同",
@@ -158,8 +157,7 @@ def certificate_issue(request: DestructionRequest) -> DestructionCertificate:
     existing = DestructionCertificate.objects.filter(request=request).first()
     if existing is not None:
         if existing.record_id is None:  # a run killed before filing it
-            record = certificate_file(existing, request.executed_by)
-            records_reindex([Record.objects.select_related("customer").get(pk=record.pk)])
+            certificate_file(existing, request.executed_by)
         return existing
     issued_at = timezone.now()
     with transaction.atomic():
@@ -178,10 +176,9 @@ def certificate_issue(request: DestructionRequest) -> DestructionCertificate:
             sha256=hashlib.sha256(signed).hexdigest(),
             issued_at=issued_at,
         )
-        record = certificate_file(certificate, request.executed_by)
-    # Indexed now, not only on commit: a caller's outer transaction (or a kill before its
-    # on-commit hook) must not leave the filed certificate unfindable.
-    records_reindex([Record.objects.select_related("customer").get(pk=record.pk)])
+        certificate_file(certificate, request.executed_by)
+    # Filing it announced the new record: it is indexed when the caller's transaction commits
+    # (a kill before that leaves the change pending in the index's journal: index_recover).
     return certificate
 
 
@@ -213,7 +210,7 @@ def certificate_verify(certificate: DestructionCertificate) -> list[CertificateP
         signature = pdf_signature_problem(data)
         if signature:
             problem(signature)
-    indexed = get_backend().indexed_records()
+    indexed = indexed_record_ids()
     for item in certificate.request.items.filter(state=ItemState.DESTROYED):
         if item.record_id in indexed:
             problem(f"{item.reference}: still in the search index")

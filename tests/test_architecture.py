@@ -134,6 +134,21 @@ def test_lower_layers_import_nothing_above_them(app: str) -> None:
     assert wrong == []
 
 
+def test_only_the_archive_feeds_or_asks_the_search_index() -> None:
+    """records_dms/archive/indexing.py feeds the index (and searching.py asks it); every other
+    app announces its changes with records_dms.archive.events.records_changed instead."""
+    domain = {"records_dms.archive.indexing", "records_dms.archive.searching"}
+    wrong = [
+        (s, t)
+        for s, t in edges()
+        if app_of(t) == "search"
+        and app_of(s) != "search"
+        and s not in domain
+        and not (is_interface(s) and app_of(s) == "records_dms.archive")
+    ]
+    assert wrong == []
+
+
 def test_no_domain_module_imports_a_screen_an_api_or_a_command() -> None:
     wrong = [(s, t) for s, t in edges() if not is_interface(s) and is_interface(t)]
     assert wrong == []

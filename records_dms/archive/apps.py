@@ -8,5 +8,10 @@ class ArchiveConfig(AppConfig):
     verbose_name = _("Archive")
 
     def ready(self) -> None:
-        from records_dms.archive import permissions  # noqa: F401  (declares its permissions)
+        from records_dms.archive import (
+            indexing,
+            permissions,  # noqa: F401  (declares its permissions)
+        )
         from records_dms.archive.admin import hooks  # noqa: F401  (its Wagtail admin screens)
+
+        indexing.connect()  # the search index listens to records_changed

@@ -1,56 +1,156 @@
-"""The archive's hand-over to the search index: the only place the domain feeds `search`.
+"""The archive's hand-over to the search index: the only place anything of ours feeds `search`.
 
-Filing and metadata changes call ``record_index``; destruction calls ``record_unindex``. Both
-act once the caller's transaction commits (a rolled-back filing leaves no hit behind) and
-read the record fresh from the database then, so the index shows what was committed. An
-index failure never undoes a filing: Django logs it (robust on_commit), and ``dms reindex``
-repairs the index.
+Nobody calls in here to index. Archive and retention services announce what they change with
+``records_changed`` (records_dms/archive/events.py) inside their transaction; ``connect`` (from
+the archive's AppConfig.ready) listens:
+
+- each change is journalled (``IndexChange``) in the same transaction, so it commits or rolls
+  back with it;
+- once the transaction commits, its batch (every record it changed) is read fresh from the
+  database and indexed in one backend call (destroyed ones removed in one more): a filing that
+  creates a record and sets its pages in one transaction is indexed once; a rolled-back change
+  leaves no hit;
+- the batch then marks its journal rows done; rows still pending after a crash (a process killed
+  between the commit and the index) are replayed by ``index_recover`` when a worker starts.
+
+An index failure never undoes a filing: Django logs it (robust on_commit), the journal keeps
+the change pending, and ``index_recover`` or ``dms reindex`` repairs the index.
 """
 
 from __future__ import annotations
 
+import datetime
 from collections.abc import Callable, Iterable, Iterator
 from typing import Any
 
 from django.db import transaction
 from django.utils import timezone
 
-from records_dms.archive.models import Record, RecordState
+from records_dms.archive.events import record_changed
+from records_dms.archive.models import IndexChange, Record, RecordState
 from records_dms.audit import events
 from records_dms.audit.services import audit_log
 from search import PageDoc, get_backend
 
+# What the index holds of a record (see ``record_docs``), as the names a change reports; a
+# change of anything else (volume, location, the dossier's seal, applied from the database at
+# query time) needs no index work. "pages" is the pages' text.
+INDEXED_FIELDS = frozenset(
+    {
+        "reference",
+        "customer",
+        "type",
+        "title",
+        "document_date",
+        "confidentiality",
+        "state",
+        "original_name",
+        "email_headers",
+        "pages",
+    }
+)
+CHUNK = 500  # record ids per query (SQLite's variable limit, one index call's size)
+JOURNAL_KEPT = datetime.timedelta(days=1)  # done journal rows are trimmed after this
 
-def record_index(record: Record) -> None:
-    """(Re)index a record's pages, with its metadata, once the current transaction commits."""
-    record_id = record.pk
 
-    def index_record() -> None:  # a named function: robust on_commit logs its __qualname__
-        _index_now(record_id)
-
-    transaction.on_commit(index_record, robust=True)
+def connect() -> None:
+    """Listen to the archive's ``record_changed`` (idempotent)."""
+    record_changed.connect(_record_changed, dispatch_uid="records_dms.archive.indexing")
 
 
-def record_unindex(record: Record) -> None:
-    """Remove every page of a record from the index, once the current transaction commits."""
-    record_id = record.pk
-
-    def unindex_record() -> None:
-        _unindex_now(record_id)
-
-    transaction.on_commit(unindex_record, robust=True)
-
-
-def _index_now(record_id: int) -> None:
-    record = Record.objects.select_related("customer").filter(pk=record_id).first()
-    if record is None or record.state == RecordState.DESTROYED:
-        _unindex_now(record_id)
+def _record_changed(
+    sender: Any,
+    *,
+    record_ids: tuple[int, ...],
+    reason: str,
+    fields: frozenset[str] | None,
+    withdraw: bool,
+    **kwargs: Any,
+) -> None:
+    if withdraw:
+        # Destruction, before its last commit: out of the index now, so a kill between that
+        # commit and its on-commit flush cannot leave a destroyed text findable.
+        get_backend().remove(record_ids)
         return
-    get_backend().index(record_docs(record))
+    if fields is not None and not fields & INDEXED_FIELDS:
+        return
+    rows = IndexChange.objects.bulk_create(
+        [IndexChange(record_id=pk, reason=reason[:64]) for pk in record_ids]
+    )
+    batch = _open_batch()
+    batch.records.update(record_ids)
+    batch.journal.extend(row.pk for row in rows)
+    # One callback per change, all sharing the transaction's batch: Django drops those of a
+    # savepoint that rolls back, and any one left does the whole batch, once.
+    transaction.on_commit(_Flush(batch), robust=True)  # outside a transaction: runs at once
 
 
-def _unindex_now(record_id: int) -> None:
-    get_backend().remove([record_id])
+class _Batch:
+    """The index work of one transaction: every record it changed and its journal rows."""
+
+    def __init__(self) -> None:
+        self.records: set[int] = set()
+        self.journal: list[int] = []
+        self.done = False
+
+    def flush(self) -> None:
+        if self.done:
+            return
+        self.done = True
+        records_index(self.records)
+        for start in range(0, len(self.journal), CHUNK):
+            chunk = self.journal[start : start + CHUNK]
+            IndexChange.objects.filter(pk__in=chunk).update(done=True)
+
+
+class _Flush:
+    """An on-commit callback flushing its transaction's batch (the first one to run does)."""
+
+    def __init__(self, batch: _Batch) -> None:
+        self.batch = batch
+        self.__qualname__ = "records_dms.archive.indexing.flush"  # what robust on_commit logs
+
+    def __call__(self) -> None:
+        self.batch.flush()
+
+
+def _open_batch() -> _Batch:
+    """The batch of the current transaction (found through its callbacks), or a new one."""
+    connection = transaction.get_connection()
+    if connection.in_atomic_block:
+        for _savepoints, callback, _robust in connection.run_on_commit:
+            if isinstance(callback, _Flush) and not callback.batch.done:
+                return callback.batch
+    return _Batch()
+
+
+def records_index(record_ids: Iterable[int]) -> int:
+    """Bring these records' index entries in line with the database now (fresh reads): live
+    ones indexed, destroyed or unknown ones removed; one backend call each per chunk of
+    records. How many pages were indexed."""
+    ids = sorted(set(record_ids))
+    pages = 0
+    backend = get_backend()
+    for start in range(0, len(ids), CHUNK):
+        chunk = ids[start : start + CHUNK]
+        live = list(
+            Record.objects.filter(pk__in=chunk)
+            .exclude(state=RecordState.DESTROYED)
+            .select_related("customer")
+        )
+        docs = [doc for record in live for doc in record_docs(record)]
+        gone = set(chunk) - {record.pk for record in live}
+        if docs:
+            backend.index(docs)
+            pages += len(docs)
+        if gone:
+            backend.remove(gone)
+    return pages
+
+
+def indexed_record_ids() -> set[int]:
+    """Ids of every record the index holds (for the consistency checks of `dms verify`)."""
+    return get_backend().indexed_records()
 
 
 def record_docs(record: Record) -> list[PageDoc]:
@@ -139,23 +239,34 @@ def records_reindex(records: Iterable[Record]) -> int:
     return len(docs)
 
 
-def index_recover(batch_size: int = 500) -> tuple[int, int]:
+def index_recover() -> tuple[int, int]:
     """Bring the index in line with the database after a crash (run when a worker starts).
 
-    A process killed between filing a record and indexing it leaves a filed record nobody can
-    find; it is indexed now. Entries of records that are destroyed or unknown are removed.
-    Returns (records indexed, records removed).
+    A process killed between a change's commit and its index update leaves the change pending
+    in the journal (a filed record nobody can find, a reclassified record indexed at its old
+    level): those records are indexed again now, as is any live record missing from the
+    index. Entries of records that are destroyed or unknown are removed. Done journal rows
+    older than a day are trimmed. Returns (records indexed, records removed).
     """
+    pending = IndexChange.objects.filter(done=False)
+    last = pending.order_by("-pk").values_list("pk", flat=True).first()
+    changed = set(pending.values_list("record_id", flat=True))
     live = set(Record.objects.exclude(state=RecordState.DESTROYED).values_list("pk", flat=True))
-    indexed = set(get_backend().indexed_records())
-    missing = sorted(live - indexed)
-    for start in range(0, len(missing), batch_size):
-        chunk = missing[start : start + batch_size]
-        records_reindex(Record.objects.filter(pk__in=chunk).select_related("customer"))
+    indexed = indexed_record_ids()
+    stale = (live - indexed) | (changed & live)
     gone = indexed - live
-    if gone:
-        get_backend().remove(gone)
-    return len(missing), len(gone)
+    records_index(stale | gone)
+    if last is not None:
+        IndexChange.objects.filter(done=False, pk__lte=last).update(done=True)
+    journal_trim()
+    return len(stale), len(gone)
+
+
+def journal_trim() -> int:
+    """Forget done journal rows older than ``JOURNAL_KEPT`` (a rebuild needs only its own)."""
+    old = timezone.now() - JOURNAL_KEPT
+    deleted, _kinds = IndexChange.objects.filter(done=True, changed_at__lt=old).delete()
+    return deleted
 
 
 def dictionary_load(*, background: bool) -> None:
@@ -178,9 +289,6 @@ def dictionary_load(*, background: bool) -> None:
 
 def index_if_empty() -> None:
     """Records filed before this data dir had a search index (an upgrade): index them now."""
-    from records_dms.archive.models import Record
-    from search import get_backend
-
-    if Record.objects.exists() and not get_backend().indexed_records():
+    if Record.objects.exists() and not indexed_record_ids():
         print("building the search index…", flush=True)
         search_rebuild()

@@ -324,3 +324,23 @@ class Counter(models.Model):
 
     def __str__(self) -> str:
         return f"{self.key}={self.value}"
+
+
+class IndexChange(models.Model):
+    """The search index's change journal: one row per record change, written in the change's
+    transaction (records_dms/archive/indexing.py). ``done`` once the index has it; a row still
+    pending after a crash is replayed when a worker starts, and a rebuild replays every row
+    written while it ran. Ids only grow (SQLite AUTOINCREMENT, a PostgreSQL sequence)."""
+
+    record_id = models.BigIntegerField(db_index=True)
+    reason = models.CharField(max_length=64, blank=True)
+    changed_at = models.DateTimeField(auto_now_add=True, db_index=True)
+    done = models.BooleanField(default=False)
+
+    class Meta:
+        indexes = [
+            models.Index(fields=["id"], condition=models.Q(done=False), name="index_change_pending")
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.record_id} {self.reason} @ {self.changed_at:%Y-%m-%d %H:%M:%S}"

@@ -14,7 +14,7 @@ from django.db import transaction
 from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
-from records_dms.archive.indexing import record_index
+from records_dms.archive.events import records_changed
 from records_dms.archive.models import (
     TYPE_CODES,
     ComplaintCase,
@@ -322,7 +322,7 @@ def record_create(
             },
         )
         record_triggers_changed([record.pk], actor=actor, reason="record.created")
-    record_index(record)
+        records_changed([record.pk], reason=events.RECORD_CREATED)
     return record
 
 
@@ -363,7 +363,7 @@ def record_update(*, record: Record, actor: User, reason: str = "", **fields: An
         )
         if {"type", "document_date", "complaint"} & changes.keys():
             record_triggers_changed([record.pk], actor=actor, reason="record.updated")
-    record_index(record)
+        records_changed([record.pk], reason=events.RECORD_UPDATED, fields=changes)
     return record
 
 
@@ -390,7 +390,9 @@ def record_pages_set(
             customer_code=record.customer.code,
             data={"pages": len(rows), "sources": sorted({row.source for row in rows})},
         )
-    record_index(record)
+        records_changed(
+            [record.pk], reason=events.RECORD_PAGES_EXTRACTED, fields=("pages", "state")
+        )
     return record
 
 

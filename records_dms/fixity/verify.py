@@ -55,10 +55,10 @@ def originals_verify() -> list[Finding]:
 
 def search_index_verify() -> list[Finding]:
     """Every live record is in the search index and nothing destroyed or unknown is."""
-    from search import get_backend
+    from records_dms.archive.indexing import indexed_record_ids
 
     live = set(Record.objects.exclude(state=RecordState.DESTROYED).values_list("pk", flat=True))
-    indexed = get_backend().indexed_records()
+    indexed = indexed_record_ids()
     references = dict(Record.objects.filter(pk__in=live ^ indexed).values_list("pk", "reference"))
     findings = [
         Finding("search", references.get(pk, str(pk)), "not in the search index; run dms reindex")

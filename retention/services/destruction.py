@@ -21,7 +21,7 @@ from django.utils.translation import gettext as _
 
 from records_dms.accounts.policy import policy
 from records_dms.archive.blockers import destruction_blockers
-from records_dms.archive.indexing import record_unindex
+from records_dms.archive.events import records_changed
 from records_dms.archive.models import Channel, Page, Record, RecordState
 from records_dms.archive.object_lock import ObjectLockError, original_destroy, original_versions
 from records_dms.archive.services import User, counter_next
@@ -40,7 +40,6 @@ from retention.models import (
 from retention.permissions import APPROVE_DESTRUCTION, EXECUTE_DESTRUCTION, REVIEW_RETENTION
 from retention.seals import certificate_seal, request_seal
 from retention.services.schedules import retention_recompute
-from search import get_backend
 
 log = logging.getLogger(__name__)
 
@@ -179,6 +178,9 @@ def destruction_request_approve(*, request: DestructionRequest, actor: User) -> 
             request.state = RequestState.APPROVED
             request.save(update_fields=["state"])
             Record.objects.filter(pk__in=[r.pk for r in records]).update(state=RecordState.APPROVED)
+            records_changed(
+                [r.pk for r in records], reason=events.DESTRUCTION_APPROVED, fields=("state",)
+            )
         audit_log(
             action=events.DESTRUCTION_APPROVED,
             actor=actor,
@@ -309,6 +311,9 @@ def _item_execute(item_id: int, request: DestructionRequest) -> None:
                 item.save(update_fields=["state", "skip_reason"])
                 if record.state == RecordState.APPROVED:
                     Record.objects.filter(pk=record.pk).update(state=RecordState.FILED)
+                    records_changed(
+                        [record.pk], reason=events.DESTRUCTION_ITEM_SKIPPED, fields=("state",)
+                    )
                 audit_log(
                     action=events.DESTRUCTION_ITEM_SKIPPED,
                     actor=actor,
@@ -334,7 +339,7 @@ def _item_execute(item_id: int, request: DestructionRequest) -> None:
     chaos_point("destruction:files-deleted")
     # Out of the index now, not only after the commit below: a kill between that commit and
     # its on-commit hook would otherwise leave the destroyed text findable.
-    get_backend().remove([item.record_id])
+    records_changed([item.record_id], reason=events.RECORD_DESTROYED, withdraw=True)
     chaos_point("destruction:unindexed")
     with transaction.atomic():
         item = DestructionItem.objects.select_for_update().get(pk=item.pk)
@@ -343,7 +348,7 @@ def _item_execute(item_id: int, request: DestructionRequest) -> None:
         versions = [*item.version_ids, *(v for v in removed if v not in item.version_ids)]
         record = Record.objects.select_for_update().get(pk=item.record_id)
         Page.objects.filter(record=record).delete()
-        record_unindex(record)
+        records_changed([record.pk], reason=events.RECORD_DESTROYED, fields=("state", "pages"))
         record.state = RecordState.DESTROYED
         record.original_key = ""
         record.rendition_key = ""
@@ -378,9 +383,10 @@ def _item_refused(item_id: int, request: DestructionRequest, why: str) -> None:
         item.state, item.skip_reason = ItemState.SKIPPED, why[:300]
         item.save(update_fields=["state", "skip_reason"])
         record = item.record
-        Record.objects.filter(pk=record.pk, state=RecordState.APPROVED).update(
+        if Record.objects.filter(pk=record.pk, state=RecordState.APPROVED).update(
             state=RecordState.FILED
-        )
+        ):
+            records_changed([record.pk], reason=events.DESTRUCTION_ITEM_SKIPPED, fields=("state",))
         audit_log(
             action=events.DESTRUCTION_ITEM_SKIPPED,
             actor=request.executed_by,

@@ -14,6 +14,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from records_dms.accounts.policy import policy
+from records_dms.archive.events import records_changed
 from records_dms.archive.models import Customer
 from records_dms.archive.services import User
 from records_dms.audit.services import audit_log
@@ -44,6 +45,11 @@ def dossier_seal(*, customer: Customer, reason: str, actor: User) -> DossierSeal
             obj=customer,
             customer_code=customer.code,
             data={"reason": seal.reason, "seal": seal.pk, "records": customer.records.count()},
+        )
+        records_changed(
+            customer.records.values_list("pk", flat=True),
+            reason=events.DOSSIER_SEALED,
+            fields=("sealed",),
         )
     return seal
 
@@ -76,6 +82,11 @@ def dossier_unseal(*, customer: Customer, reason: str, actor: User) -> DossierSe
             obj=customer,
             customer_code=customer.code,
             data={"reason": seal.unseal_reason, "seal": seal.pk},
+        )
+        records_changed(
+            customer.records.values_list("pk", flat=True),
+            reason=events.DOSSIER_UNSEALED,
+            fields=("sealed",),
         )
     return seal
 

@@ -8,6 +8,7 @@ from typing import Any
 
 import pytest
 from django.core.files.storage import default_storage
+from django.test import TestCase
 
 from records_dms.cli.main import main
 from retention.models import DestructionRequest
@@ -71,7 +72,8 @@ def test_the_whole_workflow_with_as(capsys, users, customer, clerk):
     approved = run_json(capsys, "destruction", "approve", request_id, "--as", "compliance")
     assert approved["state"] == "approved" and approved["approved_by"] == ["compliance"]
 
-    executed = run_json(capsys, "destruction", "execute", proposed["number"], "--as", "clerk")
+    with TestCase.captureOnCommitCallbacks(execute=True):  # the commit indexes the certificate
+        executed = run_json(capsys, "destruction", "execute", proposed["number"], "--as", "clerk")
     assert executed["state"] == "completed"
     assert executed["certificate"].startswith("XHJL-")
     assert executed["items"][0]["state"] == "destroyed"

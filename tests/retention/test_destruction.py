@@ -11,6 +11,7 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.files.base import ContentFile
 from django.core.files.storage import default_storage
 from django.db import IntegrityError, transaction
+from django.test import TestCase
 
 from records_dms.accounts import roles
 from records_dms.archive.blockers import _blockers, destruction_blocker_register
@@ -152,7 +153,8 @@ def test_execution_purges_everything_and_leaves_tombstones_and_a_certificate(
 
     request = destruction_request_propose(records=[doomed], actor=clerk, reason="保管期满")
     destruction_request_approve(request=request, actor=users[roles.COMPLIANCE])
-    request = destruction_request_execute(request=request, actor=clerk)
+    with TestCase.captureOnCommitCallbacks(execute=True):  # the commit indexes the certificate
+        request = destruction_request_execute(request=request, actor=clerk)
 
     assert request.state == RequestState.COMPLETED
     assert not default_storage.exists(original_key)

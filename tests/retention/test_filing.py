@@ -7,6 +7,7 @@ from dataclasses import replace
 import pytest
 from django.core.exceptions import ValidationError
 from django.core.files.storage import default_storage
+from django.test import TestCase
 
 from records_dms.accounts import roles
 from records_dms.archive.models import RecordType
@@ -28,7 +29,10 @@ def _destroy(users, customer, clerk):
     record = closed_complaint_record(customer, clerk, pdf=False)
     request = destruction_request_propose(records=[record], actor=clerk)
     destruction_request_approve(request=request, actor=users[roles.COMPLIANCE])
-    return destruction_request_execute(request=request, actor=clerk)
+    # The certificate's record is indexed when the execution commits, which a test's
+    # rolled-back transaction never reaches: run the commit's callbacks.
+    with TestCase.captureOnCommitCallbacks(execute=True):
+        return destruction_request_execute(request=request, actor=clerk)
 
 
 def test_the_certificate_is_a_permanent_record_that_can_never_be_proposed(
