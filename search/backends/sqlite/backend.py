@@ -517,6 +517,17 @@ class SqliteBackend:
     def indexed_records(self) -> set[int]:
         return {row[0] for row in self.con.execute("SELECT DISTINCT record_id FROM pages")}
 
+    def indexed_meta(self) -> dict[int, set[tuple[int, str, str]]]:
+        """Each indexed record's (customer id, confidentiality, state) as its pages hold them
+        (one tuple when they agree): what ``dms verify`` compares with the database."""
+        found: dict[int, set[tuple[int, str, str]]] = {}
+        rows = self.con.execute(
+            "SELECT DISTINCT record_id, customer_id, confidentiality, state FROM pages"
+        )
+        for record_id, customer_id, level, state in rows:
+            found.setdefault(record_id, set()).add((customer_id, level, state))
+        return found
+
     def pages_of(self, record_id: int) -> list[tuple[int, str]]:
         """(page, state) of a record's indexed pages: for tests and consistency checks."""
         return [
