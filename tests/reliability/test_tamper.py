@@ -6,6 +6,7 @@ append-only guards, as someone with the database file or a database login would.
 from __future__ import annotations
 
 import json
+from dataclasses import replace
 from typing import Any
 
 import pytest
@@ -81,7 +82,7 @@ def archive(users, customer, clerk, committed) -> dict[str, Any]:
 
 @pytest.fixture(autouse=True)
 def _two_approvers(settings: Any) -> None:
-    settings.DESTRUCTION_APPROVERS = 2
+    settings.RETENTION = replace(settings.RETENTION, destruction_approvers=2)
 
 
 def test_an_untouched_archive_verifies_clean(archive, capsys):
