@@ -274,6 +274,19 @@ SPECTACULAR_SETTINGS = {
     "VERSION": "1",
     "SERVE_INCLUDE_SCHEMA": False,
     "PREPROCESSING_HOOKS": ["records_dms.common.apischema.only_public_api"],
+    # One name per choice set, so the schema (and `check --deploy`) has no naming collision.
+    "ENUM_NAME_OVERRIDES": {
+        "ConfidentialityEnum": "records_dms.accounts.roles.Confidentiality",
+        "CustomerKindEnum": "records_dms.archive.models.CustomerKind",
+        "RelationshipStatusEnum": "records_dms.archive.models.RelationshipStatus",
+        "RecordStateEnum": "records_dms.archive.models.RecordState",
+        "LoanKindEnum": "records_dms.lending.models.LoanKind",
+        "LoanStateEnum": "records_dms.lending.models.LoanState",
+        "DestructionRequestStateEnum": "retention.models.RequestState",
+        "DestructionItemStateEnum": "retention.models.ItemState",
+        "DeletionRequestStateEnum": "retention.models.DeletionState",
+        "JobStatusEnum": "ingestion.models.JobStatus",
+    },
 }
 
 SESSION_COOKIE_HTTPONLY = True
