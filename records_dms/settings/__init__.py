@@ -203,6 +203,9 @@ MAX_EMAIL_HEADER_KB = int(os.environ.get("DMS_MAX_EMAIL_HEADER_KB", "256"))
 MAX_EMAIL_PARTS = int(os.environ.get("DMS_MAX_EMAIL_PARTS", "1000"))
 MAX_ATTACHMENTS = int(os.environ.get("DMS_MAX_ATTACHMENTS", "100"))
 OCR_TIMEOUT = float(os.environ.get("DMS_OCR_TIMEOUT", "600"))  # seconds, one page
+# A PDF stream, image (frame or chunk) or email part that decompresses beyond this is refused
+# as a decompression bomb; reading a file may take a few times this much memory.
+MAX_INFLATE_MB = int(os.environ.get("DMS_MAX_INFLATE_MB", "256"))
 # Fixity: every stored original is re-hashed once in this many days (0: never by the worker).
 FIXITY_DAYS = int(os.environ.get("DMS_FIXITY_DAYS", "30"))
 
