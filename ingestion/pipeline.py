@@ -105,7 +105,7 @@ def _bounded(function: Callable[[Path, ParseContext], T], path: Path, context: P
         function,
         path,
         context,
-        budget=memory_budget(context.max_inflate_bytes),
+        budget=memory_budget(context.max_inflate_bytes, context.ocr_workers + 1),
         max_pixels=context.max_pixels,
     )
 

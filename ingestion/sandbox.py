@@ -33,10 +33,12 @@ MB = 1024 * 1024
 _CRASHES = (signal.SIGSEGV, signal.SIGABRT, signal.SIGBUS)
 
 
-def memory_budget(max_inflate_bytes: int) -> int:
+def memory_budget(max_inflate_bytes: int, threads: int = 1) -> int:
     """Bytes of address space a child may add to what it inherits: room for a few copies
-    of the largest stream or image the bounds let through, and the libraries' own needs."""
-    return 4 * max_inflate_bytes + 512 * MB
+    of the largest stream or image the bounds let through, the libraries' own needs, and
+    for each OCR thread its stack and the malloc arena glibc reserves for it (address
+    space reserved, mostly never used: the limit counts it all the same)."""
+    return 4 * max_inflate_bytes + 512 * MB + threads * 128 * MB
 
 
 def _mapped_bytes() -> int:
