@@ -82,11 +82,13 @@ class Peak:
     seconds: float = 0.0
 
 
-def measured(command: list[str], env: dict[str, str], interval: float = 0.05) -> tuple[Peak, str]:
+def measured(
+    command: list[str], env: dict[str, str], cwd: Path, interval: float = 0.05
+) -> tuple[Peak, str]:
     """Run ``command`` to its end, sampling its whole process tree every ``interval`` s."""
     peak = Peak()
     started = time.monotonic()
-    process = subprocess.Popen(command, env=env, stdout=subprocess.PIPE, text=True)
+    process = subprocess.Popen(command, env=env, cwd=cwd, stdout=subprocess.PIPE, text=True)
     done = threading.Event()
 
     def sample() -> None:
@@ -143,15 +145,15 @@ def main() -> int:
             "DMS_DATA_DIR": str(work / "data"),
             "DMS_LANGUAGE": "en",
         }
-        if args.code:
-            env["PYTHONPATH"] = str(args.code.resolve())
+        code = (args.code or ROOT).resolve()  # `python -m` imports from the working folder
+        env["PYTHONPATH"] = str(code)
         dms = [sys.executable, "-m", "records_dms"]
-        subprocess.run([*dms, "customer", "add", "KH-0001", "Bench"], env=env, check=True,
-                       capture_output=True)  # fmt: skip
+        subprocess.run([*dms, "customer", "add", "KH-0001", "Bench"], env=env, cwd=code,
+                       check=True, capture_output=True)  # fmt: skip
         for label, path in files.items():
             command = [*dms, "import", str(path), "--customer", "KH-0001", "--type", "other",
                        "--wait", "--json"]  # fmt: skip
-            peak, output = measured(command, env)
+            peak, output = measured(command, env, code)
             try:
                 outcome = json.loads(output)[0]
             except (ValueError, IndexError):

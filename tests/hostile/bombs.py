@@ -57,6 +57,56 @@ def pdf_hex_flate_bomb(megabytes: int) -> bytes:
     return raw_pdf(objects)
 
 
+def lzw_run(megabytes: int, byte: bytes = b" ") -> bytes:
+    """LZWDecode data (as PDF writes it) decoding to ``megabytes`` MB of ``byte``.
+
+    After the clear code and the byte, each code names the entry that code itself defines
+    (one byte longer than the last) until the table is full, then the longest entry again
+    and again: about 2,700:1.
+    """
+    out, value, bits = bytearray(), 0, 0
+
+    def put(code: int, width: int) -> None:
+        nonlocal value, bits
+        value, bits = (value << width) | code, bits + width
+        while bits >= 8:
+            bits -= 8
+            out.append((value >> bits) & 0xFF)
+        value &= (1 << bits) - 1
+
+    put(256, 9)
+    put(byte[0], 9)
+    table, width, length, total = 258, 9, 1, 1
+    while total < megabytes * MB:
+        if table < 4096:
+            put(table, width)
+            length += 1
+        else:
+            put(4095, width)
+        total += length
+        table += 1  # the decoder adds an entry for every code after the first
+        width = 10 if table >= 511 else width
+        width = 11 if table >= 1023 else width
+        width = 12 if table >= 2047 else width
+    put(257, width)
+    if bits:
+        out.append((value << (8 - bits)) & 0xFF)
+    return bytes(out)
+
+
+def pdf_lzw_bomb(megabytes: int) -> bytes:
+    """A one-page PDF whose LZW content stream decodes to ``megabytes`` MB of spaces."""
+    objects = [
+        b"<< /Type /Catalog /Pages 2 0 R >>",
+        b"<< /Type /Pages /Kids [3 0 R] /Count 1 >>",
+        b"<< /Type /Page /Parent 2 0 R /MediaBox [0 0 595 842] /Contents 4 0 R "
+        b"/Resources << /Font << /F1 5 0 R >> >> >>",
+        stream(lzw_run(megabytes), b"/Filter /LZWDecode "),
+        FONT,
+    ]
+    return raw_pdf(objects)
+
+
 def _png_chunk(kind: bytes, data: bytes) -> bytes:
     return struct.pack(">I", len(data)) + kind + data + struct.pack(">I", zlib.crc32(kind + data))
 

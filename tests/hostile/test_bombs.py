@@ -20,10 +20,11 @@ from typing import Any
 
 import pytest
 from django.urls import reverse
+from pdfminer.lzw import lzwdecode
 from rest_framework.authtoken.models import Token
 from rest_framework.test import APIClient
 
-from ingestion.inflate import pdf_check
+from ingestion.inflate import lzw_size, pdf_check
 from ingestion.models import IngestionJob, JobStatus
 from ingestion.parsers.base import RejectedInput
 from ingestion.parsers.registry import PARSERS
@@ -44,6 +45,7 @@ def made(name: str) -> bytes:
     makers: dict[str, Callable[[], bytes]] = {
         "pdf": lambda: bombs.pdf_flate_bomb(300),
         "pdf-hex": lambda: bombs.pdf_hex_flate_bomb(300),
+        "pdf-lzw": lambda: bombs.pdf_lzw_bomb(300),
         "png": lambda: bombs.png_zlib_bomb(9000),  # 81 Mpx RGBA: 324 MB of pixels
         "png-text": lambda: bombs.png_text_bomb(300),
         "tiff-huge": lambda: bombs.tiff_hidden_huge_frame(20000),
@@ -57,6 +59,7 @@ def made(name: str) -> bytes:
 CASES = {
     "pdf_flate_stream": ("pdf", "报告.pdf", {}, f"a stream of the PDF: {DEFAULT_LIMIT}"),
     "pdf_flate_behind_asciihex": ("pdf-hex", "hex.pdf", {}, DEFAULT_LIMIT),
+    "pdf_lzw_stream": ("pdf-lzw", "lzw.pdf", {}, f"a stream of the PDF: {DEFAULT_LIMIT}"),
     "png_idat_zlib": ("png", "scan.png", {}, f"the image data: {DEFAULT_LIMIT}"),
     "png_ztxt_chunk": ("png-text", "note.png", {}, f"a zTXt chunk: {DEFAULT_LIMIT}"),
     "tiff_huge_second_frame": (
@@ -122,6 +125,12 @@ def test_the_pdf_scan_trusts_neither_length_nor_filter_and_passes_real_pdfs(
     legitimate = tmp_path / "ok.pdf"
     legitimate.write_bytes(make_pdf(["第一页", "第二页"]))
     pdf_check(legitimate, MB)  # text and an embedded font: well under a megabyte
+
+
+def test_lzw_is_counted_exactly_as_pdfminer_decodes_it() -> None:
+    data = bombs.lzw_run(2)
+    assert lzw_size(data, 10 * MB) == len(lzwdecode(data)) >= 2 * MB
+    assert MB < lzw_size(data, MB) < 2 * MB  # counting stops once past the bound
 
 
 @pytest.mark.django_db
