@@ -1,9 +1,10 @@
 """`make bench-bombs`: peak memory of the whole `dms import --wait` of decompression bombs.
 
-A one-page PDF whose content stream inflates to 1 GiB (1 MB on disk) and one of 2 GiB, and a
-legitimate text PDF for comparison, each filed by `dms import FILE --wait --json` into a
-scratch data folder. Every 50 ms the process tree of the import (the CLI, the child that
-reads the file, pdftoppm, Tesseract) is read from /proc and summed two ways:
+A one-page PDF whose content stream inflates to 1 GiB (1 MB on disk), one of 2 GiB, one whose
+LZW content stream decodes to 1 GiB, and a legitimate text PDF for comparison, each filed by
+`dms import FILE --wait --json` into a scratch data folder. Every 50 ms the process tree of
+the import (the CLI, the child that reads the file, pdftoppm, Tesseract) is read from /proc
+and summed two ways:
 
 - RSS summed over every process: an upper bound (pages a forked child shares with its
   parent are counted twice; nothing is skipped);
@@ -113,13 +114,16 @@ def measured(
 
 def make_files(folder: Path, sizes: list[int]) -> dict[str, Path]:
     from tests.factories import make_pdf
-    from tests.hostile.bombs import pdf_flate_bomb
+    from tests.hostile.bombs import pdf_flate_bomb, pdf_lzw_bomb
 
     files = {}
     for size in sizes:
         path = folder / f"bomb-{size}mb.pdf"
         path.write_bytes(pdf_flate_bomb(size))
         files[f"PDF, content stream inflating to {size} MB"] = path
+    lzw = folder / f"lzw-{sizes[0]}mb.pdf"
+    lzw.write_bytes(pdf_lzw_bomb(sizes[0]))
+    files[f"PDF, LZW content stream decoding to {sizes[0]} MB"] = lzw
     text = folder / "contract.pdf"
     text.write_bytes(make_pdf(["合同第一页：质量记录的保存期限", "合同第二页", "合同第三页"]))
     files["legitimate 3-page text PDF (control)"] = text
