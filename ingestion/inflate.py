@@ -21,7 +21,7 @@ import binascii
 import mmap
 import re
 import zlib
-from collections.abc import Iterable
+from collections.abc import Iterable, Iterator
 from email.message import Message
 from pathlib import Path
 
@@ -142,12 +142,22 @@ def _pdf_stream_size(
     if not _looks_like_zlib(data[start : start + 2]):
         return 0, start
 
-    chunks = (data[at : at + CHUNK] for at in range(start, len(data), CHUNK))
+    chunks = _pieces(data, start)
     try:
         size, consumed = inflated_size(chunks, limit)
     except zlib.error:
         return 0, start  # not zlib after all (or damaged): the parsers judge it
     return size, start + consumed
+
+
+def _pieces(data: mmap.mmap, start: int) -> Iterator[bytes]:
+    """The file from ``start`` in growing pieces: most streams are small, so the first
+    pieces are too (copying a megabyte for each of 10,000 small streams would be slow)."""
+    size = 16384
+    while start < len(data):
+        yield data[start : start + size]
+        start += size
+        size = min(size * 2, CHUNK)
 
 
 def _ascii_then_flate(
