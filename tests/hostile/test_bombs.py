@@ -7,6 +7,7 @@ whole `dms import` are measured by benchmarks/bombs.py.
 
 from __future__ import annotations
 
+import faulthandler
 import io
 import json
 import os
@@ -83,6 +84,12 @@ CASES = {
 }
 
 
+def named(data: bytes, name: str) -> io.BytesIO:
+    stream = io.BytesIO(data)
+    stream.name = name
+    return stream
+
+
 @pytest.fixture
 def kept(customer: Any, clerk: Any) -> Record:
     return file_pdf(customer, actor=clerk)
@@ -151,7 +158,7 @@ def test_the_api_queues_a_bomb_without_parsing_it_and_the_job_says_why(
             response = client.post(
                 reverse("api:record-list"),
                 {
-                    "file": io.BytesIO(made("pdf")),
+                    "file": named(made("pdf"), "合同.pdf"),
                     "customer": customer.code,
                     "type": "contract",
                 },
@@ -165,7 +172,7 @@ def test_the_api_queues_a_bomb_without_parsing_it_and_the_job_says_why(
     job = client.get(response.json()["status_url"]).json()
     assert job["status"] == JobStatus.REJECTED
     assert DEFAULT_LIMIT in job["reason"]
-    assert job["file"] == "upload.pdf" or job["file"]  # the name the client sent
+    assert job["file"] == "合同.pdf"  # the job names the file the client sent
     assert job["reference"] is None
     assert not Record.objects.exists() and not blobs()
 
@@ -179,6 +186,7 @@ def _refuse() -> None:
 
 
 def _crash() -> None:
+    faulthandler.disable()  # pytest's traceback printer: the crash is the point here
     os.kill(os.getpid(), signal.SIGSEGV)
 
 
