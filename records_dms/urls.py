@@ -6,6 +6,7 @@ from rest_framework.permissions import AllowAny
 from rest_framework.routers import DefaultRouter
 from wagtail.admin import urls as wagtailadmin_urls
 
+from ingestion.api.views import JobViewSet
 from records_dms.accounts.admin.login import LoginView
 from records_dms.archive.api.views import CustomerViewSet, RecordViewSet, SearchView
 from records_dms.common.apischema import described_api_root
@@ -20,6 +21,7 @@ router.register("customers", CustomerViewSet, basename="customer")
 router.register("records", RecordViewSet, basename="record")
 router.register("loans", LoanViewSet, basename="loan")
 router.APIRootView = described_api_root(router)
+router.register("jobs", JobViewSet, basename="job")
 
 api_urlpatterns: list[URLPattern | URLResolver] = [
     path("schema/", SpectacularAPIView.as_view(permission_classes=[AllowAny]), name="schema"),

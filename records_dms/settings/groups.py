@@ -152,6 +152,14 @@ class Ingestion:
     ocr_languages: str = var("DMS_OCR_LANGS", "chi_sim+eng", "Tesseract languages")
     tesseract_cmd: str = var("DMS_TESSERACT_CMD", "tesseract", "the Tesseract program")
 
+    max_inflate_mb: int = var(
+        "DMS_MAX_INFLATE_MB",
+        256,
+        "a PDF stream, image (frame or chunk) or email part that decompresses beyond this is "
+        "refused as a decompression bomb; reading a file may take a few times this much memory",
+        minimum=1,
+    )
+
 
 @dataclass(frozen=True)
 class Storage:
