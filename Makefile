@@ -3,7 +3,7 @@ PORT ?= 8000
 VENV := .venv/bin
 
 .PHONY: run test setup setup-test lint typecheck pytest bench bench-search messages clean \
-	services test-postgres bench-workers bench-load chaos
+	services test-postgres bench-workers bench-load chaos bench-bombs
 
 run: setup
 	$(VENV)/dms manage migrate --noinput -v0
@@ -55,6 +55,11 @@ chaos: setup
 PAGES ?= 100000
 bench-search: setup
 	$(VENV)/python benchmarks/search.py --pages $(PAGES)
+
+# Peak memory of the whole `dms import --wait` of 1 and 2 GiB decompression bombs (results in
+# benchmarks/bombs-results.md).
+bench-bombs: setup-test
+	$(VENV)/python benchmarks/bombs.py
 
 # Searches and dossier views by 20 concurrent users against `dms run` (locust, headless; results
 # in benchmarks/load-results.md). On the 100,000-page index benchmarks/search.py built when it is

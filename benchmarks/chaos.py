@@ -56,7 +56,6 @@ INGEST_POINTS = (
     "ingest:parse",
     "ingest:normalise",
     "ingest:filerecord",
-    "ingest:handtosearch",
     "ingest:attachments",
     "ingest:saved",
 )

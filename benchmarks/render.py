@@ -2,14 +2,18 @@
 
 Nothing is downloaded: the text comes from the seed policies (``DMS_SEEDS_DIR``, default
 the repository's ``tests/fixtures/seeds``), drawn with WenQuanYi Zen Hei at 300 dpi and then
-degraded the way office copies are (noise; faded, skewed and scanned at 200 dpi).
+degraded the way office copies are (noise; faded, skewed and scanned at 200 dpi). Other
+kinds of page (``KINDS``): large text (14-28 pt, slightly turned), a phone's photo of a page
+(perspective, uneven light, soft focus, a colour JPEG stating 72 dpi) and mixed sizes (a
+headline and a subtitle over 12 pt body text).
 """
 
 from __future__ import annotations
 
 import io
+import math
 import os
-from collections.abc import Iterable, Iterator
+from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -25,7 +29,10 @@ POOR_DPI = 200
 A4_INCHES = (8.27, 11.69)
 FONT_PT = 12  # 小四, the usual body size of office documents
 MARGIN_INCHES = 0.9
-CONDITIONS = ("clean", "noisy", "poor")
+CONDITIONS = ("clean", "noisy", "poor")  # 12 pt office pages, as scanners deliver them
+KINDS = ("large", "photo", "mixed")  # pages that are not 12 pt body text on a flatbed
+LARGE_PT = (14.0, 16.0, 18.0, 22.0, 28.0)  # one size per large-text page, in turn
+PHOTO_DPI = 72  # what phones write into their JPEGs, whatever the page's size in pixels
 DIGITAL_TITLE = "客户档案管理制度"
 
 
@@ -58,8 +65,8 @@ def seed_text(directory: Path | None = None) -> str:
     return "".join(kept)
 
 
-def font(dpi: int = DPI) -> ImageFont.FreeTypeFont:
-    return ImageFont.truetype(str(WQY_ZENHEI), size=round(FONT_PT * dpi / 72), index=0)
+def font(dpi: int = DPI, pt: float = FONT_PT) -> ImageFont.FreeTypeFont:
+    return ImageFont.truetype(str(WQY_ZENHEI), size=round(pt * dpi / 72), index=0)
 
 
 def wrap(text: str, face: ImageFont.FreeTypeFont, width: float) -> Iterator[str]:
@@ -90,17 +97,109 @@ def page_texts(pages: int, lines_per_page: int, *, seed: int = 0) -> list[list[s
 
 def render_page(lines: Iterable[str], dpi: int = DPI) -> Image.Image:
     """A clean A4 page (gray, white paper, black ink) with the lines set 1.8 lines apart."""
+    return render_blocks([(FONT_PT, list(lines))], dpi)
+
+
+def render_blocks(blocks: Sequence[tuple[float, Sequence[str]]], dpi: int = DPI) -> Image.Image:
+    """A clean A4 page of blocks of lines, each block in its own size (points), 1.8 apart."""
     size = (round(A4_INCHES[0] * dpi), round(A4_INCHES[1] * dpi))
     image = Image.new("L", size, 255)
     draw = ImageDraw.Draw(image)
-    face = font(dpi)
-    step = face.size * 1.8
     x = y = MARGIN_INCHES * dpi
-    for line in lines:
-        draw.text((x, y), line, font=face, fill=0)
-        y += step
+    for pt, lines in blocks:
+        face = font(dpi, pt)
+        for line in lines:
+            draw.text((x, y), line, font=face, fill=0)
+            y += face.size * 1.8
     image.info["dpi"] = (dpi, dpi)
     return image
+
+
+def _lines_at(text: str, start: int, pt: float, count: int) -> list[str]:
+    """``count`` lines of ``pt``-point text from ``text[start:]``, as wide as the page allows."""
+    face = font(DPI, pt)
+    width = (A4_INCHES[0] - 2 * MARGIN_INCHES) * DPI
+    per_line = max(1, int(width / face.size))
+    return list(wrap(text[start : start + (count + 1) * per_line], face, width))[:count]
+
+
+def _lines_that_fit(pt: float, spare_inches: float = 0.0) -> int:
+    usable = (A4_INCHES[1] - 2 * MARGIN_INCHES - spare_inches) * DPI
+    return max(1, int(usable / (round(pt * DPI / 72) * 1.8)))
+
+
+def large_page(text: str, pt: float, rng: np.random.Generator) -> tuple[Image.Image, str]:
+    """A notice or a form in large type, as a clean 300 dpi scan turned by 0.3-1.2°."""
+    start = int(rng.integers(0, max(1, len(text) - 2000)))
+    lines = _lines_at(text, start, pt, min(20, _lines_that_fit(pt)))
+    page = render_blocks([(pt, lines)])
+    turn = float(rng.uniform(0.3, 1.2)) * (1 if rng.random() < 0.5 else -1)
+    turned = page.rotate(turn, resample=Image.Resampling.BICUBIC, fillcolor=255)
+    return _with_dpi(turned, DPI), "".join(lines)
+
+
+def mixed_page(text: str, rng: np.random.Generator) -> tuple[Image.Image, str]:
+    """A headline (22-28 pt) and a subtitle (16 pt) over 12 pt body text, then a short line."""
+    start = int(rng.integers(0, max(1, len(text) - 3000)))
+    headline = text[start : start + int(rng.integers(6, 12))]
+    subtitle = text[start + 20 : start + 20 + int(rng.integers(10, 20))]
+    body = _lines_at(text, start + 60, FONT_PT, 15)
+    signature = text[start + 1500 : start + 1500 + int(rng.integers(4, 9))]
+    blocks = [(float(rng.choice([22.0, 26.0, 28.0])), [headline]), (16.0, [subtitle]),
+              (FONT_PT, body), (FONT_PT, [signature])]  # fmt: skip
+    return render_blocks(blocks), "".join(line for _pt, lines in blocks for line in lines)
+
+
+def _perspective(
+    target: Sequence[tuple[float, float]], source: Sequence[tuple[float, float]]
+) -> list[float]:
+    """PIL's 8 perspective coefficients mapping output points ``target`` to ``source``."""
+    rows, values = [], []
+    for (x, y), (u, v) in zip(target, source, strict=True):
+        rows.append([x, y, 1, 0, 0, 0, -u * x, -u * y])
+        rows.append([0, 0, 0, x, y, 1, -v * x, -v * y])
+        values += [u, v]
+    return [float(c) for c in np.linalg.solve(np.array(rows), np.array(values))]
+
+
+def photo(page: Image.Image, *, seed: int = 0) -> Image.Image:
+    """A phone's photo of the page on a desk: tilted, unevenly lit, soft, colour, 72 dpi.
+
+    The page fills most of a frame a little larger than itself, its corners moved by up to
+    4 % (the phone not held square), lit from one side (the far side at 60-75 % of the
+    near one), slightly out of focus, with sensor noise; saved as a colour JPEG (quality 75).
+    """
+    rng = np.random.default_rng(seed)
+    width, height = page.size
+    frame = (round(width * 1.1), round(height * 1.08))
+    margin_x, margin_y = (frame[0] - width) / 2, (frame[1] - height) / 2
+    corners = [(0.0, 0.0), (width, 0.0), (width, height), (0.0, height)]
+    placed = [
+        (margin_x + x + rng.uniform(-0.04, 0.04) * width,
+         margin_y + y + rng.uniform(-0.04, 0.04) * height)
+        for x, y in corners
+    ]  # fmt: skip
+    paper = page.convert("L").point(lambda value: 1 + value * 254 // 255)  # 0 marks the desk
+    warped = paper.transform(
+        frame, Image.Transform.PERSPECTIVE, _perspective(placed, corners),
+        resample=Image.Resampling.NEAREST, fillcolor=0,
+    )  # fmt: skip
+    pixels = np.asarray(warped, dtype=np.float64)
+    desk = pixels == 0
+    ys, xs = np.mgrid[0 : frame[1], 0 : frame[0]]
+    direction = rng.uniform(0, 2 * math.pi)
+    along = (xs * math.cos(direction) + ys * math.sin(direction)) / math.hypot(*frame)
+    along = (along - along.min()) / max(1e-9, along.max() - along.min())
+    light = 1.0 - float(rng.uniform(0.25, 0.4)) * along
+    ink, white = 45.0, 215.0  # a phone's exposure: no true black or white
+    shaded = (ink + (pixels / 255.0) * (white - ink)) * light
+    shaded[desk] = 95.0 * light[desk]  # a darker desk around the page
+    shaded += rng.normal(0.0, 4.0, shaded.shape)
+    gray = Image.fromarray(np.clip(shaded, 0, 255).astype(np.uint8))
+    soft = gray.filter(ImageFilter.GaussianBlur(float(rng.uniform(1.0, 1.6))))
+    tint = (1.0, 0.97, 0.9)  # warm indoor light
+    colour = Image.merge("RGB", [soft.point(lambda v, k=k: round(v * k)) for k in tint])
+    return _with_dpi(colour, PHOTO_DPI)
 
 
 def noisy(page: Image.Image, *, seed: int = 0) -> Image.Image:
@@ -187,6 +286,27 @@ def to_jpeg(image: Image.Image, quality: int = 80) -> bytes:
 def scan_page(lines: list[str], condition: str, *, seed: int = 0, quality: int = 80) -> ScanPage:
     image = degrade(render_page(lines), condition, seed=seed)
     return ScanPage(condition, to_jpeg(image, quality), dpi_of(image), "".join(lines))
+
+
+def kind_pages(kind: str, count: int, *, seed: int = 0) -> list[ScanPage]:
+    """``count`` pages of one of ``KINDS``, each with its own text, as JPEGs."""
+    text = seed_text()
+    pages = []
+    for index in range(count):
+        rng = np.random.default_rng(seed * 1000 + index)
+        if kind == "large":
+            image, truth = large_page(text, LARGE_PT[index % len(LARGE_PT)], rng)
+        elif kind == "mixed":
+            image, truth = mixed_page(text, rng)
+        elif kind == "photo":
+            start = int(rng.integers(0, max(1, len(text) - 2000)))
+            lines = _lines_at(text, start, FONT_PT, 20)
+            image, truth = photo(render_page(lines), seed=seed * 1000 + index), "".join(lines)
+        else:
+            raise ValueError(f"unknown kind {kind}")
+        quality = 75 if kind == "photo" else 80
+        pages.append(ScanPage(kind, to_jpeg(image, quality), dpi_of(image), truth))
+    return pages
 
 
 def scan_pages(

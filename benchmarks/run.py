@@ -1,11 +1,12 @@
 """`make bench`: what filing costs, measured on inputs made here from the seed texts.
 
 1. Born-digital PDFs filed end to end (pages per second); Tesseract must never run for them.
-2. Scans (clean, noisy, poor) read four ways, each with one process per core: bare
-   `tesseract` on the page JPEGs writing text, and again writing TSV and PDF (what the
-   pipeline needs); our OCR step (``ocr_frame``: ``prepare`` and one Tesseract pass writing
-   TSV and PDF text over the JPEG) on the same files; and the whole pipeline filing a scanned
-   PDF that embeds those very JPEG bytes. Pages per minute, CPU seconds and character error rates.
+2. Scans (clean, noisy, poor 12 pt pages; large text, phone photos, mixed sizes) read four
+   ways, each with one process per core: bare `tesseract` on the page JPEGs writing text,
+   and again writing TSV and PDF (what the pipeline needs); our OCR step (``ocr_frame``:
+   ``prepare`` and one Tesseract pass writing TSV and PDF text over the JPEG) on the same
+   files; and the whole pipeline filing a scanned PDF that embeds those very JPEG bytes.
+   Pages per minute, CPU seconds and character error rates.
 3. Peak memory of a child process filing a 300-page scanned PDF, Tesseract children included.
 
 Everything runs in a fresh data folder (DMS_DATA_DIR set to a temporary directory). The
@@ -222,10 +223,16 @@ def read_every_way(
     return {way: ways[way]() for way in order}
 
 
-def bench_scans(plan: Plan, workers: int, work: Path) -> dict[str, Any]:
-    pages = render.scan_pages(plan.scans_per_condition, plan.scan_lines, seed=21)
+def bench_scans(
+    plan: Plan, workers: int, work: Path, kinds: tuple[str, ...] = render.CONDITIONS + render.KINDS
+) -> dict[str, Any]:
+    office = [kind for kind in kinds if kind in render.CONDITIONS]
+    pages = render.scan_pages(plan.scans_per_condition, plan.scan_lines, office, seed=21)
+    for kind in kinds:
+        if kind not in render.CONDITIONS:
+            pages += render.kind_pages(kind, plan.scans_per_condition, seed=21)
     rows: dict[str, Any] = {}
-    for number, condition in enumerate(render.CONDITIONS):
+    for number, condition in enumerate(kinds):
         chosen = [page for page in pages if page.condition == condition]
         paths = []
         for index, page in enumerate(chosen):
@@ -297,9 +304,21 @@ def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--quick", action="store_true", help="a smaller run (about 3 minutes)")
     parser.add_argument("--out", type=Path, help="results file (full run: benchmarks/results.md)")
+    parser.add_argument(
+        "--scans-only", action="store_true",
+        help="only the scanned pages (no born-digital PDFs, no memory run)",
+    )  # fmt: skip
+    parser.add_argument("--pages", type=int, help="scanned pages per kind (default: the plan's)")
+    parser.add_argument(
+        "--kinds", default=",".join(render.CONDITIONS + render.KINDS),
+        help="kinds of scanned page, comma-separated (default: all)",
+    )  # fmt: skip
     args = parser.parse_args(argv)
     workers = len(os.sched_getaffinity(0))
     plan = QUICK if args.quick else FULL
+    if args.pages:
+        plan = dataclasses.replace(plan, scans_per_condition=args.pages)
+    kinds = tuple(kind for kind in args.kinds.split(",") if kind)
     out = args.out or (None if args.quick else ROOT / "benchmarks" / "results.md")
     started = time.perf_counter()
     load_before = os.getloadavg()
@@ -308,16 +327,20 @@ def main(argv: list[str] | None = None) -> int:
         setup_django(work / "data", workers)
         prepare_database()
         report.progress("setup", {"workers": workers, "plan": plan.name})
-        digital = bench_digital(plan, work)
-        report.progress("born-digital", digital)
-        scans = bench_scans(plan, workers, work)
-        memory = bench_memory(plan, work)
-        report.progress("memory", memory)
+        digital = None if args.scans_only else bench_digital(plan, work)
+        report.progress("born-digital", digital or {})
+        scans = bench_scans(plan, workers, work, kinds)
+        memory = None if args.scans_only else bench_memory(plan, work)
+        report.progress("memory", memory or {})
     results = {
+        "command": " ".join(["benchmarks/run.py", *(argv if argv is not None else sys.argv[1:])]),
         "plan": plan.__dict__, "workers": workers, "digital": digital, "scans": scans,
         "memory": memory, "minutes": (time.perf_counter() - started) / 60,
         "load": (load_before, os.getloadavg()),
     }  # fmt: skip
+    # The raw figures first: a report can be rendered again from them (report.markdown).
+    raw = (out or ROOT / "benchmarks" / "last-run").with_suffix(".json")
+    raw.write_text(json.dumps(results, ensure_ascii=False, indent=1), encoding="utf-8")
     text = report.markdown(results)
     print(text)
     if out is not None:

@@ -38,6 +38,10 @@ R = TypeVar("R")
 SKEW_MAX_DEGREES = 3.0  # searched either way; scanners' feeders skew less than this
 SKEW_MIN_DEGREES = 0.3  # below this Tesseract copes and a rotation only blurs
 SMALL_TEXT_PX = 14.0  # 12 pt text at 75 dpi (12 px) gains from upscaling, at 100 dpi (16) not
+# Text under SMALL_TEXT_PX on a page of this resolution or more would be under 5 pt: a wrong
+# measurement rather than real text, and upscaling a 300 dpi page 4x makes Tesseract misread
+# it ("来电客户" as "SALVE IP", issue 18).
+UPSCALE_BELOW_DPI = 200
 TEXT_TARGET_PX = 32.0  # upscale small text to about this height (12 pt at ~190 dpi)
 MAX_UPSCALE = 4.0
 # Reduced by the largest whole factor that leaves text lines at least this tall: 12 pt at
@@ -46,6 +50,14 @@ MAX_UPSCALE = 4.0
 REDUCED_TEXT_PX = 18.0
 GRAIN_MIN = 8  # median step between neighbouring paper pixels (of 255) that the blur removes
 BLUR_MIN_TEXT_PX = 20.0  # thinner strokes than this lose more to a blur than the noise costs
+# Rows between two text lines hold less ink than this share of the busiest rows' (noise, a
+# stray mark); rows between the strokes of one line hold more.
+LINE_GAP_INK = 0.05
+# A page whose text was resampled (scale != 1) and then read with a mean word confidence
+# under this is read again as given, and the read with the higher confidence is kept. Clean,
+# noisy and large-text pages read from reduced copies score 90-94 (benchmarks/results.md);
+# the issue-18 page, upscaled by mistake, scored 78 against 90 as given.
+RETRY_BELOW_CONFIDENCE = 85.0
 _LAYOUT_PX = 1000  # the layout is measured on a copy about this tall
 _MIN_INK_POINTS = 500
 
@@ -90,6 +102,7 @@ class Prepared:
     dpi: int
     changed: bool  # pixels other than the page's own (gray of them aside)
     angle: float = 0.0  # degrees the page was turned clockwise to straighten it
+    scale: float = 1.0  # the text was resampled by this factor (1: kept at its size)
 
 
 def prepare(image: Image.Image, dpi: float | None) -> Prepared:
@@ -97,9 +110,10 @@ def prepare(image: Image.Image, dpi: float | None) -> Prepared:
 
     Faded contrast is stretched; a page skewed by SKEW_MIN_DEGREES or more is straightened,
     the angle measured from its own text lines; the text height, not the stated dpi, decides
-    on scaling: tiny text is upscaled, text of 36 px and more (10 pt at 300 dpi) is read from
-    a copy reduced by a whole factor (faster, and no more errors); grainy pages that are not
-    reduced get a 3x3 box blur. A clean 300 dpi page costs a histogram, the layout estimate
+    on scaling: tiny text on a page under UPSCALE_BELOW_DPI is upscaled, text of 36 px and
+    more (10 pt at 300 dpi) is read from a copy reduced by a whole factor (faster, and no
+    more errors), turned first if it is skewed; grainy pages that are not reduced get a 3x3
+    box blur. A clean 300 dpi page costs a histogram, the layout estimate
     and the reduction (~0.06 s beside ~5 s of Tesseract); a faded, skewed one ~0.3 s.
     """
     gray = image if image.mode == "L" else image.convert("L")  # every step below copies
@@ -114,19 +128,24 @@ def prepare(image: Image.Image, dpi: float | None) -> Prepared:
     if layout is None:
         return Prepared(gray, resolution, changed)  # (almost) no ink: nothing to gain
     scale = _text_scale(layout.line_height)
+    if scale > 1 and resolution >= UPSCALE_BELOW_DPI:
+        scale = 1
     # Resampling smooths grain already; text thinner than BLUR_MIN_TEXT_PX loses to a blur.
     grainy = (
         scale == 1
         and BLUR_MIN_TEXT_PX <= layout.line_height < math.inf
         and _grain(gray, threshold=layout.threshold) >= GRAIN_MIN
     )
-    if scale < 1:  # before turning it: a quarter of the pixels to turn
-        gray = gray.reduce(round(1 / scale))  # a box average: fast, and it smooths grain
     if abs(layout.angle) >= SKEW_MIN_DEGREES:
         # Same size, so the page keeps its size in points; at 3° the corners move ~110 px
-        # at 300 dpi, inside any printed page's margin.
+        # at 300 dpi, inside any printed page's margin. Turned before it is reduced: turning
+        # the reduced copy resamples strokes a few pixels wide, and on the issue-18 page
+        # (64 px text, 0.8°, reduced 3x) Tesseract then read 李华 as "EH"; the box average
+        # after the turn keeps them sharp (~0.1 s more, on skewed pages only).
         gray = gray.rotate(-layout.angle, resample=Image.Resampling.BICUBIC, fillcolor=high)
         changed, angle = True, layout.angle
+    if scale < 1:
+        gray = gray.reduce(round(1 / scale))  # a box average: fast, and it smooths grain
     if scale > 1:
         size = (round(gray.width * scale), round(gray.height * scale))
         gray = gray.resize(size, Image.Resampling.LANCZOS)
@@ -136,7 +155,7 @@ def prepare(image: Image.Image, dpi: float | None) -> Prepared:
     if grainy:
         gray = gray.filter(ImageFilter.BoxBlur(1))
         changed = True
-    return Prepared(gray, resolution, changed, angle)
+    return Prepared(gray, resolution, changed, angle, scale)
 
 
 def _text_scale(text_px: float) -> float:
@@ -195,12 +214,25 @@ def text_layout(gray: Image.Image) -> TextLayout | None:
 
 
 def _line_height(counts: np.ndarray) -> tuple[float, int]:
-    """Median run of rows with ink (text lines), ignoring the thin rows between them."""
+    """Median run of rows with ink (text lines), ignoring the thin rows between them.
+
+    Rows are inked when they hold a fifth of the ink of the page's busiest rows. A short
+    line (a 4-character title, a signature) holds less than that between its horizontal
+    strokes and fell apart into stroke-sized runs; on a page of a few large lines those
+    fragments were the majority, so 64 px text measured "7 px" and the page was upscaled 4x
+    (issue 18). Between two lines the rows are (nearly) empty; between the strokes of one
+    line they are not: runs parted by rows that all hold ink are one line.
+    """
     if not counts.any():
         return math.inf, 0
-    inked = counts > 0.2 * np.percentile(counts[counts > 0], 90)
+    busiest = np.percentile(counts[counts > 0], 90)
+    inked = counts > 0.2 * busiest
     edges = np.diff(np.concatenate(([0], inked.astype(np.int8), [0])))
-    runs = np.flatnonzero(edges == -1) - np.flatnonzero(edges == 1)
+    starts, ends = list(np.flatnonzero(edges == 1)), list(np.flatnonzero(edges == -1))
+    for index in range(len(starts) - 1, 0, -1):  # from the end: indices stay valid
+        if counts[ends[index - 1] : starts[index]].min() > LINE_GAP_INK * busiest:
+            del ends[index - 1], starts[index]
+    runs = np.array(ends) - np.array(starts)
     if len(runs) < 3:
         return math.inf, len(runs)  # too few lines to judge the text size: leave it
     return float(np.median(runs)), len(runs)
@@ -329,24 +361,76 @@ def ocr_pil_image(
     Tesseracts run at once (see ``ocr_each``).
     """
     prepared = prepare(image, dpi)
-    resolution, angle = prepared.dpi, prepared.angle
+    resolution, angle, resampled = prepared.dpi, prepared.angle, prepared.scale != 1
     text_only = backdrop is not None
     if not prepared.changed and source is not None:
         del prepared
         page = _ocr_slotted(source, work / name, context, resolution, slots, text_only)
     else:
-        image_path = work / f"{name}.pgm"
-        prepared.image.save(image_path, format="PPM")  # uncompressed: fast to write and read
+        image_path = _saved(prepared.image, work / f"{name}.pgm")
         del prepared  # the page's pixels are not held while Tesseract reads them
-        try:
-            page = _ocr_slotted(image_path, work / name, context, resolution, slots, text_only)
-        finally:
-            image_path.unlink(missing_ok=True)
+        page = _ocr_file(image_path, work, name, context, resolution, slots, text_only)
+    if resampled and (page.confidence or 0.0) < RETRY_BELOW_CONFIDENCE:
+        # The text size was measured wrong or the resampled copy reads worse: read the page
+        # as given too (bare Tesseract's read) and keep the more confident one. Only pages
+        # read from a resampled copy that also read poorly pay for a second pass.
+        plain = ocr_plain(image, dpi, work, f"{name}-plain", context, slots, text_only, source)
+        if (plain.confidence or 0.0) > (page.confidence or 0.0):
+            _discard(page)
+            page, angle = plain, 0.0
+        else:
+            _discard(plain)
     if backdrop is None or page.pdf is None:
         return page
     composed = searchable_page(page.pdf, backdrop, work / f"{name}-page.pdf", angle=angle)
     page.pdf.unlink()
     return OcrPage(text=page.text, confidence=page.confidence, pdf=composed)
+
+
+def ocr_plain(
+    image: Image.Image,
+    dpi: float | None,
+    work: Path,
+    name: str,
+    context: ParseContext,
+    slots: threading.Semaphore | None,
+    text_only: bool,
+    source: Path | None = None,
+) -> OcrPage:
+    """The page as given, as bare Tesseract reads it: no clean-up, its stated resolution."""
+    resolution = round(dpi) if dpi and dpi > 50 else guess_dpi(image)
+    if source is not None:
+        return _ocr_slotted(source, work / name, context, resolution, slots, text_only)
+    gray = image if image.mode == "L" else image.convert("L")
+    image_path = _saved(gray, work / f"{name}.pgm")
+    del gray
+    return _ocr_file(image_path, work, name, context, resolution, slots, text_only)
+
+
+def _saved(gray: Image.Image, path: Path) -> Path:
+    gray.save(path, format="PPM")  # uncompressed: fast to write and read
+    return path
+
+
+def _ocr_file(
+    image_path: Path,
+    work: Path,
+    name: str,
+    context: ParseContext,
+    dpi: int,
+    slots: threading.Semaphore | None,
+    text_only: bool,
+) -> OcrPage:
+    """OCR an image written for Tesseract, and remove it."""
+    try:
+        return _ocr_slotted(image_path, work / name, context, dpi, slots, text_only)
+    finally:
+        image_path.unlink(missing_ok=True)
+
+
+def _discard(page: OcrPage) -> None:
+    if page.pdf is not None:
+        page.pdf.unlink(missing_ok=True)
 
 
 def _ocr_slotted(

@@ -11,9 +11,10 @@ from __future__ import annotations
 
 import shutil
 import tempfile
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any, Protocol
+from typing import Any, Protocol, TypeVar
 
 from django.conf import settings
 from django.core.exceptions import ValidationError
@@ -29,9 +30,12 @@ from ingestion.originals import StoredOriginal, original_discard, original_store
 from ingestion.parsers.base import ParseContext, Parser, ParseResult, RejectedInput
 from ingestion.parsers.registry import parser_for
 from ingestion.preflight import sniff, zip_check
+from ingestion.sandbox import bounded, memory_budget
 from records_dms.archive.models import ComplaintCase, Record, RecordState, Volume
 from records_dms.archive.services import record_create, record_pages_set
 from records_dms.common.failpoints import chaos_point
+
+T = TypeVar("T")
 
 
 class Stop(Exception):
@@ -68,7 +72,7 @@ class Preflight:
             zip_check(state.path, head)
             state.mime_type = sniff(head)
             state.parser = parser_for(state.mime_type)
-            state.parser.check(state.path, state.context)
+            _bounded(state.parser.check, state.path, state.context)
         except RejectedInput as error:
             raise Stop(JobStatus.REJECTED, str(error)) from error
         state.job.mime_type = state.mime_type
@@ -90,9 +94,20 @@ class Parse:
     def run(self, state: FileState) -> None:
         assert state.parser is not None
         try:
-            state.result = state.parser.parse(state.path, state.context)
+            state.result = _bounded(state.parser.parse, state.path, state.context)
         except RejectedInput as error:
             raise Stop(JobStatus.REJECTED, str(error)) from error
+
+
+def _bounded(function: Callable[[Path, ParseContext], T], path: Path, context: ParseContext) -> T:
+    """The parsers read untrusted bytes: in a child process of bounded memory."""
+    return bounded(
+        function,
+        path,
+        context,
+        budget=memory_budget(context.max_inflate_bytes, context.ocr_workers + 1),
+        max_pixels=context.max_pixels,
+    )
 
 
 class Normalise:
@@ -243,6 +258,7 @@ def parse_context(work_dir: Path) -> ParseContext:
         max_email_parts=settings.INGESTION.max_email_parts,
         max_attachments=settings.INGESTION.max_attachments,
         ocr_timeout=settings.INGESTION.ocr_timeout,
+        max_inflate_bytes=settings.INGESTION.max_inflate_mb * 1024 * 1024,
     )
 
 

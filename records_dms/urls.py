@@ -6,18 +6,22 @@ from rest_framework.permissions import AllowAny
 from rest_framework.routers import DefaultRouter
 from wagtail.admin import urls as wagtailadmin_urls
 
+from ingestion.api.views import JobViewSet
+from records_dms.accounts.admin.login import LoginView
 from records_dms.archive.api.views import CustomerViewSet, RecordViewSet, SearchView
 from records_dms.common.apischema import described_api_root
 from records_dms.lending.api.views import LoanViewSet
 from retention.api.views import urlpatterns as retention_api
 
-# No ".json" twins of every route: the format is negotiated (Accept, ?format=).
+# No ".json" twins of every route: the format is negotiated (Accept, ?format=), and the
+# suffixed routes reached actions that take no format argument (500s).
 router = DefaultRouter()
 router.include_format_suffixes = False
 router.register("customers", CustomerViewSet, basename="customer")
 router.register("records", RecordViewSet, basename="record")
 router.register("loans", LoanViewSet, basename="loan")
 router.APIRootView = described_api_root(router)
+router.register("jobs", JobViewSet, basename="job")
 
 api_urlpatterns: list[URLPattern | URLResolver] = [
     path("schema/", SpectacularAPIView.as_view(permission_classes=[AllowAny]), name="schema"),
@@ -29,6 +33,8 @@ api_urlpatterns: list[URLPattern | URLResolver] = [
 
 urlpatterns = [
     path("api/v1/", include((api_urlpatterns, "api"), namespace="api")),
+    # Ahead of Wagtail's own sign-in page, which it replaces (same URL and name).
+    path("admin/login/", LoginView.as_view(), name="wagtailadmin_login"),
     path("admin/", include(wagtailadmin_urls)),
     path("", RedirectView.as_view(pattern_name="wagtailadmin_home", permanent=False)),
 ]

@@ -2,10 +2,12 @@
 
 Folding, character by character so offsets into the original text survive: NFKC (full-width
 to half-width), case folding, traditional to simplified (OpenCC's character table). Then jieba
-segments the folded text in search mode. A long word is emitted at one position together with
-the shorter dictionary words inside it (colocated), so 碎纸机 is found by 碎纸 and by 碎纸机,
-and a phrase 使用碎纸机 still sees 使用 and 碎纸机 side by side. Codes such as QMS-PM-31301
-are kept whole (folded to lower case) beside their parts, so they are findable as typed.
+segments the folded text. Each word is emitted at one position together with every dictionary
+word of 2–4 characters that starts inside it (colocated): those inside it, so 碎纸机 is found
+by 碎纸 and by 碎纸机, and those reaching into the next words, so 客户不满意 (cut 客户 / 不 /
+满意) is found by 不满. A phrase 使用碎纸机 still sees 使用 and 碎纸机 side by side. Codes
+such as QMS-PM-31301 are kept whole (folded to lower case) beside their parts, so they are
+findable as typed.
 
 SQLite's unicode61 tokenizer finds no 2-character Chinese word inside running text and the
 trigram tokenizer needs 3 (FACTS.md); this module is why search works in Chinese.
@@ -156,11 +158,14 @@ def tokenize(text: str) -> Iterator[Token]:
 
     jieba's precise mode without HMM (new-word guessing depends on context, and a query has
     little): unknown names fall apart into characters, which a query's characters match.
-    Inside a word longer than two characters, every dictionary 2- and 3-gram is colocated
-    with it, as jieba's search mode would list them.
+    With each word, every dictionary word of 2–4 Chinese characters starting inside it is
+    colocated (jieba's full mode), so a word a user types is found wherever its characters
+    stand in the text, also across jieba's cuts (不满 in 客户/不/满意), as a substring search
+    would (tests/search/test_relevance.py).
     """
     folded, origins = _fold_with_origins(text)
     codes = {match.start(): match.group() for match in _CODE.finditer(folded)}
+    inside = _dictionary_words(folded)
     jieba = _jieba()
     for word, start, end in jieba.tokenize(folded, HMM=False):
         if not _WORDLIKE.search(word):
@@ -168,18 +173,30 @@ def tokenize(text: str) -> Iterator[Token]:
         forms = [word]
         if start in codes and len(codes[start]) > len(word):
             forms.append(codes[start])
-        if len(word) > 2:
-            forms.extend(_grams(jieba, word))
+        for offset in range(start, end):
+            forms.extend(inside.get(offset, ()))
         yield Token(origins[start], origins[end], tuple(dict.fromkeys(forms)))
 
 
-def _grams(jieba: Any, word: str) -> Iterator[str]:
-    for size in (2, 3):
-        if len(word) > size:
-            for index in range(len(word) - size + 1):
-                gram = word[index : index + size]
-                if jieba.FREQ.get(gram):
-                    yield gram
+_CJK_RUN = re.compile(rf"[{_CJK}]{{2,}}")
+SUBWORD_SIZES = (2, 3, 4)
+
+
+def _dictionary_words(folded: str) -> dict[int, list[str]]:
+    """Offset -> the dictionary words of SUBWORD_SIZES Chinese characters starting there."""
+    frequencies = _jieba().FREQ
+    found: dict[int, list[str]] = {}
+    for run in _CJK_RUN.finditer(folded):
+        text, base = run.group(), run.start()
+        for index in range(len(text) - 1):
+            words = [
+                text[index : index + size]
+                for size in SUBWORD_SIZES
+                if index + size <= len(text) and frequencies.get(text[index : index + size])
+            ]
+            if words:
+                found[base + index] = words
+    return found
 
 
 # Queries -----------------------------------------------------------------------------------

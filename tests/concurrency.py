@@ -42,3 +42,24 @@ def database_url_of(settings_dict: dict) -> str:
     user, password = settings_dict.get("USER", ""), settings_dict.get("PASSWORD", "")
     host, port = settings_dict.get("HOST") or "localhost", settings_dict.get("PORT") or 5432
     return f"postgres://{user}:{password}@{host}:{port}/{settings_dict['NAME']}"
+
+
+def sign_in_attempts(database_url: str, data_dir: str, username: str, count: int) -> int:
+    """Try ``count`` wrong passwords the way every sign-in does (django's authenticate, which
+    sends the failure signal); return how many passwords were actually checked."""
+    setup_django(database_url, data_dir)
+    from django.contrib.auth import authenticate
+    from django.contrib.auth.base_user import AbstractBaseUser
+
+    checked = 0
+    real = AbstractBaseUser.check_password
+
+    def counting(self: AbstractBaseUser, raw: str | None) -> bool:
+        nonlocal checked
+        checked += 1
+        return real(self, raw)
+
+    AbstractBaseUser.check_password = counting  # type: ignore[method-assign,assignment]
+    for _ in range(count):
+        assert authenticate(None, username=username, password="wrong") is None
+    return checked

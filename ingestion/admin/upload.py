@@ -21,10 +21,10 @@ from ingestion.services import ingest_retry, ingest_submit
 from records_dms.accounts.admin.views import ArchiveView, visible_customer
 from records_dms.accounts.policy import policy
 from records_dms.accounts.roles import Confidentiality
-from records_dms.archive.admin.forms import DateInput
 from records_dms.archive.models import Channel, RecordType
 from records_dms.archive.permissions import ADD_RECORD
 from records_dms.archive.selectors import visible_customers, visible_records
+from records_dms.common.widgets import DateInput
 
 # Placeholder the page's script swaps for the batch or job id it has at hand.
 NIL_UUID = uuid.UUID(int=0)

@@ -28,6 +28,7 @@ class ParseContext:
     max_email_parts: int = 1000
     max_attachments: int = 100
     ocr_timeout: float = 600.0  # seconds for one page
+    max_inflate_bytes: int = 256 * 1024 * 1024  # one stream, frame or part, decompressed
 
 
 @dataclass

@@ -26,6 +26,7 @@ from typing import IO, Any, ClassVar
 
 from django.utils.translation import gettext as _
 
+from ingestion.inflate import email_part_check
 from ingestion.parsers.base import Attachment, ParseContext, ParsedPage, ParseResult, RejectedInput
 
 logger = logging.getLogger(__name__)
@@ -312,7 +313,9 @@ class EmlParser:
             ctype, payload = part.get_content_type(), part.get_payload()
             if ctype.startswith("multipart/") and isinstance(payload, list):
                 stack.extend(p for p in reversed(payload) if isinstance(p, Message))
-            elif ctype == "message/rfc822" or part.get_content_disposition() == "attachment":
+                continue
+            email_part_check(part, context.max_inflate_bytes)
+            if ctype == "message/rfc822" or part.get_content_disposition() == "attachment":
                 attachments.append(part)
             elif part.get_content_maintype() != "text":
                 attachments.extend([part] if _filename(part) is not None else [])

@@ -10,6 +10,7 @@ from typing import ClassVar
 from django.utils.translation import gettext as _
 from PIL import Image, ImageSequence, UnidentifiedImageError
 
+from ingestion.inflate import frames_check, png_check
 from ingestion.ocr import OcrPage, guess_dpi, ocr_each, ocr_pil_image
 from ingestion.parsers.base import ParseContext, ParsedPage, ParseResult, RejectedInput
 from ingestion.rendition import Backdrop, merge_pages
@@ -24,7 +25,14 @@ class ImageParser:
     mime_types: ClassVar[frozenset[str]] = frozenset({"image/png", "image/jpeg", "image/tiff"})
 
     def check(self, path: Path, context: ParseContext) -> None:
-        """Decode every frame once: truncation and decompression bombs show up here."""
+        """Decode every frame once: truncation and decompression bombs show up here.
+
+        Before any decoding: the PNG's compressed chunks are inflated and counted, and
+        every frame's header is checked against the pixel and size bounds.
+        """
+        with path.open("rb") as handle:
+            if handle.read(8) == b"\x89PNG\r\n\x1a\n":
+                png_check(path, context.max_inflate_bytes)
         with warnings.catch_warnings():
             warnings.simplefilter("error", Image.DecompressionBombWarning)
             try:
@@ -44,6 +52,7 @@ class ImageParser:
                             _("the image has %(pages)d pages, more than %(limit)d")
                             % {"pages": frames, "limit": context.max_pages}
                         )
+                    frames_check(image, context.max_pixels, context.max_inflate_bytes)
                     for frame in ImageSequence.Iterator(image):
                         frame.load()
             except (Image.DecompressionBombError, Image.DecompressionBombWarning) as error:

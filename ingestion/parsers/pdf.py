@@ -16,6 +16,7 @@ from pdfminer.psparser import PSException
 from pdfplumber.utils.exceptions import PdfminerException
 from PIL import Image
 
+from ingestion.inflate import pdf_check
 from ingestion.ocr import OcrPage, normalise_text, ocr_each, ocr_pil_image
 from ingestion.parsers.base import ParseContext, ParsedPage, ParseResult, RejectedInput
 from ingestion.rendition import PDFIUM_LOCK, Backdrop, merge_pages
@@ -49,6 +50,8 @@ class PdfParser:
             handle.seek(max(0, path.stat().st_size - 2048))
             if b"%%EOF" not in handle.read():
                 raise RejectedInput(_("the PDF is truncated (no end-of-file marker)"))
+        # Before PDFium or pdfminer inflate anything (PDFium inflates object streams on open).
+        pdf_check(path, context.max_inflate_bytes)
         try:
             with PDFIUM_LOCK:
                 document = pdfium.PdfDocument(str(path))

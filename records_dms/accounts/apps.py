@@ -24,3 +24,7 @@ class AccountsConfig(AppConfig):
         # tests), so the role groups are always there.
         post_migrate.connect(_roles_after_migrate, sender=self)
         from records_dms.accounts import throttle  # noqa: F401  (connects the sign-in failure receivers)
+        from records_dms.accounts.signals import connect
+
+        connect()  # role changes audited wherever they happen; nobody changes its own
+        from records_dms.accounts.admin import hooks  # noqa: F401  (the user edit screen)

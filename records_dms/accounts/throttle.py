@@ -1,4 +1,4 @@
-"""Sign-in throttling: after too many failures a user name is refused for a while.
+"""Sign-in throttling: after too many failures a user name, or an address, is refused a while.
 
 Counted in the database (not a per-process cache), so several web processes share the count.
 Applies to every way in: the admin login, the API's token endpoint and session logins, since
@@ -12,7 +12,7 @@ from typing import Any
 
 from django.conf import settings
 from django.contrib.auth.backends import ModelBackend
-from django.contrib.auth.signals import user_logged_in, user_login_failed
+from django.contrib.auth.signals import user_logged_in
 from django.core.exceptions import PermissionDenied
 from django.db import transaction
 from django.dispatch import receiver
@@ -38,8 +38,34 @@ def recent_failures(username: str) -> int:
     ).count()
 
 
+def _reserve(username: str, address: str) -> LoginFailure:
+    """Count this attempt before its password is checked, so parallel attempts cannot all
+    slip under the limit (60 at once checked 9 passwords against a limit of 5 when the count
+    was read first and written after). A successful sign-in takes its row back."""
+    now = timezone.now()
+    with transaction.atomic():
+        LoginFailure.objects.filter(at__lt=now - datetime.timedelta(days=1)).delete()
+        return LoginFailure.objects.create(username=username, address=address, at=now)
+
+
+def _over_limit(attempt: LoginFailure) -> bool:
+    """Whether attempts counted before this one (and it) exceed a limit: of its user name, or
+    of its address over every user name (one address cannot lock out every account)."""
+    earlier = LoginFailure.objects.filter(at__gte=timezone.now() - _window(), pk__lte=attempt.pk)
+    if (
+        earlier.filter(username__iexact=attempt.username).count()
+        > settings.SECURITY.login_max_failures
+    ):
+        return True
+    return (
+        bool(attempt.address)
+        and earlier.filter(address=attempt.address).count()
+        > settings.SECURITY.login_max_failures_per_address
+    )
+
+
 class ThrottledModelBackend(ModelBackend):
-    """Django's backend, refusing a user name with too many recent failures."""
+    """Django's backend, refusing a user name or an address with too many recent failures."""
 
     def authenticate(
         self,
@@ -48,27 +74,21 @@ class ThrottledModelBackend(ModelBackend):
         password: str | None = None,
         **kwargs: Any,
     ) -> Any:
-        if username and recent_failures(username) >= settings.SECURITY.login_max_failures:
+        if not username:
+            return super().authenticate(request, username=username, password=password, **kwargs)
+        attempt = _reserve(username[:150], _address(request))
+        if _over_limit(attempt):
             with transaction.atomic():
                 audit_log(
                     action=events.LOGIN_LOCKED,
                     actor_name=username[:150],
-                    data={"address": _address(request)},
+                    data={"address": attempt.address},
                 )
-            raise PermissionDenied  # stops the other backends too
-        return super().authenticate(request, username=username, password=password, **kwargs)
-
-
-@receiver(user_login_failed)
-def _count_failure(
-    sender: Any, credentials: dict[str, Any], request: Any = None, **kwargs: Any
-) -> None:
-    username = str(credentials.get("username") or "")[:150]
-    if not username:
-        return
-    now = timezone.now()
-    LoginFailure.objects.filter(at__lt=now - datetime.timedelta(days=1)).delete()
-    LoginFailure.objects.create(username=username, address=_address(request), at=now)
+            raise PermissionDenied  # stops the other backends too; the attempt stays counted
+        user = super().authenticate(request, username=username, password=password, **kwargs)
+        if user is not None:
+            attempt.delete()
+        return user
 
 
 @receiver(user_logged_in)

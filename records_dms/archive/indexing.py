@@ -20,10 +20,13 @@ the change pending, and ``index_recover`` or ``dms reindex`` repairs the index.
 from __future__ import annotations
 
 import datetime
+import logging
 from collections.abc import Callable, Iterable, Iterator
+from dataclasses import dataclass
 from typing import Any
 
 from django.db import transaction
+from django.db.models import Q
 from django.utils import timezone
 
 from records_dms.archive.events import record_changed
@@ -49,8 +52,11 @@ INDEXED_FIELDS = frozenset(
         "pages",
     }
 )
+log = logging.getLogger(__name__)
+
 CHUNK = 500  # record ids per query (SQLite's variable limit, one index call's size)
 JOURNAL_KEPT = datetime.timedelta(days=1)  # done journal rows are trimmed after this
+REBUILD_SLACK = datetime.timedelta(minutes=5)  # see search_rebuild
 
 
 def connect() -> None:
@@ -148,6 +154,63 @@ def records_index(record_ids: Iterable[int]) -> int:
     return pages
 
 
+def records_repair(record_ids: Iterable[int]) -> bool:
+    """Index these records again now because a search found the index disagreeing with the
+    database about them; their pending journal rows are done. False if the index failed."""
+    ids = sorted(set(record_ids))
+    try:
+        records_index(ids)
+    except Exception:
+        log.exception("search index repair of records %s failed", ids[:20])
+        return False
+    for start in range(0, len(ids), CHUNK):
+        chunk = ids[start : start + CHUNK]
+        IndexChange.objects.filter(done=False, record_id__in=chunk).update(done=True)
+    log.warning("search index was stale for records %s: indexed again", ids[:20])
+    return True
+
+
+def records_pending(limit: int = 100) -> set[int]:
+    """Records whose last change the index may not have yet (journal rows not done)."""
+    pending = IndexChange.objects.filter(done=False).order_by("pk")
+    return set(pending.values_list("record_id", flat=True)[:limit])
+
+
+@dataclass(frozen=True)
+class IndexDifference:
+    record_id: int
+    reference: str
+    problem: str
+
+
+def index_differences() -> list[IndexDifference] | None:
+    """Live records whose indexed customer, confidentiality or state differs from the
+    database's: every record, compared in full. None if the backend cannot list what it holds
+    (Elasticsearch, for now)."""
+    indexed_meta = getattr(get_backend(), "indexed_meta", None)
+    if indexed_meta is None:
+        return None
+    held: dict[int, set[tuple[int, str, str]]] = indexed_meta()
+    found = []
+    live = Record.objects.exclude(state=RecordState.DESTROYED).order_by("pk")
+    for pk, reference, customer_id, level, state in live.values_list(
+        "pk", "reference", "customer_id", "confidentiality", "state"
+    ).iterator(chunk_size=2000):
+        indexed = held.get(pk)
+        if indexed is None or indexed == {(customer_id, level, state)}:
+            continue  # a record missing from the index is reported by search_index_verify
+        wrong = [
+            f"{name} {', '.join(sorted({str(row[i]) for row in indexed}))} in the index,"
+            f" {current} in the database"
+            for i, (name, current) in enumerate(
+                (("customer id", customer_id), ("confidentiality", level), ("state", state))
+            )
+            if {row[i] for row in indexed} != {current}
+        ]
+        found.append(IndexDifference(pk, reference, "; ".join(wrong)))
+    return found
+
+
 def indexed_record_ids() -> set[int]:
     """Ids of every record the index holds (for the consistency checks of `dms verify`)."""
     return get_backend().indexed_records()
@@ -216,19 +279,49 @@ def indexable_count() -> int:
 def search_rebuild(*, actor: Any = None, progress: Callable[[int], None] | None = None) -> int:
     """Rebuild the whole index from the database without downtime (``dms reindex``), audited.
 
-    Records filed or destroyed while it runs are re-applied after the swap, so none is lost.
+    Both backends build a new index and swap it in; what the live index was told meanwhile
+    is lost with it, and the new one holds each record as it was when the rebuild read it.
+    So every record with a journal row written since the rebuild started (its high-water
+    mark, and for safety rows written up to ``REBUILD_SLACK`` before: a PostgreSQL sequence
+    hands out ids in order but transactions commit out of it) is read fresh and indexed
+    again after the swap: a record reclassified, filed or destroyed during the rebuild is
+    indexed as it is now. Changes committed after that replay's read are flushed into the
+    new index by their own transaction.
     """
     started = timezone.now()
+    mark = _journal_top()
     pages = get_backend().rebuild(indexable_docs(), progress)
-    changed = Record.objects.filter(created_at__gte=started).select_related("customer")
-    records_reindex(changed.exclude(state=RecordState.DESTROYED))
-    gone = set(get_backend().indexed_records()) - set(
+    replayed = rebuild_replay(mark, started - REBUILD_SLACK)
+    gone = indexed_record_ids() - set(
         Record.objects.exclude(state=RecordState.DESTROYED).values_list("pk", flat=True)
     )
-    get_backend().remove(gone)
+    if gone:
+        get_backend().remove(gone)
+    journal_trim()
     with transaction.atomic():
-        audit_log(action=events.SEARCH_REBUILT, actor=actor, data={"pages": pages})
+        audit_log(
+            action=events.SEARCH_REBUILT,
+            actor=actor,
+            data={"pages": pages, "replayed": replayed},
+        )
     return pages
+
+
+def _journal_top() -> int:
+    return IndexChange.objects.order_by("-pk").values_list("pk", flat=True).first() or 0
+
+
+def rebuild_replay(mark: int, since: datetime.datetime) -> int:
+    """Index again every record changed after journal row ``mark`` (or at ``since`` or
+    later), read fresh; the journal up to what was read is then done. How many records."""
+    top = _journal_top()
+    changed = IndexChange.objects.filter(Q(pk__gt=mark) | Q(changed_at__gte=since), pk__lte=top)
+    ids = set(changed.values_list("record_id", flat=True))
+    records_index(ids)
+    # Every change journalled up to ``top`` is in the new index: read by the rebuild (those
+    # before it started) or just now.
+    IndexChange.objects.filter(done=False, pk__lte=top).update(done=True)
+    return len(ids)
 
 
 def records_reindex(records: Iterable[Record]) -> int:

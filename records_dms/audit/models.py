@@ -7,52 +7,30 @@ hash, so changing, removing or reordering any row breaks every hash after it.
 from __future__ import annotations
 
 import hashlib
-import json
-from typing import Any, ClassVar
 
 from django.conf import settings
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
-GENESIS_HASH = "0" * 64
+from records_dms.common.chain import (
+    GENESIS_HASH,
+    AppendOnlyError,
+    AppendOnlyModel,
+    AppendOnlyQuerySet,
+    ChainHead,
+    canonical,
+)
 
-
-class AppendOnlyError(Exception):
-    """Raised when code tries to change or delete a row of an append-only chain."""
-
-
-def _refuse(model: Any, what: str) -> AppendOnlyError:
-    return AppendOnlyError(f"{model._meta.verbose_name_plural} cannot be {what}")
-
-
-class AppendOnlyQuerySet(models.QuerySet[Any]):
-    """Bulk update and delete refused: a chain only grows (the audit trail, the register)."""
-
-    def update(self, **kwargs: Any) -> int:
-        raise _refuse(self.model, "updated")
-
-    def delete(self) -> tuple[int, dict[str, int]]:
-        raise _refuse(self.model, "deleted")
-
-    def _raw_delete(self, using: Any) -> int:
-        raise _refuse(self.model, "deleted")
-
-
-class AppendOnlyModel(models.Model):
-    """A row that is written once: saving an existing row or deleting one is refused."""
-
-    objects: ClassVar[models.Manager[Any]] = AppendOnlyQuerySet.as_manager()
-
-    class Meta:
-        abstract = True
-
-    def save(self, *args: Any, **kwargs: Any) -> None:
-        if not self._state.adding:
-            raise _refuse(self, "updated")
-        super().save(*args, **kwargs)
-
-    def delete(self, *args: Any, **kwargs: Any) -> tuple[int, dict[str, int]]:
-        raise _refuse(self, "deleted")
+# The chain itself lives in records_dms.common.chain (the register uses the same one); the
+# names below stay importable from here.
+__all__ = [
+    "GENESIS_HASH",
+    "AppendOnlyError",
+    "AppendOnlyModel",
+    "AppendOnlyQuerySet",
+    "AuditChainHead",
+    "AuditEvent",
+]
 
 
 class AuditEvent(AppendOnlyModel):
@@ -103,23 +81,17 @@ class AuditEvent(AppendOnlyModel):
             "data": self.data,
             "previous_hash": self.previous_hash,
         }
-        return json.dumps(
-            content, sort_keys=True, ensure_ascii=False, separators=(",", ":"), default=str
-        ).encode("utf-8")
+        return canonical(content)
 
     def compute_hash(self) -> str:
         return hashlib.sha256(self.canonical_content()).hexdigest()
 
 
-class AuditChainHead(models.Model):
-    """One row holding the newest event's hash; locking it serialises appends."""
+class AuditChainHead(ChainHead):
+    """One row holding the newest event's number and hash, signed with the server key."""
 
-    id = models.PositiveSmallIntegerField(primary_key=True, default=1)
-    last_sequence = models.BigIntegerField(default=0)
-    last_hash = models.CharField(max_length=64, default=GENESIS_HASH)
-
-    class Meta:
-        default_permissions = ()
+    class Meta(ChainHead.Meta):
+        pass
 
     def __str__(self) -> str:
         return f"head #{self.last_sequence}"

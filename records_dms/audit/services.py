@@ -2,18 +2,18 @@
 
 from __future__ import annotations
 
-import json
-from collections.abc import Iterator
+from collections.abc import Iterable, Iterator, Sequence
 from contextlib import contextmanager
 from contextvars import ContextVar
-from dataclasses import dataclass
 from typing import Any
 
 from django.contrib.auth.models import AnonymousUser, User
-from django.db import transaction
 from django.utils import timezone
 
-from records_dms.audit.models import GENESIS_HASH, AuditChainHead, AuditEvent
+from records_dms.audit.models import AuditChainHead, AuditEvent
+from records_dms.common.chain import ChainFinding, Checkpoint, HashChain, normalised
+
+__all__ = ["ChainFinding", "audit_chain_verify", "audit_log", "audit_operator", "audit_seals"]
 
 # Who is acting when no user is (the CLI operator, a task, a migration).
 _operator: ContextVar[str] = ContextVar("audit_operator", default="system")
@@ -29,10 +29,7 @@ def audit_operator(name: str) -> Iterator[None]:
         _operator.reset(token)
 
 
-def _normalise(data: dict[str, Any]) -> dict[str, Any]:
-    """Round-trip through JSON so the hash covers exactly what the database keeps."""
-    result: dict[str, Any] = json.loads(json.dumps(data, ensure_ascii=False, default=str))
-    return result
+AUDIT_CHAIN = HashChain(name="audit", noun="events", entry=AuditEvent, head=AuditChainHead)
 
 
 def audit_log(
@@ -44,17 +41,22 @@ def audit_log(
     customer_code: str = "",
     purpose: str = "",
     data: dict[str, Any] | None = None,
+    seals: Sequence[dict[str, Any]] = (),
 ) -> AuditEvent:
     """Append one event to the chain, inside the caller's transaction.
 
     Call it in the same transaction as the change it describes, so the change and its
-    event are committed or rolled back together.
+    event are committed or rolled back together. ``seals`` (``chain.seal(...)``) are digests
+    of rows this event changed; ``dms verify`` compares them with the rows as they are now.
     """
-    with transaction.atomic():
-        head, _created = AuditChainHead.objects.select_for_update().get_or_create(id=1)
-        user = actor if actor is not None and actor.is_authenticated else None
-        event = AuditEvent(
-            sequence=head.last_sequence + 1,
+    user = actor if actor is not None and actor.is_authenticated else None
+    payload = dict(data or {})
+    if seals:
+        payload["seals"] = list(seals)
+
+    def build(sequence: int, previous_hash: str) -> AuditEvent:
+        return AuditEvent(
+            sequence=sequence,
             occurred_at=timezone.now(),
             actor_id=user.pk if user is not None else None,
             actor_name=actor_name or (user.get_username() if user is not None else _operator.get()),
@@ -64,43 +66,25 @@ def audit_log(
             object_repr=str(obj)[:255] if obj is not None else "",
             customer_code=customer_code,
             purpose=purpose[:255],
-            data=_normalise(data or {}),
-            previous_hash=head.last_hash,
+            data=normalised(payload),
+            previous_hash=previous_hash,
         )
-        event.hash = event.compute_hash()
-        event.save(force_insert=True)
-        AuditChainHead.objects.filter(id=1).update(
-            last_sequence=event.sequence, last_hash=event.hash
-        )
+
+    event: AuditEvent = AUDIT_CHAIN.append(build)
     return event
 
 
-@dataclass(frozen=True)
-class ChainFinding:
-    sequence: int | None
-    problem: str
-
-    def __str__(self) -> str:
-        where = f"event #{self.sequence}" if self.sequence is not None else "chain head"
-        return f"{where}: {self.problem}"
+def audit_chain_verify(checkpoints: Iterable[Checkpoint] = ()) -> list[ChainFinding]:
+    """Every event, the signed head and the checkpoints (empty list: the chain is intact)."""
+    return AUDIT_CHAIN.verify(checkpoints=checkpoints)
 
 
-def audit_chain_verify() -> list[ChainFinding]:
-    """Recompute every hash; return the first break found (empty list: the chain is intact)."""
-    previous_hash = GENESIS_HASH
-    expected_sequence = 1
-    last_sequence = 0
-    for event in AuditEvent.objects.order_by("sequence").iterator(chunk_size=2000):
-        if event.sequence != expected_sequence:
-            return [ChainFinding(event.sequence, f"expected event #{expected_sequence} here")]
-        if event.previous_hash != previous_hash:
-            return [ChainFinding(event.sequence, "previous hash does not match the event before")]
-        if event.compute_hash() != event.hash:
-            return [ChainFinding(event.sequence, "content does not match its hash")]
-        previous_hash = event.hash
-        expected_sequence += 1
-        last_sequence = event.sequence
-    head = AuditChainHead.objects.filter(id=1).first()
-    if head is not None and (head.last_sequence, head.last_hash) != (last_sequence, previous_hash):
-        return [ChainFinding(None, "events are missing after the last one found")]
-    return []
+def audit_seals(kind: str) -> dict[str, dict[str, Any]]:
+    """The newest seal of each row of ``kind`` that events carry: id → seal."""
+    newest: dict[str, dict[str, Any]] = {}
+    events = AuditEvent.objects.filter(data__has_key="seals").order_by("sequence")
+    for data in events.values_list("data", flat=True).iterator(chunk_size=2000):
+        for sealed in data.get("seals", []):
+            if sealed.get("kind") == kind:
+                newest[str(sealed.get("id"))] = sealed
+    return newest

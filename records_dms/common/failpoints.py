@@ -25,7 +25,6 @@ POINTS = (
     "ingest:parse",
     "ingest:normalise",
     "ingest:filerecord",
-    "ingest:handtosearch",
     "ingest:attachments",
     "ingest:saved",
     "destruction:started",

@@ -2,10 +2,11 @@
 
 The bag holds ``data/database.json`` (every row of the project's own apps, the audit chain and
 its head included, plus users and their tokens), ``data/files/`` (every object in the file
-storage: originals, renditions, certificates, signatures) and ``data/keys/`` (the public parts
-of the signing keys), each with a SHA-256 in the bag's manifest. A restore goes into an empty
-deployment of either size (SQLite or PostgreSQL, local folder or S3) and reindexes search;
-``dms verify`` passes afterwards.
+storage: originals, renditions, certificates, signatures), ``data/keys/`` (the public parts
+of the signing keys) and ``data/chain-checkpoints.log`` (the signed checkpoints of the audit
+chain and the register, the heads of the moment included), each with a SHA-256 in the bag's
+manifest. A restore goes into an empty deployment of either size (SQLite or PostgreSQL, local
+folder or S3) and reindexes search; ``dms verify`` passes afterwards.
 """
 
 from __future__ import annotations
@@ -33,6 +34,7 @@ BACKUP_RESTORED = "backup.restored"
 DATABASE_FILE = "database.json"
 FILES_DIR = "files"
 KEYS_DIR = "keys"
+CHECKPOINTS_FILE = "chain-checkpoints.log"
 # Models of other apps that belong to the archive (who the people are, their API tokens).
 EXTRA_MODELS = ["auth.user", "authtoken.token"]
 # Spooled uploads in flight are not part of the archive.
@@ -137,13 +139,40 @@ def _public_keys(folder: Path) -> None:
     """The public parts of the signing keys (never a private key): the checkout register's
     Ed25519 key and the destruction certificates' X.509 certificate, for checking old
     signatures after a restore (DMS_REGISTER_TRUSTED_KEYS takes the register key)."""
-    from records_dms.lending.signing import public_key_hex
+    from records_dms.common.signing import public_key_hex
     from retention.signing import signing_files
 
     folder.mkdir(parents=True, exist_ok=True)
     (folder / "register-public-key.hex").write_text(public_key_hex() + "\n", encoding="ascii")
     certificate = signing_files().cert
     shutil.copyfile(certificate, folder / "certificate-signing-cert.pem")
+
+
+def _checkpoints_copy(target: Path) -> None:
+    """The chain checkpoint log (after the heads as they are now), so that the bag is an
+    anchor of its own: ``dms verify --checkpoint BAG/data/chain-checkpoints.log``."""
+    from records_dms.audit.services import AUDIT_CHAIN
+    from records_dms.common.chain import checkpoint_log_path
+    from records_dms.lending.register import REGISTER_CHAIN
+
+    log = checkpoint_log_path()
+    lines = log.read_text(encoding="utf-8") if log.exists() else ""
+    for chain in (AUDIT_CHAIN, REGISTER_CHAIN):
+        head = chain.head_checkpoint()
+        if head is not None:
+            lines += head.line() + "\n"
+    (target / CHECKPOINTS_FILE).write_text(lines, encoding="utf-8")
+
+
+def _checkpoints_restore(payload: Path) -> None:
+    """The backup's checkpoint lines join this deployment's log: the restored chains must
+    still agree with them."""
+    from records_dms.common.chain import checkpoint_log_path
+
+    source = payload / CHECKPOINTS_FILE
+    if source.exists():
+        with checkpoint_log_path().open("a", encoding="utf-8") as log:
+            log.write(source.read_text(encoding="utf-8"))
 
 
 def backup_write(target: Path, *, actor: Any = None) -> Summary:
@@ -169,6 +198,7 @@ def backup_write(target: Path, *, actor: Any = None) -> Summary:
         files += 1
         size += destination.stat().st_size
     _public_keys(target / KEYS_DIR)
+    _checkpoints_copy(target)
     bagit.make_bag(
         str(target),
         bag_info={
@@ -214,7 +244,9 @@ def backup_restore(source: Path) -> Summary:
     if not _deployment_is_empty():
         raise BackupError("this deployment already holds an archive; restore into an empty one")
     database = payload / DATABASE_FILE
-    with transaction.atomic():
+    from records_dms.accounts.signals import roles_loading
+
+    with transaction.atomic(), roles_loading():
         _forget_seeded_rows()
         call_command("loaddata", str(database), verbosity=0)
     files = size = 0
@@ -232,6 +264,7 @@ def backup_restore(source: Path) -> Summary:
     # On S3 the objects were written with the minimum lock: each original is locked through
     # its record's due date again, and held records get their legal-hold flag.
     locks_reapply()
+    _checkpoints_restore(payload)
     search_rebuild()
     objects = len(json.loads(database.read_text(encoding="utf-8")))
     with transaction.atomic():

@@ -43,6 +43,25 @@ def cmd_restore(args: argparse.Namespace) -> int:
     return EXIT_OK
 
 
+def _checkpoints(paths: list[str]) -> list[Any]:
+    """The checkpoint lines of each file (a backup's chain-checkpoints.log, or lines kept
+    from the daily e-mail)."""
+    from records_dms.common.chain import checkpoints_read
+
+    found = []
+    for name in paths:
+        path = Path(name)
+        if not path.is_file():
+            raise CommandError(f"{name}: no such file")
+        for number, item in enumerate(checkpoints_read(path), start=1):
+            if isinstance(item, ValueError):
+                raise CommandError(f"{name}: checkpoint {number} is damaged")
+            found.append(item)
+        if not found:
+            raise CommandError(f"{name}: no checkpoint in it")
+    return found
+
+
 def cmd_verify(args: argparse.Namespace) -> int:
     from records_dms.fixity.verify import Finding, verify_all
 
@@ -53,7 +72,7 @@ def cmd_verify(args: argparse.Namespace) -> int:
         findings = [Finding("fixity", p.reference, p.problem) for p in problems]
         counts = {"originals": checked}
     else:
-        findings, counts = verify_all()
+        findings, counts = verify_all(_checkpoints(args.checkpoint or []))
     payload = {
         "ok": not findings,
         "counts": counts,
@@ -67,11 +86,20 @@ def cmd_verify(args: argparse.Namespace) -> int:
 
 
 def register(commands: Any, add: Add) -> None:
-    verify = add("verify", cmd_verify, "check the audit chain and stored originals", json_flag=True)
+    verify = add(
+        "verify", cmd_verify, "check the chains, sealed rows and stored originals", json_flag=True
+    )
     verify.add_argument(
         "--fixity",
         action="store_true",
         help="re-hash every stored original now; audit and e-mail what is damaged or missing",
+    )
+    verify.add_argument(
+        "--checkpoint",
+        action="append",
+        metavar="FILE",
+        help="also check the chain checkpoints in FILE (a backup's chain-checkpoints.log, or "
+        "lines kept from the daily e-mail); may be given more than once",
     )
     backup = add("backup", cmd_backup, "write the whole archive as a BagIt bag", json_flag=True)
     backup.add_argument("dir", help="a new or empty folder")

@@ -42,3 +42,20 @@ class FixityRun(models.Model):
 
     def __str__(self) -> str:
         return f"{self.day}: {self.checked} checked, {self.problems} problems"
+
+
+class CheckpointMail(models.Model):
+    """The chains' signed checkpoints were e-mailed to the compliance officers that day (one
+    row a day, written before the e-mail goes, so that several workers send it once)."""
+
+    day = models.DateField(_("day"), unique=True)
+    sent_at = models.DateTimeField(_("sent at"), auto_now_add=True)
+    lines = models.TextField(_("checkpoints"), blank=True)
+
+    class Meta:
+        ordering = ["-day"]
+        verbose_name = _("checkpoint e-mail")
+        verbose_name_plural = _("checkpoint e-mails")
+
+    def __str__(self) -> str:
+        return str(self.day)

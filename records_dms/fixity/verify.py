@@ -1,9 +1,11 @@
-"""`dms verify`: the audit chain, the checkout register, every stored original's checksum,
-the search index and the certificates of destruction."""
+"""`dms verify`: the audit chain and the checkout register (entries, signed heads, checkpoints),
+every stored original's checksum, the search index, the certificates of destruction, and the
+seals of destruction lists, certificates and loans."""
 
 from __future__ import annotations
 
 import hashlib
+from collections.abc import Iterable
 from dataclasses import dataclass
 
 from django.core.files.storage import default_storage
@@ -11,10 +13,12 @@ from django.core.files.storage import default_storage
 from records_dms.archive.models import Record, RecordState
 from records_dms.audit.models import AuditEvent
 from records_dms.audit.services import audit_chain_verify
-from records_dms.lending.models import RegisterEntry
-from records_dms.lending.register import register_verify
+from records_dms.common.chain import Checkpoint
+from records_dms.lending.models import Loan, RegisterEntry
+from records_dms.lending.register import loans_verify, register_verify
 from retention.certificates import certificates_verify
-from retention.models import DestructionCertificate
+from retention.models import DestructionCertificate, DestructionRequest
+from retention.seals import destruction_seals_verify
 
 
 @dataclass(frozen=True)
@@ -49,9 +53,11 @@ def originals_verify() -> list[Finding]:
     return findings
 
 
-def search_index_verify() -> list[Finding]:
-    """Every live record is in the search index and nothing destroyed or unknown is."""
-    from records_dms.archive.indexing import indexed_record_ids
+def search_index_verify() -> tuple[list[Finding], int | None]:
+    """Every live record is in the search index and nothing destroyed or unknown is; and
+    each indexed record's customer, confidentiality and state are the database's (every
+    record; None records compared when the backend cannot list what it holds)."""
+    from records_dms.archive.indexing import index_differences, indexed_record_ids
 
     live = set(Record.objects.exclude(state=RecordState.DESTROYED).values_list("pk", flat=True))
     indexed = indexed_record_ids()
@@ -68,23 +74,45 @@ def search_index_verify() -> list[Finding]:
         )
         for pk in sorted(indexed - live)
     ]
-    return findings
+    differences = index_differences()
+    findings += [
+        Finding("search", d.reference, f"{d.problem}; run dms reindex") for d in differences or []
+    ]
+    return findings, None if differences is None else len(live & indexed)
 
 
-def verify_all() -> tuple[list[Finding], dict[str, int]]:
+def verify_all(
+    checkpoints: Iterable[Checkpoint] = (),
+) -> tuple[list[Finding], dict[str, int]]:
+    """Everything ``dms verify`` checks; ``checkpoints`` are extra anchors (from a backup or
+    the daily e-mail) besides the checkpoint log in the data dir."""
+    checkpoints = list(checkpoints)
     findings = [
-        Finding("audit", str(f.sequence or "head"), f.problem) for f in audit_chain_verify()
+        Finding("audit", _where(f.sequence), f.problem)
+        for f in audit_chain_verify(checkpoints=checkpoints)
     ]
     findings += originals_verify()
     findings += [
-        Finding("register", str(f.sequence or "head"), f.problem) for f in register_verify()
+        Finding("register", _where(f.sequence), f.problem)
+        for f in register_verify(checkpoints=checkpoints)
     ]
-    findings += search_index_verify()
+    findings += [Finding("loans", f.loan, f.problem) for f in loans_verify()]
+    search_findings, compared = search_index_verify()
+    findings += search_findings
     findings += [Finding("certificates", p.number, p.problem) for p in certificates_verify()]
+    findings += [Finding("destruction", p.subject, p.problem) for p in destruction_seals_verify()]
     counts = {
         "audit_events": AuditEvent.objects.count(),
         "register_entries": RegisterEntry.objects.count(),
         "originals": Record.objects.exclude(original_key="").count(),
         "certificates": DestructionCertificate.objects.count(),
+        "loans": Loan.objects.count(),
+        "destruction_requests": DestructionRequest.objects.count(),
     }
+    if compared is not None:
+        counts["indexed_records_compared"] = compared
     return findings, counts
+
+
+def _where(sequence: int | None) -> str:
+    return str(sequence) if sequence is not None else "head"

@@ -17,8 +17,8 @@ from reportlab.lib.styles import ParagraphStyle
 from reportlab.lib.units import mm
 from reportlab.platypus import Image, Paragraph, SimpleDocTemplate, Spacer, Table, TableStyle
 
+from records_dms.common import signing
 from records_dms.common.pdfrender import chinese_font
-from records_dms.lending import signing
 from records_dms.lending.events import RegisterEvent
 from records_dms.lending.models import RegisterEntry
 from records_dms.lending.register import register_verify

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import hashlib
-import json
 
 from django.conf import settings
 from django.db import models
@@ -11,10 +10,14 @@ from django.utils.translation import gettext_lazy as _
 
 from records_dms.accounts.roles import Confidentiality
 from records_dms.archive.models import Record
-from records_dms.audit.models import AppendOnlyError, AppendOnlyModel  # noqa: F401 (raised by the register)
+from records_dms.common.chain import (  # noqa: F401 (AppendOnlyError: raised by the register)
+    GENESIS_HASH,
+    AppendOnlyError,
+    AppendOnlyModel,
+    ChainHead,
+    canonical,
+)
 from records_dms.lending.events import RegisterEvent
-
-GENESIS_HASH = "0" * 64
 
 
 class LoanKind(models.TextChoices):
@@ -287,23 +290,17 @@ class RegisterEntry(AppendOnlyModel):
             "previous_hash": self.previous_hash,
             "key_id": self.key_id,
         }
-        return json.dumps(
-            content, sort_keys=True, ensure_ascii=False, separators=(",", ":"), default=str
-        ).encode("utf-8")
+        return canonical(content)
 
     def compute_hash(self) -> str:
         return hashlib.sha256(self.canonical_content()).hexdigest()
 
 
-class RegisterHead(models.Model):
-    """One row holding the newest entry's hash; locking it serialises appends."""
+class RegisterHead(ChainHead):
+    """One row holding the newest entry's number and hash, signed with the server key."""
 
-    id = models.PositiveSmallIntegerField(primary_key=True, default=1)
-    last_sequence = models.BigIntegerField(default=0)
-    last_hash = models.CharField(max_length=64, default=GENESIS_HASH)
-
-    class Meta:
-        default_permissions = ()
+    class Meta(ChainHead.Meta):
+        pass
 
     def __str__(self) -> str:
         return f"register head #{self.last_sequence}"

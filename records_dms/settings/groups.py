@@ -90,6 +90,13 @@ class Security:
     login_lockout_minutes: int = var(
         "DMS_LOGIN_LOCKOUT_MINUTES", 15, "how long failures count and the lock lasts", minimum=0
     )
+    login_max_failures_per_address: int = var(
+        "DMS_LOGIN_MAX_FAILURES_PER_ADDRESS",
+        20,
+        "failed sign-ins from one address (over every user name) before the address is refused "
+        "for `DMS_LOGIN_LOCKOUT_MINUTES`",
+        minimum=1,
+    )
 
 
 @dataclass(frozen=True)
@@ -144,6 +151,14 @@ class Ingestion:
     )
     ocr_languages: str = var("DMS_OCR_LANGS", "chi_sim+eng", "Tesseract languages")
     tesseract_cmd: str = var("DMS_TESSERACT_CMD", "tesseract", "the Tesseract program")
+
+    max_inflate_mb: int = var(
+        "DMS_MAX_INFLATE_MB",
+        256,
+        "a PDF stream, image (frame or chunk) or email part that decompresses beyond this is "
+        "refused as a decompression bomb; reading a file may take a few times this much memory",
+        minimum=1,
+    )
 
 
 @dataclass(frozen=True)
@@ -227,6 +242,13 @@ class Fixity:
         30,
         "every stored original is re-hashed once in this many days (`0`: no daily fixity check)",
         minimum=0,
+    )
+    checkpoint_log: str = var(
+        "DMS_CHECKPOINT_LOG",
+        "",
+        "the append-only log of signed chain checkpoints (one line per audit event or register "
+        "entry); best on storage the database's users cannot write",
+        shown="`$DMS_DATA_DIR/chain-checkpoints.log`",
     )
 
 

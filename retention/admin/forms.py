@@ -8,11 +8,8 @@ from django import forms
 from django.utils.translation import gettext_lazy as _
 
 from records_dms.archive.models import Customer, RecordType, Severity
+from records_dms.common.widgets import DateInput
 from retention.models import Disposition, RetentionSchedule, TriggerEvent
-
-
-class DateInput(forms.DateInput):
-    input_type = "date"
 
 
 class QueueFilterForm(forms.Form):

@@ -38,6 +38,7 @@ from retention.models import (
     RequestState,
 )
 from retention.permissions import APPROVE_DESTRUCTION, EXECUTE_DESTRUCTION, REVIEW_RETENTION
+from retention.seals import certificate_seal, request_seal
 from retention.services.schedules import retention_recompute
 
 log = logging.getLogger(__name__)
@@ -139,6 +140,7 @@ def destruction_propose_as(
             actor=actor,
             obj=request,
             data={"reason": request.reason, "records": sorted(r.reference for r in locked)},
+            seals=[request_seal(request)],
         )
     return request
 
@@ -188,6 +190,7 @@ def destruction_request_approve(*, request: DestructionRequest, actor: User) -> 
                 "required": request.approvals_required,
                 "approved": approved,
             },
+            seals=[request_seal(request)],
         )
     return request
 
@@ -210,6 +213,7 @@ def destruction_request_reject(
             actor=actor,
             obj=request,
             data={"reason": request.rejection_reason},
+            seals=[request_seal(request)],
         )
     return request
 
@@ -243,6 +247,7 @@ def destruction_request_execute(
                 actor=actor,
                 obj=request,
                 data={"witness": request.witness, "paper_method": request.paper_method},
+                seals=[request_seal(request)],
             )
     chaos_point("destruction:started")
     if run:
@@ -286,6 +291,7 @@ def destruction_run(request_id: int) -> DestructionRequest:
                 "skipped": [i.reference for i in items if i.state == ItemState.SKIPPED],
                 "certificate": request.certificate.number,
             },
+            seals=[request_seal(request), certificate_seal(request.certificate)],
         )
     return request
 

@@ -1,4 +1,5 @@
 import io
+import uuid
 
 import pytest
 from django.urls import reverse
@@ -48,11 +49,11 @@ def test_lists_are_trimmed_to_the_users_grants(users, customer, clerk):
     assert client.get(reverse("api:customer-detail", args=["KH-0202"])).status_code == 404
 
 
-def test_record_detail_has_pages_and_is_logged(
+def test_upload_is_queued_and_its_job_leads_to_the_record(
     users, customer, clerk, django_capture_on_commit_callbacks
 ):
     client = token_client(clerk)
-    with django_capture_on_commit_callbacks(execute=True):
+    with django_capture_on_commit_callbacks(execute=False) as queued:
         response = client.post(
             reverse("api:record-list"),
             {
@@ -64,17 +65,47 @@ def test_record_detail_has_pages_and_is_logged(
             },
             format="multipart",
         )
-    assert response.status_code == 201, response.content
-    created = response.json()
-    assert created["reference"] == "KH-0101-TS-2024-0001"
+    # Accepted, not parsed: the web process only spooled the bytes and queued the job.
+    assert response.status_code == 202, response.content
+    accepted = response.json()
+    assert accepted["status"] == "queued" and accepted["reference"] is None
+    assert response["Location"] == accepted["status_url"]
+    assert accepted["status_url"] == reverse("api:job-detail", args=[accepted["id"]])
+    assert not Record.objects.exists()
+    assert len(queued) == 1
+    queued[0]()  # the worker runs the job
+    job = client.get(accepted["status_url"]).json()
+    assert job["status"] == "filed", job
+    assert job["reference"] == "KH-0101-TS-2024-0001"
+    assert job["file"] == accepted["file"]
     detail = (
         token_client(users[roles.AUDITOR])
-        .get(reverse("api:record-detail", args=[created["id"]]))
+        .get(reverse("api:record-detail", args=[job["record_id"]]))
         .json()
     )
+    assert detail["reference"] == job["reference"]
     assert detail["pages"][0]["source"] == "text_layer"
     assert "保存期限为3年" in detail["pages"][0]["text"]
     assert AuditEvent.objects.filter(action="record.viewed", actor_name="auditor").exists()
+
+
+def test_a_job_is_shown_only_to_who_may_file_into_its_dossier(
+    users, customer, clerk, django_capture_on_commit_callbacks
+):
+    filer = token_client(clerk)
+    with django_capture_on_commit_callbacks(execute=True):
+        response = filer.post(
+            reverse("api:record-list"),
+            {"file": io.BytesIO(make_pdf()), "customer": "KH-0101", "type": "minutes"},
+            format="multipart",
+        )
+    url = response.json()["status_url"]
+    assert filer.get(url).json()["status"] == "filed"
+    assert token_client(users[roles.AUDITOR]).get(url).status_code == 403
+    assert token_client(users[roles.STAFF]).get(url).status_code == 403
+    assert APIClient().get(url).status_code == 401
+    unknown = reverse("api:job-detail", args=[uuid.uuid4()])
+    assert filer.get(unknown).status_code == 404
 
 
 def test_upload_to_unknown_customer_or_empty_file_is_refused(clerk, customer):

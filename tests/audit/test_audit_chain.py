@@ -18,7 +18,8 @@ def test_each_event_chains_to_the_one_before(clerk):
     first, second, third = _three_events(clerk)
     assert second.previous_hash == first.hash
     assert third.previous_hash == second.hash
-    assert [e.sequence for e in (first, second, third)] == [1, 2, 3]
+    # (The users fixture's role assignments are audited too, so the chain does not start here.)
+    assert [e.sequence - first.sequence for e in (first, second, third)] == [0, 1, 2]
     assert audit_chain_verify() == []
 
 
@@ -51,12 +52,12 @@ def test_verify_names_the_first_event_edited_with_raw_sql(clerk, capsys):
 
 
 def test_verify_detects_a_deleted_event_in_the_middle_and_at_the_end(clerk):
-    _three_events(clerk)
-    _raw("DELETE FROM audit_auditevent WHERE sequence = %s", [3])
+    first, _second, third = _three_events(clerk)
+    _raw("DELETE FROM audit_auditevent WHERE sequence = %s", [third.sequence])
     findings = audit_chain_verify()
     assert findings and "missing" in findings[0].problem
-    _raw("DELETE FROM audit_auditevent WHERE sequence = %s", [1])
-    assert audit_chain_verify()[0].sequence == 2
+    _raw("DELETE FROM audit_auditevent WHERE sequence = %s", [first.sequence])
+    assert audit_chain_verify()[0].sequence == first.sequence + 1
 
 
 def test_verify_exits_zero_on_an_intact_chain(clerk, capsys):

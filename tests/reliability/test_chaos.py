@@ -13,7 +13,18 @@ ROOT = Path(__file__).resolve().parents[2]
 
 def test_five_killed_runs_break_no_invariant():
     done = subprocess.run(
-        [sys.executable, "benchmarks/chaos.py", "--runs", "5", "--seed", "9", "--json"],
+        # Kills at instrumented points only: a kill after a random delay may come after the work
+        # is done on a fast machine; the delays belong to `make chaos`.
+        [
+            sys.executable,
+            "benchmarks/chaos.py",
+            "--runs",
+            "5",
+            "--seed",
+            "9",
+            "--json",
+            "--points-only",
+        ],
         cwd=ROOT,
         capture_output=True,
         text=True,

@@ -19,6 +19,7 @@ from search.analysis import _jieba, fold, query_terms
 SEEDS = Path(__file__).resolve().parents[1] / "fixtures" / "seeds"
 CODES = ["QMS-PM-31301", "QMS-CS-20417", "ISO-9001-7.5"]
 _CJK_WORD = re.compile(r"^[\u4e00-\u9fff]{2}$")
+_CJK_RUN = re.compile(r"[\u4e00-\u9fff]{2,}")
 
 
 @dataclass(frozen=True)
@@ -56,39 +57,51 @@ def _doc(index: int, text: str) -> PageDoc:
 
 
 def cases(docs: list[PageDoc]) -> list[Case]:
+    """Queries a user types, and the pages each should find (its folded text contains it).
+
+    The words are not the indexer's tokens: every dictionary word of 2–4 Chinese characters
+    found anywhere in the pages' text, sorted by how jieba's segmentation sees it there
+    (a word of its own somewhere, only inside longer words, or only across its cuts, as
+    不满 in 客户/不/满意). Phrases, codes, English and traditional text complete the set.
+    """
     folded = {doc.record_id: fold(doc.text) for doc in docs}
 
     def relevant(query: str) -> frozenset[int]:
         return frozenset(rid for rid, text in folded.items() if fold(query) in text)
 
-    words: Counter[str] = Counter()
+    dictionary = _jieba().FREQ
+    typed: set[str] = set()  # dictionary words anywhere in the text
+    cut: set[str] = set()  # what segmentation makes of the text: its words ...
+    longer: list[str] = []  # ... and the words it makes longer than two characters
     phrases: Counter[str] = Counter()
     for text in folded.values():
-        previous = ""
+        for run in _CJK_RUN.findall(text):
+            for size in (2, 3, 4):
+                typed.update(
+                    run[i : i + size]
+                    for i in range(len(run) - size + 1)
+                    if dictionary.get(run[i : i + size])
+                )
+        for word in _jieba().cut(text, HMM=False):
+            cut.add(word)
+            if len(word) > 2:
+                longer.append(word)
+        previous = ""  # two-word phrases, as the query segmentation sees the text
         for term in query_terms(text):
             for word in term:
-                if _CJK_WORD.match(word):
-                    words[word] += 1
-                    if _CJK_WORD.match(previous):
-                        phrases[previous + word] += 1
+                if _CJK_WORD.match(word) and _CJK_WORD.match(previous):
+                    phrases[previous + word] += 1
                 previous = word
-    chosen_words = [w for w, n in words.most_common(400)][::5]  # 80 words, common to rarer
-    # Dictionary words inside longer words (档案 in 档案库): found through the sub-words
-    # colocated with the longer word.
-    dictionary = _jieba().FREQ
-    anywhere: Counter[str] = Counter(
-        word[i : i + 2]
-        for text in folded.values()
-        for term in query_terms(text)
-        for word in term
-        if len(word) > 2
-        for i in range(len(word) - 1)
-        if _CJK_WORD.match(word[i : i + 2]) and dictionary.get(word[i : i + 2])
-    )
-    chosen_anywhere = [w for w, n in anywhere.most_common(200) if w not in words][::3]
+
+    def kind(word: str) -> str:
+        if word in cut:
+            return "dictionary word, a word of the text"
+        if any(word in other for other in longer):
+            return "dictionary word, inside a longer word"
+        return "dictionary word, across words"
+
+    found = [Case(word, kind(word), relevant(word)) for word in sorted(typed)]
     chosen_phrases = [p for p, n in phrases.most_common(200) if n >= 2][::5]
-    found = [Case(w, "two-character word", relevant(w)) for w in chosen_words]
-    found += [Case(w, "word inside a longer word", relevant(w)) for w in chosen_anywhere]
     found += [Case(p, "phrase", relevant(p)) for p in chosen_phrases]
     found += [Case(code.lower(), "code", relevant(code)) for code in CODES]
     found += [Case("complaint", "English", relevant("complaint"))]

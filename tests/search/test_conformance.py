@@ -99,7 +99,15 @@ def make_elasticsearch(tmp_path: Any) -> Iterator[SearchBackend]:
         pytest.skip("Elasticsearch: set DMS_ELASTICSEARCH_URL=http://… to run this suite on it")
     from search.backends.elasticsearch import ElasticsearchBackend
 
-    backend = ElasticsearchBackend(ES_URL, index=f"dms-test-{uuid.uuid4().hex[:12]}")
+    backend = ElasticsearchBackend(
+        ES_URL,
+        index=f"dms-test-{uuid.uuid4().hex[:12]}",
+        # A default 9.x cluster has security on: the same variables as the settings.
+        ca_certs=os.environ.get("DMS_ELASTICSEARCH_CA_CERTS") or None,
+        api_key=os.environ.get("DMS_ELASTICSEARCH_API_KEY") or None,
+        username=os.environ.get("DMS_ELASTICSEARCH_USERNAME") or None,
+        password=os.environ.get("DMS_ELASTICSEARCH_PASSWORD") or None,
+    )
     try:
         yield backend
     finally:
@@ -344,3 +352,38 @@ def test_hits_carry_what_the_results_list_shows(backend: SearchBackend) -> None:
     assert (hit.record_type, hit.title) == ("minutes", "记录2")
     assert hit.document_date == datetime.date(2023, 2, 1)
     assert len(search(backend, "顾客档案", limit=1).hits) == 1
+
+
+# Words inside words, deep pages -----------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("word", "longer"),
+    [("碎纸", "碎纸机"), ("档案", "档案室"), ("信息", "信息化"), ("保险", "保险柜")],
+)
+def test_a_two_character_word_inside_a_longer_word_is_found_and_marked(
+    backend: SearchBackend, word: str, longer: str
+) -> None:
+    # Segmenters (jieba, smartcn) cut the longer word whole in this sentence; the user types
+    # the short one.
+    backend.index([page(9, 1, f"新购{longer}已于上月启用。", customer_id=3)])
+    found = search(backend, word)
+    assert (9, 1) in pages(found)
+    assert f"<mark>{word}</mark>" in snippet(found, 9, 1)
+    assert backend.count(SearchQuery(text=word), AUDITOR) == found.total
+
+
+DEEP = 10_010  # past the 10,000 hits Elasticsearch gives with from/size
+
+
+def test_paging_past_ten_thousand_hits(backend: SearchBackend) -> None:
+    backend.index(
+        [page(1000 + n, 1, f"第{n}号年度盘点记录。", customer_id=1 + n % 3) for n in range(DEEP)]
+    )
+    first = search(backend, "年度盘点", limit=10_000)
+    rest = search(backend, "年度盘点", limit=50, offset=10_000)
+    assert first.total == rest.total == DEEP
+    assert len(first.hits) == 10_000 and len(rest.hits) == DEEP - 10_000
+    assert pages(first) | pages(rest) == {(1000 + n, 1) for n in range(DEEP)}
+    assert sum(rest.facets["customer"].values()) == DEEP
+    assert search(backend, "年度盘点", limit=20, offset=DEEP).hits == []

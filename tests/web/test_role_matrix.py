@@ -62,6 +62,7 @@ EXPECTED_GET: dict[str, tuple[set[str], str]] = {
     "api:record-list": (EVERYONE, ""),  # trimmed to nothing for administrators
     "api:record-detail": (READERS, "record"),
     "api:record-download": (READERS, "record"),
+    "api:job-detail": ({CLERK}, "job"),  # an upload's job: who may file
     "api:token": (set(), ""),  # POST only
     "api:search": (READERS, ""),
     "api:loan-list": (EVERYONE, ""),  # trimmed to their own loans (none for administrators)

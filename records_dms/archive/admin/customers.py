@@ -7,6 +7,7 @@ from typing import Any
 from django.core.exceptions import ValidationError
 from django.db.models import QuerySet
 from django.forms import modelform_factory
+from django.shortcuts import get_object_or_404
 from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 from wagtail.admin.forms import WagtailAdminModelForm
@@ -17,6 +18,7 @@ from wagtail.admin.viewsets.model import ModelViewSet
 from records_dms.archive.models import Customer
 from records_dms.archive.selectors import visible_customers
 from records_dms.archive.services import CUSTOMER_FIELDS, customer_create, customer_update
+from records_dms.common.converters import as_id
 
 FORM_FIELDS = ["code", "name", *CUSTOMER_FIELDS]
 
@@ -43,7 +45,9 @@ class CustomerCreateView(generic.CreateView):
 
 class CustomerEditView(generic.EditView):
     def get_object(self, queryset: QuerySet[Customer] | None = None) -> Customer:
-        customer: Customer = visible_customers(user=self.request.user).get(pk=self.kwargs["pk"])
+        # Wagtail routes any text as the key: one not an id, unknown, or out of reach is a 404.
+        pk = as_id(self.kwargs["pk"])
+        customer: Customer = get_object_or_404(visible_customers(user=self.request.user), pk=pk)
         return customer
 
     def get_form_kwargs(self) -> dict[str, Any]:

@@ -19,10 +19,7 @@ from records_dms.archive.models import (
     Volume,
 )
 from records_dms.archive.services import RECORD_EDITABLE_FIELDS
-
-
-class DateInput(forms.DateInput):
-    input_type = "date"
+from records_dms.common.widgets import DateInput
 
 
 class RecordLinksMixin:

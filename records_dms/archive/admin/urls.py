@@ -9,15 +9,16 @@ from records_dms.archive.admin.records import (
     record_rendition,
 )
 from records_dms.archive.admin.search import SearchView
+from records_dms.common import converters  # noqa: F401  (registers <id:…>)
 
 urlpatterns = [
-    path("dossiers/<int:pk>/", DossierView.as_view(), name="dossier"),
-    path("dossiers/<int:pk>/file/", RecordFileView.as_view(), name="record_file"),
-    path("records/<int:pk>/searchable.pdf", record_rendition, name="record_rendition"),
-    path("dossiers/<int:pk>/complaints/new/", ComplaintOpenView.as_view(), name="complaint_open"),
-    path("complaints/<int:pk>/edit/", ComplaintEditView.as_view(), name="complaint_edit"),
-    path("records/<int:pk>/", RecordView.as_view(), name="record"),
-    path("records/<int:pk>/edit/", RecordEditView.as_view(), name="record_edit"),
-    path("records/<int:pk>/download/", record_download, name="record_download"),
+    path("dossiers/<id:pk>/", DossierView.as_view(), name="dossier"),
+    path("dossiers/<id:pk>/file/", RecordFileView.as_view(), name="record_file"),
+    path("records/<id:pk>/searchable.pdf", record_rendition, name="record_rendition"),
+    path("dossiers/<id:pk>/complaints/new/", ComplaintOpenView.as_view(), name="complaint_open"),
+    path("complaints/<id:pk>/edit/", ComplaintEditView.as_view(), name="complaint_edit"),
+    path("records/<id:pk>/", RecordView.as_view(), name="record"),
+    path("records/<id:pk>/edit/", RecordEditView.as_view(), name="record_edit"),
+    path("records/<id:pk>/download/", record_download, name="record_download"),
     path("search/", SearchView.as_view(), name="search"),
 ]

@@ -9,6 +9,7 @@ from rest_framework import serializers
 
 from records_dms.accounts.roles import Confidentiality
 from records_dms.archive.models import Customer, Page, Record, RecordType
+from records_dms.archive.searching import MAX_OFFSET
 
 
 class CustomerSerializer(serializers.ModelSerializer[Customer]):
@@ -119,7 +120,7 @@ class SearchParamsSerializer(serializers.Serializer[Any]):
     date_from = serializers.DateField(required=False)
     date_to = serializers.DateField(required=False)
     limit = serializers.IntegerField(min_value=1, max_value=100, default=20)
-    offset = serializers.IntegerField(min_value=0, default=0)
+    offset = serializers.IntegerField(min_value=0, max_value=MAX_OFFSET, default=0)
 
 
 class ScoreField(serializers.FloatField):

@@ -17,8 +17,10 @@ from rest_framework.request import Request
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
-from ingestion.originals import RejectedFile
-from ingestion.services import record_file
+from ingestion.api.serializers import JobSerializer
+from ingestion.api.views import job_payload
+from ingestion.models import JobStatus
+from ingestion.services import ingest_submit
 from records_dms.accounts.policy import policy
 from records_dms.archive.api.serializers import (
     CustomerSerializer,
@@ -77,8 +79,12 @@ class RecordViewSet(
         )
         return Response(RecordDetailSerializer(record).data)
 
-    @extend_schema(request=RecordUploadSerializer, responses=RecordSerializer)
+    @extend_schema(request=RecordUploadSerializer, responses={202: JobSerializer})
     def create(self, request: Request, *args: Any, **kwargs: Any) -> Response:
+        """Queue the file: 202 with its job (``status_url`` to follow), never parsed here.
+
+        A file refused before it is queued (empty, over the size limit) is a 400 naming it.
+        """
         if not policy.has(request.user, ADD_RECORD):
             raise PermissionDenied
         upload = RecordUploadSerializer(data=request.data)
@@ -89,19 +95,21 @@ class RecordViewSet(
             raise ValidationError({"customer": ["No such customer."]})
         stream = data.pop("file")
         try:
-            record = record_file(
+            job = ingest_submit(
                 customer=customer,
                 stream=stream,
                 filename=stream.name,
                 actor=request.user,
+                record_type=data.pop("type"),
                 channel=Channel.API,
                 **data,
             )
-        except RejectedFile as error:
-            raise ValidationError({"file": error.messages}) from error
         except DjangoValidationError as error:
             raise ValidationError({"detail": error.messages}) from error
-        return Response(RecordSerializer(record).data, status=201)
+        if job.status == JobStatus.REJECTED:
+            raise ValidationError({"file": [f"{job.original_name}: {job.reason}"]})
+        payload = job_payload(job, request.user)
+        return Response(payload, status=202, headers={"Location": payload["status_url"]})
 
     @extend_schema(responses={(200, "application/octet-stream"): bytes})
     @action(detail=True, methods=["get"])

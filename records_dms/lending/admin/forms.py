@@ -8,6 +8,7 @@ from django import forms
 from django.contrib.auth import get_user_model
 from django.utils.translation import gettext_lazy as _
 
+from records_dms.common.widgets import DateInput
 from records_dms.lending.models import Condition, LoanKind
 
 
@@ -21,7 +22,7 @@ class LoanRequestForm(forms.Form):
     due_on = forms.DateField(
         label=_("due date"),
         required=False,
-        widget=forms.DateInput(attrs={"type": "date"}),
+        widget=DateInput,
         help_text=_("Empty: the longest period allowed for these records."),
     )
     purpose = forms.CharField(label=_("purpose"), max_length=255)

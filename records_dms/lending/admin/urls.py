@@ -1,5 +1,6 @@
 from django.urls import path
 
+from records_dms.common import converters  # noqa: F401  (registers <id:…>)
 from records_dms.lending.admin import custody as custody_views
 from records_dms.lending.admin import register as register_views
 from records_dms.lending.admin import views
@@ -9,15 +10,15 @@ urlpatterns = [
     path("mine/", views.MyLoansView.as_view(), name="mine"),
     path("request/", views.LoanRequestView.as_view(), name="request"),
     path("approvals/", views.ApprovalQueueView.as_view(), name="queue"),
-    path("<int:pk>/", views.LoanView.as_view(), name="loan"),
-    path("<int:pk>/decide/", views.loan_decide, name="decide"),
-    path("<int:pk>/checkout/", views.CheckoutView.as_view(), name="checkout"),
-    path("<int:pk>/return/", views.ReturnView.as_view(), name="return"),
-    path("copies/<int:pk>/", register_views.copy_view, name="copy"),
+    path("<id:pk>/", views.LoanView.as_view(), name="loan"),
+    path("<id:pk>/decide/", views.loan_decide, name="decide"),
+    path("<id:pk>/checkout/", views.CheckoutView.as_view(), name="checkout"),
+    path("<id:pk>/return/", views.ReturnView.as_view(), name="return"),
+    path("copies/<id:pk>/", register_views.copy_view, name="copy"),
     path("register/", register_views.RegisterView.as_view(), name="register"),
     path("register/export/", register_views.register_export, name="register_export"),
     path("signatures/<str:sha256>.png", register_views.signature_image, name="signature"),
-    path("records/<int:pk>/location/", views.LocationView.as_view(), name="location"),
+    path("records/<id:pk>/location/", views.LocationView.as_view(), name="location"),
     path("reading/", views.ReadingView.as_view(), name="reading"),
     path("handover/", custody_views.HandoverView.as_view(), name="handover"),
 ]

@@ -11,6 +11,7 @@ from django.utils import translation
 from django.utils.translation import gettext_lazy as _
 
 from records_dms.archive.models import ComplaintChannel, Severity
+from records_dms.common.widgets import DateInput
 from records_dms.reports.selectors import ComplaintFilters
 
 # The questions a new survey form starts with; each survey keeps the text it was asked with.
@@ -22,10 +23,6 @@ DEFAULT_QUESTIONS = [
     _("Keeping of commitments"),
 ]
 EXTRA_QUESTION_ROWS = 2
-
-
-class DateInput(forms.DateInput):
-    input_type = "date"
 
 
 class ComplaintFilterForm(forms.Form):

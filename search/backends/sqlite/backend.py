@@ -40,7 +40,7 @@ from search.backends.sqlite.columns import (
     prune_removed,
     take_ids,
 )
-from search.backends.sqlite.rank import BUSY_MS, PHRASE_COUNTS, Bm25, precount
+from search.backends.sqlite.rank import BUSY_MS, PHRASE_COUNTS, Bm25, parts, precount
 from search.backends.sqlite.sets import TERM_SETS, WORD_MIN, TermSets
 from search.highlight import highlight
 from search.types import Hit, PageDoc, Results, Scope, SearchQuery, SearchUnavailable
@@ -224,6 +224,8 @@ class SqliteBackend:
         con.set_busy_timeout(BUSY_MS)
         con.register_fts5_tokenizer(TOKENIZER, cast(Any, _tokenizer))
         con.register_fts5_function("dms_bm25", self._bm25)
+        con.register_fts5_function("dms_statistics", self._bm25.statistics)
+        con.register_fts5_function("dms_parts", parts)
         con.execute("PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL")
         # Reading pages through the OS cache rather than SQLite's 2 MB default: joining the
         # matches to their rows (facets, filters) is ~6× faster (benchmarks/search.py).
@@ -351,7 +353,7 @@ class SqliteBackend:
         self._forget()
         with self._writing() as con:
             con.execute("DELETE FROM pages")
-            for table in ("phrase_counts", "champions", "term_sets", "removed"):
+            for table in ("phrase_counts", "champion_lists", "term_sets", "removed"):
                 con.execute(f"DELETE FROM {table}")  # noqa: S608
             new_epoch(con)
 
@@ -514,6 +516,17 @@ class SqliteBackend:
 
     def indexed_records(self) -> set[int]:
         return {row[0] for row in self.con.execute("SELECT DISTINCT record_id FROM pages")}
+
+    def indexed_meta(self) -> dict[int, set[tuple[int, str, str]]]:
+        """Each indexed record's (customer id, confidentiality, state) as its pages hold them
+        (one tuple when they agree): what ``dms verify`` compares with the database."""
+        found: dict[int, set[tuple[int, str, str]]] = {}
+        rows = self.con.execute(
+            "SELECT DISTINCT record_id, customer_id, confidentiality, state FROM pages"
+        )
+        for record_id, customer_id, level, state in rows:
+            found.setdefault(record_id, set()).add((customer_id, level, state))
+        return found
 
     def pages_of(self, record_id: int) -> list[tuple[int, str]]:
         """(page, state) of a record's indexed pages: for tests and consistency checks."""

@@ -5,6 +5,8 @@ from __future__ import annotations
 import itertools
 import math
 import threading
+from collections.abc import Iterator
+from contextlib import contextmanager
 from typing import Any
 
 import apsw
@@ -22,7 +24,7 @@ CREATE TABLE IF NOT EXISTS phrase_counts(
 # the words whose first count costs most.
 PRECOUNT_SHARE = 0.01
 PRECOUNT_MIN = 50
-_K1, _B = 1.2, 0.75
+K1, B = 1.2, 0.75  # FTS5's bm25 constants
 
 
 def write_unless_busy(
@@ -109,7 +111,7 @@ class Bm25:
                 if len(self._statements) > 64:  # statements run one at a time per thread
                     self._statements.clear()
                 self._statements[key] = memo
-        lengths = _K1 * (1 - _B + _B * api.column_size(-1) / memo.average)
+        lengths = K1 * (1 - B + B * api.column_size(-1) / memo.average)
         score = 0.0
         for index in memo.ranked:
             frequency = 0.0
@@ -126,15 +128,36 @@ class Bm25:
                 matching = self._count(api, index, memo.tokens[index], memo.rows)
                 idf = math.log((memo.rows - matching + 0.5) / (matching + 0.5))
                 idf = memo.idfs[index] = idf if idf > 0.0 else 1e-6
-            score += idf * frequency * (_K1 + 1) / (frequency + lengths)
+            score += idf * frequency * (K1 + 1) / (frequency + lengths)
         if memo.tags:
             memo.ranked = [index for index in memo.ranked if index not in memo.tags]
         return -score
 
+    def statistics(self, api: apsw.FTS5ExtensionApi, *args: Any) -> str:
+        """``dms_statistics(fts[, exact])``: the average page length and each phrase's IDF,
+        as this bm25 counts them (``exact``: counted now, as FTS5's own bm25 does), as text:
+        "average idf idf ...". What champion lists score and bound pages with."""
+        rows = api.row_count
+        average = (api.column_total_size(-1) / rows if rows else 1.0) or 1.0
+        idfs = []
+        for index, tokens in enumerate(api.phrases):
+            if args and args[0]:
+                matching = self._count(api, index, (), rows, exact=True)
+            else:
+                matching = self._count(api, index, tuple(tokens), rows)
+            idf = math.log((rows - matching + 0.5) / (matching + 0.5))
+            idfs.append(idf if idf > 0.0 else 1e-6)
+        return " ".join(repr(value) for value in (average, *idfs))
+
     def _count(
-        self, api: apsw.FTS5ExtensionApi, index: int, key: tuple[Any, ...], rows: int
+        self,
+        api: apsw.FTS5ExtensionApi,
+        index: int,
+        key: tuple[Any, ...],
+        rows: int,
+        exact: bool = False,
     ) -> int:
-        cached = self.counts.get(key)
+        cached = None if exact else self.counts.get(key)
         if cached is None or abs(cached[1] - rows) > rows // 100:
             found = [0]
 
@@ -142,8 +165,41 @@ class Bm25:
                 closure[0] += 1
 
             api.query_phrase(index, one, found)
+            if exact:
+                return found[0]
             cached = self.counts[key] = self.pending[key] = (found[0], rows)
         return cached[0]
+
+
+_WANTED: dict[int, frozenset[int]] = {}
+_next_wanted = itertools.count(1)
+
+
+@contextmanager
+def wanted(ids: frozenset[int]) -> Iterator[int]:
+    """A key for ``dms_parts(fts, key)`` to answer only for the pages ``ids``."""
+    key = next(_next_wanted)
+    _WANTED[key] = ids
+    try:
+        yield key
+    finally:
+        del _WANTED[key]
+
+
+def parts(api: apsw.FTS5ExtensionApi, *args: Any) -> str | None:
+    """``dms_parts(fts[, wanted])``: what a page's bm25 is made of and never changes: its
+    length in tokens (all columns) and each phrase's weighted occurrences, as text
+    "length f f ..." (NULL for a page not among the ``wanted`` ones)."""
+    if args and api.rowid not in _WANTED[args[0]]:
+        return None
+    values: list[float] = [api.column_size(-1)]
+    for index in range(api.phrase_count):
+        frequency = 0.0
+        for column, offsets in enumerate(api.phrase_locations(index)):
+            if column != TAGS:
+                frequency += WEIGHTS[column] * len(offsets)
+        values.append(frequency)
+    return " ".join(repr(value) for value in values)
 
 
 class _Statement:

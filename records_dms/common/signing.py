@@ -1,4 +1,4 @@
-"""The server's Ed25519 key that signs every register entry.
+"""The server's Ed25519 key: it signs every register entry and the head of each hash chain.
 
 Scale-out: the private key comes from the environment (``DMS_REGISTER_KEY``, PEM). Embedded
 default: a key generated once into the data dir (``register-ed25519.pem``, mode 0600). Old
