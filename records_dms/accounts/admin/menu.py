@@ -4,7 +4,8 @@ from __future__ import annotations
 
 from typing import Any
 
-from wagtail.admin.menu import MenuItem, SubmenuMenuItem
+from django.urls import reverse
+from wagtail.admin.menu import Menu, MenuItem, SubmenuMenuItem
 
 from records_dms.accounts.policy import policy
 from records_dms.common.permissions import Permission
@@ -26,3 +27,16 @@ class ActionSubmenu(SubmenuMenuItem):
 
     def is_shown(self, request: Any) -> bool:
         return any(item.is_shown(request) for item in self.menu.registered_menu_items)
+
+
+# One entry of a submenu: label, URL name, any of these permissions shows it, icon.
+Entry = tuple[Any, str, tuple[Permission, ...], str]
+
+
+def action_submenu(label: Any, entries: list[Entry], *, icon_name: str, order: int) -> Any:
+    """A submenu of policy-following entries, in the order given."""
+    items = [
+        ActionMenuItem(text, reverse(url_name), actions=actions, icon_name=icon, order=number)
+        for number, (text, url_name, actions, icon) in enumerate(entries, start=1)
+    ]
+    return ActionSubmenu(label, Menu(items=items), icon_name=icon_name, order=order)

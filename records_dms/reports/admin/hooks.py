@@ -1,11 +1,11 @@
 from typing import Any
 
-from django.urls import include, path, reverse
+from django.urls import include, path
 from django.utils.translation import gettext_lazy as _
 from wagtail import hooks
-from wagtail.admin.menu import Menu, MenuItem
+from wagtail.admin.menu import MenuItem
 
-from records_dms.accounts.admin.menu import ActionMenuItem, ActionSubmenu
+from records_dms.accounts.admin.menu import action_submenu
 from records_dms.archive.permissions import VIEW_RECORD
 from records_dms.reports.admin import urls as admin_urls
 from records_dms.reports.panels import homepage_panels
@@ -22,34 +22,14 @@ hooks.register("construct_homepage_panels", homepage_panels)
 
 @hooks.register("register_admin_menu_item")
 def register_reports_menu() -> MenuItem:
-    items = [
-        ActionMenuItem(
-            _("Complaint register"),
-            reverse("reports:complaints"),
-            icon_name="warning",
-            order=10,
-            actions=(VIEW_RECORD,),
-        ),
-        ActionMenuItem(
-            _("Satisfaction surveys"),
-            reverse("reports:satisfaction"),
-            icon_name="pick",
-            order=20,
-            actions=(VIEW_RECORD,),
-        ),
-        ActionMenuItem(
-            _("Catalogue exports"),
-            reverse("reports:catalogues"),
-            icon_name="list-ul",
-            order=30,
-            actions=(EXPORT,),
-        ),
-        ActionMenuItem(
-            _("Yearly summary"),
-            reverse("reports:summary"),
-            icon_name="date",
-            order=40,
-            actions=(VIEW_RECORD,),
-        ),
-    ]
-    return ActionSubmenu(_("QMS reports"), Menu(items=items), icon_name="table", order=300)
+    return action_submenu(
+        _("QMS reports"),
+        [
+            (_("Complaint register"), "reports:complaints", (VIEW_RECORD,), "warning"),
+            (_("Satisfaction surveys"), "reports:satisfaction", (VIEW_RECORD,), "pick"),
+            (_("Catalogue exports"), "reports:catalogues", (EXPORT,), "list-ul"),
+            (_("Yearly summary"), "reports:summary", (VIEW_RECORD,), "date"),
+        ],
+        icon_name="table",
+        order=300,
+    )
