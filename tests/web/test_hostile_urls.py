@@ -97,3 +97,24 @@ def test_no_url_of_ours_answers_5xx_to_hostile_parameters(
                     if response.status_code >= 500:
                         failures.append(f"{method.__name__.upper()} {url} → {response.status_code}")
     assert failures == []
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize(
+    "url",
+    [
+        "/admin/archive/search/?q=%00",
+        "/api/v1/customers/x%00/",
+        "/api/v1/search/?q=%E6%A1%A3%00",
+        "/admin/archive/search/?%00=1",
+    ],
+)
+def test_a_nul_character_in_the_address_is_refused_before_any_query(
+    url: str, users: dict[str, Any]
+) -> None:
+    """PostgreSQL cannot hold NUL in a text: CI found these as 500s on PostgreSQL only."""
+    client = Client(raise_request_exception=False)
+    client.force_login(users[roles.CLERK])
+    response = client.get(url)
+    assert response.status_code == 400
+    assert "NUL" in response.content.decode()
