@@ -335,6 +335,13 @@ class Lending:
     loan_days_secret: int = var(
         "DMS_LOAN_DAYS_SECRET", 7, "longest loan of secret records", minimum=1
     )
+    staff_download_originals: bool = var(
+        "DMS_STAFF_DOWNLOAD_ORIGINALS",
+        False,
+        "staff may download unwatermarked originals and searchable PDFs directly "
+        "(off: only as a watermarked electronic loan; clerks, auditors and compliance "
+        "officers always may)",
+    )
     remind_days: int = var(
         "DMS_LOAN_REMIND_DAYS",
         1,

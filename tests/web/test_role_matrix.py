@@ -34,6 +34,8 @@ CLERK, AUDITOR, COMPLIANCE, STAFF, ADMIN = (
 )
 EVERYONE = {CLERK, AUDITOR, COMPLIANCE, STAFF, ADMIN}
 READERS = {CLERK, AUDITOR, COMPLIANCE, STAFF}
+# Unwatermarked originals: staff take them only through a loan (DMS_STAFF_DOWNLOAD_ORIGINALS).
+DOWNLOADERS = {CLERK, AUDITOR, COMPLIANCE}
 
 # url name -> (roles allowed to GET it, kwargs key)
 EXPECTED_GET: dict[str, tuple[set[str], str]] = {
@@ -46,8 +48,8 @@ EXPECTED_GET: dict[str, tuple[set[str], str]] = {
     "archive:complaint_edit": ({CLERK}, "complaint"),
     "archive:record": (READERS, "record"),
     "archive:record_edit": ({CLERK}, "record"),
-    "archive:record_download": (READERS, "record"),
-    "archive:record_rendition": (READERS, "record"),
+    "archive:record_download": (DOWNLOADERS, "record"),
+    "archive:record_rendition": (DOWNLOADERS, "record"),
     "ingestion:jobs": ({CLERK}, ""),
     "audit:audit": ({AUDITOR, COMPLIANCE}, ""),
     "archive:search": (READERS, ""),
@@ -61,7 +63,7 @@ EXPECTED_GET: dict[str, tuple[set[str], str]] = {
     "api:customer-detail": (EVERYONE, "code"),
     "api:record-list": (EVERYONE, ""),  # trimmed to nothing for administrators
     "api:record-detail": (READERS, "record"),
-    "api:record-download": (READERS, "record"),
+    "api:record-download": (DOWNLOADERS, "record"),
     "api:job-detail": ({CLERK}, "job"),  # an upload's job: who may file
     "api:token": (set(), ""),  # POST only
     "api:search": (READERS, ""),

@@ -15,7 +15,13 @@ from records_dms.accounts.policy import policy
 from records_dms.archive.admin.forms import RecordEditForm, RecordFileForm
 from records_dms.archive.downloads import original_response
 from records_dms.archive.models import Channel, Record, RecordType
-from records_dms.archive.permissions import ADD_RECORD, CHANGE_RECORD, READ_RECORD, VIEW_RECORD
+from records_dms.archive.permissions import (
+    ADD_RECORD,
+    CHANGE_RECORD,
+    READ_RECORD,
+    VIEW_RECORD,
+    may_download_original,
+)
 from records_dms.archive.selectors import visible_records
 from records_dms.archive.services import record_access_log, record_update
 from retention.services.schedules import record_retention_panel
@@ -38,6 +44,7 @@ class RecordView(ArchiveView):
             customer=record.customer,
             pages=record.pages.all() if can_read else [],
             can_read=can_read,
+            can_download=can_read and may_download_original(request.user),
             can_edit=policy.has(request.user, CHANGE_RECORD),
             revisions=record.revisions.select_related("changed_by"),
             children=visible_records(user=request.user).filter(parent=record),
@@ -47,7 +54,8 @@ class RecordView(ArchiveView):
 
 
 def record_download(request: HttpRequest, pk: int) -> FileResponse:
-    """Stream the original, after writing who downloaded it and why to the audit trail."""
+    """Stream the original, after writing who downloaded it and why to the audit trail;
+    original_response refuses those who get originals only through a loan."""
     if not policy.has(request.user, READ_RECORD):
         raise PermissionDenied
     record = visible_record(request, pk)

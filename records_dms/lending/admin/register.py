@@ -7,16 +7,17 @@ import datetime
 
 from django.core.exceptions import PermissionDenied
 from django.core.paginator import Paginator
-from django.http import FileResponse, Http404, HttpRequest, HttpResponse
+from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from records_dms.accounts.policy import policy
 from records_dms.audit.services import audit_log
+from records_dms.common.files import attachment_response
 from records_dms.lending import events
 from records_dms.lending.admin.views import LendingView, may_see_signatures
-from records_dms.lending.copies import copy_available, copy_download
+from records_dms.lending.copies import copy_download
 from records_dms.lending.exports import register_csv, register_entries, register_pdf
 from records_dms.lending.models import LoanItem
 from records_dms.lending.permissions import VIEW_REGISTER
@@ -84,15 +85,12 @@ def signature_image(request: HttpRequest, sha256: str) -> HttpResponse:
     return HttpResponse(data, content_type="image/png")
 
 
-def copy_view(request: HttpRequest, pk: int) -> FileResponse:
-    """The borrower's watermarked electronic copy; anyone else, or too late: 404."""
+def copy_view(request: HttpRequest, pk: int) -> HttpResponse:
+    """The borrower's watermarked electronic copy, always as an attachment; anyone else, too
+    late, or a record the borrower may no longer see: 404 (checked on every request)."""
     item = get_object_or_404(LoanItem.objects.select_related("loan", "record__customer"), pk=pk)
-    if not copy_available(item, request.user):
-        raise Http404
-    copy = copy_download(item=item, actor=request.user)
-    return FileResponse(
-        iter([copy.data]),
-        as_attachment=True,
-        filename=copy.filename,
-        content_type=copy.content_type,
-    )
+    try:
+        copy = copy_download(item=item, actor=request.user)
+    except PermissionDenied as error:
+        raise Http404 from error
+    return attachment_response(copy.data, filename=copy.filename, content_type=copy.content_type)
