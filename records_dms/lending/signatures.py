@@ -8,13 +8,16 @@ import hashlib
 import io
 from typing import Any
 
-from django.core.exceptions import ValidationError
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.files.base import ContentFile
 from django.core.files.storage import default_storage
 from django.utils.translation import gettext as _
 from PIL import Image, UnidentifiedImageError
 
-from records_dms.lending.models import HandSignature
+from records_dms.audit.services import audit_log
+from records_dms.lending import events
+from records_dms.lending.models import HandSignature, RegisterEntry
+from records_dms.lending.permissions import may_see_signatures
 
 MAX_BYTES = 512 * 1024
 MAX_SIDE = 3000
@@ -77,4 +80,31 @@ def signature_bytes(signature: dict[str, Any] | HandSignature) -> bytes | None:
         return None
     with default_storage.open(str(key), "rb") as handle:
         data: bytes = handle.read()
+    return data
+
+
+def signature_view(*, entry: RegisterEntry, sha256: str, actor: Any) -> bytes | None:
+    """The image of a signature given in ``entry``; the viewing is an audited read naming the
+    entry, its loan, the signer and the viewer. None: the entry holds no such signature, or
+    its image is gone."""
+    if not may_see_signatures(actor):
+        raise PermissionDenied
+    given = [s for s in entry.data.get("signatures", []) if s.get("sha256") == sha256]
+    stored = HandSignature.objects.filter(sha256=sha256).first()
+    data = signature_bytes(stored) if given and stored else None
+    if data is None:
+        return None
+    loan = entry.loan if entry.loan_id else None
+    audit_log(
+        action=events.SIGNATURE_VIEWED,
+        actor=actor,
+        obj=loan,
+        data={
+            "entry": entry.sequence,
+            "loan": loan.number if loan else "",
+            "signer": given[0].get("signer", ""),
+            "role": given[0].get("role", ""),
+            "sha256": sha256,
+        },
+    )
     return data

@@ -31,7 +31,13 @@ from records_dms.lending.admin.forms import (
 )
 from records_dms.lending.copies import copy_available
 from records_dms.lending.models import OPEN_STATES, Loan, LoanKind, LoanState, Location
-from records_dms.lending.permissions import APPROVE_LOAN, LEND, REQUEST_LOAN, VIEW_REGISTER
+from records_dms.lending.permissions import (
+    APPROVE_LOAN,
+    LEND,
+    REQUEST_LOAN,
+    VIEW_REGISTER,
+    may_see_signatures,
+)
 from records_dms.lending.selectors import loans_to_approve, loans_visible
 from records_dms.lending.services import (
     loan_approve,
@@ -210,10 +216,6 @@ class LoanView(LendingView):
                 can_see_signatures=may_see_signatures(request.user),
             )
         )
-
-
-def may_see_signatures(user: Any) -> bool:
-    return policy.has(user, VIEW_REGISTER) or policy.has(user, LEND)
 
 
 class _DeskView(LendingView):
