@@ -18,6 +18,7 @@ from reportlab.lib.units import mm
 from reportlab.platypus import Image, Paragraph, SimpleDocTemplate, Spacer, Table, TableStyle
 
 from records_dms.common import signing
+from records_dms.common.cells import csv_row
 from records_dms.common.pdfrender import chinese_font
 from records_dms.lending.events import RegisterEvent
 from records_dms.lending.models import RegisterEntry
@@ -109,19 +110,21 @@ def register_csv(entries: list[RegisterEntry]) -> bytes:
     )
     for entry in entries:
         writer.writerow(
-            [
-                entry.sequence,
-                _local(entry.occurred_at),
-                entry.event,
-                entry.loan.number if entry.loan else "",
-                entry.actor_name,
-                entry_details(entry),
-                _signers(entry),
-                entry.previous_hash,
-                entry.hash,
-                entry.key_id,
-                entry.signature,
-            ]
+            csv_row(
+                [
+                    entry.sequence,
+                    _local(entry.occurred_at),
+                    entry.event,
+                    entry.loan.number if entry.loan else "",
+                    entry.actor_name,
+                    entry_details(entry),
+                    _signers(entry),
+                    entry.previous_hash,
+                    entry.hash,
+                    entry.key_id,
+                    entry.signature,
+                ]
+            )
         )
     return ("\ufeff" + buffer.getvalue()).encode("utf-8")
 

@@ -14,7 +14,7 @@ from django.utils.translation import gettext as _
 
 from records_dms.accounts.policy import policy
 from records_dms.audit.services import audit_log
-from records_dms.common.files import attachment_response
+from records_dms.common.files import attach, attachment_response
 from records_dms.lending import events
 from records_dms.lending.admin.views import LendingView
 from records_dms.lending.copies import copy_download
@@ -68,7 +68,7 @@ def register_export(request: HttpRequest) -> HttpResponse:
     response = HttpResponse(
         data, content_type="text/csv; charset=utf-8" if as_csv else "application/pdf"
     )
-    response["Content-Disposition"] = f'attachment; filename="{name}.{"csv" if as_csv else "pdf"}"'
+    attach(response, f"{name}.{'csv' if as_csv else 'pdf'}")
     return response
 
 

@@ -18,6 +18,7 @@ from records_dms.accounts.policy import policy
 from records_dms.archive.models import Record, RecordType, Volume
 from records_dms.archive.permissions import CHANGE_RECORD, MANAGE_COMPLAINTS, VIEW_RECORD
 from records_dms.archive.selectors import visible_customers, visible_records
+from records_dms.common.files import attach
 from records_dms.reports import selectors
 from records_dms.reports.admin.forms import (
     ComplaintFilterForm,
@@ -71,7 +72,7 @@ def _export(
         params=params,
     )
     response = HttpResponse(content, content_type=CONTENT_TYPES[file_format])
-    response["Content-Disposition"] = f'attachment; filename="{filename}.{file_format}"'
+    attach(response, f"{filename}.{file_format}")
     return response
 
 
