@@ -21,8 +21,9 @@ EXTENSIONS: dict[str, tuple[str, ...]] = {
     "text/csv": (".csv",),
     "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet": (".xlsx",),
 }
-# Quotes, separators and path characters end a header parameter or a path in some clients.
-_UNSAFE = re.compile(r'["\\/;:*?<>|]')
+# Quotes, separators, "=" and path characters end (or start) a header parameter or a path in
+# some clients' parsers; none of them is needed in a file name.
+_UNSAFE = re.compile(r'["\\/;:=*?<>|]')
 
 
 def download_name(name: str, content_type: str, *, fallback: str = "download") -> str:
