@@ -31,6 +31,7 @@ from ingestion.parsers.base import ParseContext, Parser, ParseResult, RejectedIn
 from ingestion.parsers.registry import parser_for
 from ingestion.preflight import sniff, zip_check
 from ingestion.sandbox import bounded, memory_budget
+from ingestion.selectors import duplicate_reason
 from records_dms.archive.models import ComplaintCase, Record, RecordState, Volume
 from records_dms.archive.services import record_create, record_pages_set
 from records_dms.common.failpoints import chaos_point
@@ -82,7 +83,7 @@ class DuplicateCheck:
     def run(self, state: FileState) -> None:
         existing = _live_record_with(state.job.sha256)
         if existing is not None:
-            raise Stop(JobStatus.DUPLICATE, _duplicate_reason(existing), existing)
+            raise Stop(JobStatus.DUPLICATE, _duplicate_reason(existing, state.job), existing)
 
 
 class StoreOriginal:
@@ -180,7 +181,7 @@ class FileRecord:
                 # Two runs of this same job raced (a recovered job): the other one filed it.
                 job.status, job.record, state.record = JobStatus.FILED, existing, existing
                 return
-            raise Stop(JobStatus.DUPLICATE, _duplicate_reason(existing), existing) from error
+            raise Stop(JobStatus.DUPLICATE, _duplicate_reason(existing, job), existing) from error
         state.record = record
 
 
@@ -237,8 +238,8 @@ def _record_type(state: FileState) -> str:
     return "email" if state.mime_type in EMAIL_TYPES else state.job.record_type
 
 
-def _duplicate_reason(existing: Record) -> str:
-    return _("already filed as %(reference)s") % {"reference": existing.reference}
+def _duplicate_reason(existing: Record, job: IngestionJob) -> str:
+    return duplicate_reason(existing, user=job.created_by)
 
 
 def _live_record_with(sha256: str) -> Record | None:
