@@ -60,9 +60,7 @@ def test_the_loan_api_hides_records_above_the_clerks_clearance(
 
 
 @pytest.mark.django_db
-def test_a_cleared_viewer_sees_every_item(
-    mixed_loan: tuple[Loan, Any, Any], clerk: Any
-) -> None:
+def test_a_cleared_viewer_sees_every_item(mixed_loan: tuple[Loan, Any, Any], clerk: Any) -> None:
     loan, plain, secret = mixed_loan
     detail = client_for(clerk).get(reverse("api:loan-detail", args=[loan.pk])).json()
     assert [i["reference"] for i in detail["items"]] == [plain.reference, secret.reference]
