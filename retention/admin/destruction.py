@@ -22,6 +22,7 @@ from retention.admin.base import RetentionView, error_text
 from retention.certificates import certificate_bytes
 from retention.models import DestructionCertificate, DestructionRequest, RequestState
 from retention.permissions import APPROVE_DESTRUCTION, EXECUTE_DESTRUCTION, VIEW_RETENTION
+from retention.selectors import certificate_visible, destruction_items_visible
 from retention.services.destruction import (
     destruction_request_approve,
     destruction_request_execute,
@@ -67,15 +68,21 @@ class RequestView(RetentionView):
             and destruction.proposed_by_id != user.pk
             and not destruction.approvals.filter(approver_id=user.pk).exists()
         )
+        # Records out of the viewer's reach are a count, never a reference, title or hash.
+        trimmed = destruction_items_visible(user=user, request=destruction)
+        certificate = DestructionCertificate.objects.filter(request=destruction).first()
         return self.render_to_response(
             self.get_context_data(
                 destruction=destruction,
-                items=destruction.items.all(),
+                items=trimmed.shown,
+                hidden_items=trimmed.hidden,
                 approvals=destruction.approvals.select_related("approver"),
                 can_decide=can_decide,
                 can_execute=policy.has(user, EXECUTE_DESTRUCTION)
                 and destruction.state == RequestState.APPROVED,
-                certificate=DestructionCertificate.objects.filter(request=destruction).first(),
+                certificate=certificate,
+                certificate_allowed=certificate is not None
+                and certificate_visible(user=user, certificate=certificate),
             )
         )
 
@@ -124,9 +131,12 @@ def request_execute(request: HttpRequest, pk: int) -> HttpResponse:
 
 
 def certificate_download(request: HttpRequest, pk: int) -> FileResponse:
-    """The signed certificate of a request, logged like any other download."""
+    """The signed certificate of a request, logged like any other download; refused to who
+    may not see every record it names."""
     require_action(request, VIEW_RETENTION)
     certificate = get_object_or_404(DestructionCertificate, request_id=pk)
+    if not certificate_visible(user=request.user, certificate=certificate):
+        raise PermissionDenied(_("The certificate names records you cannot see."))
     audit_log(action=events.CERTIFICATE_DOWNLOADED, actor=request.user, obj=certificate, data={})
     return FileResponse(
         io.BytesIO(certificate_bytes(certificate)),

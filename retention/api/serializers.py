@@ -23,6 +23,7 @@ from retention.models import (
     LegalHold,
     RecordRetention,
 )
+from retention.selectors import VisibleItems, destruction_items_visible
 from retention.services.holds import hold_records
 
 References = serializers.ListField(child=serializers.CharField())
@@ -102,7 +103,10 @@ class DestructionRequestSerializer(serializers.ModelSerializer[DestructionReques
     rejected_by = UsernameField(allow_null=True)
     executed_by = UsernameField(allow_null=True)
     witness = BlankAsNullField()
-    items = DestructionItemSerializer(many=True, read_only=True)
+    items = serializers.SerializerMethodField()
+    hidden_items = serializers.SerializerMethodField(
+        help_text="how many items are records the caller may not see (not named)"
+    )
     certificate = serializers.SerializerMethodField(help_text="the certificate's number")
 
     class Meta:
@@ -119,9 +123,24 @@ class DestructionRequestSerializer(serializers.ModelSerializer[DestructionReques
             "executed_by",
             "witness",
             "items",
+            "hidden_items",
             "certificate",
         ]
         read_only_fields = fields
+
+    def _trimmed(self, request: DestructionRequest) -> VisibleItems:
+        """Items of records the caller may see; without a user (the operator's CLI) all."""
+        user = self.context.get("user")
+        if user is None:
+            return VisibleItems(list(request.items.all()), 0)
+        return destruction_items_visible(user=user, request=request)
+
+    @extend_schema_field(DestructionItemSerializer(many=True))
+    def get_items(self, request: DestructionRequest) -> Any:
+        return DestructionItemSerializer(self._trimmed(request).shown, many=True).data
+
+    def get_hidden_items(self, request: DestructionRequest) -> int:
+        return self._trimmed(request).hidden
 
     @extend_schema_field(References)
     def get_approved_by(self, request: DestructionRequest) -> list[str]:
