@@ -12,8 +12,8 @@ import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import reverse
 from django.utils import translation
+from django.utils.translation import gettext
 
-from ingestion.selectors import hidden_duplicate_reason
 from ingestion.services import record_file
 from records_dms.accounts import roles
 from retention.services.sealing import dossier_seal
@@ -86,7 +86,7 @@ def test_a_duplicate_of_a_record_in_a_sealed_dossier_is_not_named(
 
 def test_the_hidden_duplicate_message_is_translated() -> None:
     with translation.override("zh-hans"):
-        assert hidden_duplicate_reason() == "已归档(您无权查看的文件)"
+        assert gettext(HIDDEN) == "已归档(您无权查看的文件)"
 
 
 def _api_upload(uploader: Any, content: bytes, capture: Any) -> str:
