@@ -118,3 +118,7 @@ def test_the_certificate_goes_only_to_who_may_see_every_record_on_it(
     cleared = client_for(clerk)
     assert screen in cleared.get(reverse("retention:request", args=[request.pk])).content.decode()
     assert cleared.get(screen).status_code == 200 and cleared.get(api).status_code == 200
+    # Nor is it read as the record filed in the archive's own dossier: it is as secret as the
+    # most secret record it names.
+    filed = reverse("archive:record", args=[certificate.record_id])
+    assert low.get(filed).status_code == 404 and cleared.get(filed).status_code == 200
