@@ -19,7 +19,14 @@ from records_dms.archive.services import User
 from records_dms.audit.services import audit_log
 from retention import events
 from retention.locks import DueChange, locks_after_recompute
-from retention.models import Disposition, RecordRetention, RetentionSchedule, TriggerEvent, Waiting
+from retention.models import (
+    Disposition,
+    RecordRetention,
+    RetentionClass,
+    RetentionSchedule,
+    TriggerEvent,
+    Waiting,
+)
 from retention.permissions import MANAGE_SCHEDULES
 
 SCHEDULE_FIELDS = (
@@ -31,6 +38,7 @@ SCHEDULE_FIELDS = (
     "period_months",
     "period_days",
     "disposition",
+    "retention_class",
     "active",
 )
 
@@ -185,6 +193,21 @@ def retention_backfill() -> int:
     return retention_recompute(
         list(missing.values_list("pk", flat=True)), actor=None, reason="backfill"
     )
+
+
+def retention_class_code(record: Record) -> str:
+    """The 保管期限 code (DA/T 22) of the record's schedule: Y, D30, D10 or a custom D<n>;
+    Y when it is kept permanently by decision, "" when no schedule applies. A record not yet
+    saved (a reference being given) gets the schedule it is about to follow."""
+    rows = RecordRetention.objects.filter(record_id=record.pk).select_related("schedule")
+    state = rows.first() if record.pk is not None else None
+    if state is not None and state.keep_permanently:
+        return RetentionClass.PERMANENT.value
+    if state is not None:
+        schedule = state.schedule
+    else:
+        schedule = schedule_for(record, list(RetentionSchedule.objects.filter(active=True)))
+    return schedule.class_code() if schedule is not None else ""
 
 
 def retention_state(record: Record) -> RecordRetention:
