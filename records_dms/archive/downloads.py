@@ -1,6 +1,9 @@
-"""Handing out an original: shared by the admin screens and the API."""
+"""Handing out an original, its searchable PDF or its stamped copy: shared by the admin
+screens and the API."""
 
 from __future__ import annotations
+
+import io
 
 from django.core.files.storage import default_storage
 from django.http import FileResponse, Http404
@@ -8,6 +11,7 @@ from django.utils.translation import gettext as _
 
 from records_dms.archive.models import Record
 from records_dms.archive.services import User, record_access_log
+from records_dms.archive.stamping import record_stamped_pdf
 from records_dms.audit import events
 
 
@@ -37,4 +41,26 @@ def original_response(
         content_type="application/pdf"
         if rendition
         else record.mime_type or "application/octet-stream",
+    )
+
+
+def stamped_response(record: Record, *, user: User, purpose: str = "") -> FileResponse:
+    """The record's PDF with its filing stamp (归档章), logged as a read like the original.
+
+    The caller has already checked that ``user`` may read ``record``; a record that cannot be
+    stamped raises ValidationError (and nothing is logged).
+    """
+    data = record_stamped_pdf(record)
+    record_access_log(
+        record=record,
+        actor=user,
+        action=events.RECORD_DOWNLOADED,
+        purpose=purpose,
+        what="stamped_pdf",
+    )
+    return FileResponse(
+        io.BytesIO(data),
+        as_attachment=True,
+        filename=f"{record.reference}-归档章.pdf",
+        content_type="application/pdf",
     )

@@ -97,7 +97,6 @@ class ReferenceParts:
     period: str
     number: str
     org: str
-    pages: int
 
 
 def reference_parts(record: Record) -> ReferenceParts:
@@ -115,7 +114,6 @@ def reference_parts(record: Record) -> ReferenceParts:
             period=period,
             number=match["number"],
             org=match["org"] or "",
-            pages=record.page_count,
         )
     match = CUSTOMER.match(record.reference)
     return ReferenceParts(
@@ -124,5 +122,4 @@ def reference_parts(record: Record) -> ReferenceParts:
         period=period,
         number=match["number"] if match else record.reference,
         org=match["org"] if match else "",
-        pages=record.page_count,
     )

@@ -48,6 +48,7 @@ EXPECTED_GET: dict[str, tuple[set[str], str]] = {
     "archive:record_edit": ({CLERK}, "record"),
     "archive:record_download": (READERS, "record"),
     "archive:record_rendition": (READERS, "record"),
+    "archive:record_stamped": (READERS, "record"),
     "ingestion:jobs": ({CLERK}, ""),
     "audit:audit": ({AUDITOR, COMPLIANCE}, ""),
     "archive:search": (READERS, ""),
@@ -62,6 +63,7 @@ EXPECTED_GET: dict[str, tuple[set[str], str]] = {
     "api:record-list": (EVERYONE, ""),  # trimmed to nothing for administrators
     "api:record-detail": (READERS, "record"),
     "api:record-download": (READERS, "record"),
+    "api:record-stamped": (READERS, "record"),
     "api:job-detail": ({CLERK}, "job"),  # an upload's job: who may file
     "api:token": (set(), ""),  # POST only
     "api:search": (READERS, ""),
