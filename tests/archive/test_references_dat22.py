@@ -32,7 +32,8 @@ def test_standard_form_takes_fonds_category_year_class_type_and_number(dat22, cu
     assert minutes.reference == "Q001-WS·2024-D10-JY-0001"
     assert second.reference == "Q001-WS·2024-D10-JY-0002"
     assert survey.reference == "Q001-WS·2024-D3-DC-0001"
-    assert DAT22.match(minutes.reference)["number"] == "0001"
+    match = DAT22.match(minutes.reference)
+    assert match is not None and match["number"] == "0001"
 
 
 def test_件号_counts_per_year_class_and_type_across_customers(dat22, customer):

@@ -18,7 +18,6 @@ from rest_framework.authtoken.models import Token
 from rest_framework.test import APIClient
 
 from records_dms.accounts import roles
-from records_dms.archive.services import record_create
 from records_dms.archive.stamping import record_stamped_pdf
 from records_dms.audit.models import AuditEvent
 from records_dms.cli.main import main
@@ -145,7 +144,8 @@ def test_record_page_offers_the_stamped_copy_and_logs_its_download(filed, users)
     response = clerk.get(url + "?purpose=归档检查")
     assert response.status_code == 200 and response["Content-Type"] == "application/pdf"
     assert "filename*=utf-8''Q001-WS%C2%B72024-D3-TS-0001" in response["Content-Disposition"]
-    assert b"".join(response.streaming_content).startswith(b"%PDF")
+    body = b"".join(response.streaming_content)  # type: ignore[attr-defined]
+    assert body.startswith(b"%PDF")
     event = AuditEvent.objects.filter(action="record.downloaded").get()
     assert event.data == {"reference": filed.reference, "what": "stamped_pdf"}
     assert event.purpose == "归档检查" and event.actor_name == "clerk"
@@ -174,7 +174,8 @@ def test_api_serves_the_stamped_pdf_to_readers_only(filed, users, customer):
     url = f"/api/v1/records/{filed.pk}/stamped.pdf/"
     response = api(roles.AUDITOR).get(url)
     assert response.status_code == 200
-    corner, _others, _text = stamp_words(b"".join(response.streaming_content))
+    body = b"".join(response.streaming_content)  # type: ignore[attr-defined]
+    corner, _others, _text = stamp_words(body)
     assert "Q001" in corner
     assert api(roles.ADMINISTRATOR).get(url).status_code == 404  # administrators see no record
     bare = make_record(customer)

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.http import FileResponse, HttpRequest, HttpResponse
+from django.http import FileResponse, HttpRequest, HttpResponse, HttpResponseBase
 from django.shortcuts import redirect
 from django.urls import reverse
 from django.utils.translation import gettext as _
@@ -66,7 +66,7 @@ def record_rendition(request: HttpRequest, pk: int) -> FileResponse:
     )
 
 
-def record_stamped(request: HttpRequest, pk: int) -> HttpResponse:
+def record_stamped(request: HttpRequest, pk: int) -> HttpResponseBase:
     """A copy with the filing stamp (归档章); logged like the original."""
     if not policy.has(request.user, READ_RECORD):
         raise PermissionDenied
