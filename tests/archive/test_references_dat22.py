@@ -9,10 +9,11 @@ from django.db import transaction
 
 from records_dms.archive.models import Record
 from records_dms.archive.references import DAT22, reference_parts
+from records_dms.archive.searching import SearchFilters, record_search
 from records_dms.archive.services import complaint_open
 from records_dms.settings.env import load
 from records_dms.settings.groups import References
-from tests.factories import CustomerFactory, make_record
+from tests.factories import CustomerFactory, file_pdf, make_record
 
 pytestmark = pytest.mark.django_db
 
@@ -114,3 +115,13 @@ def test_bad_reference_settings_stop_the_program_naming_the_variable(environ, me
 def test_good_standard_settings_load():
     loaded = load(References, {"DMS_REFERENCE_RULE": "dat22", "DMS_FONDS_CODE": "Q001"})
     assert (loaded.rule, loaded.fonds_code, loaded.category_code) == ("dat22", "Q001", "WS")
+
+
+def test_search_finds_a_record_by_its_standard_reference(
+    dat22, customer, clerk, django_capture_on_commit_callbacks
+):
+    with django_capture_on_commit_callbacks(execute=True):
+        record = file_pdf(customer, actor=clerk)
+    for query in (record.reference, record.reference.lower(), "Q001-WS"):
+        page = record_search(user=clerk, text=query, filters=SearchFilters(), limit=5)
+        assert [hit.reference for hit in page.results.hits] == [record.reference], query
