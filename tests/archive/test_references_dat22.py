@@ -4,7 +4,7 @@ import dataclasses
 import datetime
 
 import pytest
-from django.core.exceptions import ImproperlyConfigured
+from django.core.exceptions import ImproperlyConfigured, ValidationError
 from django.db import transaction
 
 from records_dms.archive.models import Record
@@ -125,3 +125,11 @@ def test_search_finds_a_record_by_its_standard_reference(
     for query in (record.reference, record.reference.lower(), "Q001-WS"):
         page = record_search(user=clerk, text=query, filters=SearchFilters(), limit=5)
         assert [hit.reference for hit in page.results.hits] == [record.reference], query
+
+
+def test_a_reference_too_long_for_its_field_is_refused_naming_it(dat22):
+    dat22.REFERENCES = dataclasses.replace(dat22.REFERENCES, class_code="customer")
+    long = CustomerFactory.create(code="KH-" + "9" * 28)
+    with pytest.raises(ValidationError, match="reference"):
+        make_record(long)
+    assert not Record.objects.exists()

@@ -84,3 +84,8 @@ def test_the_migration_marks_existing_standard_periods_and_leaves_custom_ones():
         "customer": "D30",
         "archive-permanent": "Y",
     }
+
+
+def test_a_record_no_schedule_covers_is_coded_y(customer):
+    RetentionSchedule.objects.filter(code="minutes").update(active=False)
+    assert retention_class_of(make_record(customer, type="minutes")) == "Y"
