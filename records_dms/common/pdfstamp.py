@@ -13,7 +13,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 
 from pypdf import PdfReader, PdfWriter, Transformation
-from pypdf.errors import PdfReadError
+from pypdf.errors import PyPdfError
 from reportlab.lib.units import mm
 from reportlab.pdfbase.pdfmetrics import stringWidth
 from reportlab.pdfgen.canvas import Canvas
@@ -86,19 +86,24 @@ def _overlay(width: float, height: float, rows: Sequence[Sequence[Cell]]) -> byt
 def pdf_stamp(source: bytes, fields: StampFields, *, name: str = "") -> bytes:
     """A new PDF: ``source`` with the stamp on its first page; ``source`` is not changed.
 
-    Raises StampError naming ``name`` when the PDF cannot be read or has no page.
+    Raises StampError naming ``name`` when the PDF cannot be read, is encrypted, has no page,
+    or a stream inflates beyond pypdf's limit (75 MB: a decompression bomb is refused).
     """
     try:
-        reader = PdfReader(io.BytesIO(source))
-        if reader.is_encrypted:
-            raise StampError(f"{name}: the PDF is encrypted")
-        if not reader.pages:
-            raise StampError(f"{name}: the PDF has no page")
-        writer = PdfWriter(clone_from=reader)
-    except (PdfReadError, OSError, ValueError, KeyError) as error:
-        if isinstance(error, StampError):
-            raise
+        return _stamped(source, fields, name)
+    except StampError:
+        raise
+    except (PyPdfError, OSError, ValueError, KeyError, TypeError) as error:
         raise StampError(f"{name}: not a readable PDF ({error})") from error
+
+
+def _stamped(source: bytes, fields: StampFields, name: str) -> bytes:
+    reader = PdfReader(io.BytesIO(source))
+    if reader.is_encrypted:
+        raise StampError(f"{name}: the PDF is encrypted")
+    if not reader.pages:
+        raise StampError(f"{name}: the PDF has no page")
+    writer = PdfWriter(clone_from=reader)
     page = writer.pages[0]
     if page.rotation:  # draw upright as the reader sees the page
         page.transfer_rotation_to_content()

@@ -14,6 +14,7 @@ from django.core.files.base import ContentFile
 from django.core.files.storage import default_storage
 from django.urls import reverse
 from pypdf import PdfReader, PdfWriter
+from pypdf.generic import DecodedStreamObject, NameObject
 from rest_framework.authtoken.models import Token
 from rest_framework.test import APIClient
 
@@ -194,3 +195,19 @@ def test_dms_stamp_writes_the_file_and_logs_the_read(filed, tmp_path, capsys):
     assert main(["stamp", filed.reference, str(out), "--as", "admin"]) == 1
     assert main(["stamp", "Q001-WS·2024-D3-TS-9999", str(out)]) == 1
     assert main(["stamp", filed.reference, str(tmp_path / "no" / "x.pdf")]) == 1
+
+
+def test_a_page_inflating_to_a_bomb_is_refused_not_decoded():
+    """pypdf stops a stream at 75 MB: the stamp refuses the file instead of filling memory."""
+    writer = PdfWriter()
+    page = writer.add_blank_page(595, 842)
+    content = DecodedStreamObject()
+    content.set_data(b" " * (80 * 1024 * 1024))
+    content = content.flate_encode()
+    page[NameObject("/Contents")] = writer._add_object(content)
+    bomb = io.BytesIO()
+    writer.write(bomb)
+    assert len(bomb.getvalue()) < 1024 * 1024
+    fields = StampFields(fonds="Q001", year="2024", number="0001", org="", period="Y")
+    with pytest.raises(StampError, match=r"bomb\.pdf: not a readable PDF \(Limit reached"):
+        pdf_stamp(bomb.getvalue(), fields, name="bomb.pdf")
