@@ -201,10 +201,9 @@ def test_a_page_inflating_to_a_bomb_is_refused_not_decoded():
     """pypdf stops a stream at 75 MB: the stamp refuses the file instead of filling memory."""
     writer = PdfWriter()
     page = writer.add_blank_page(595, 842)
-    content = DecodedStreamObject()
-    content.set_data(b" " * (80 * 1024 * 1024))
-    content = content.flate_encode()
-    page[NameObject("/Contents")] = writer._add_object(content)
+    plain = DecodedStreamObject()
+    plain.set_data(b" " * (80 * 1024 * 1024))
+    page[NameObject("/Contents")] = writer._add_object(plain.flate_encode())
     bomb = io.BytesIO()
     writer.write(bomb)
     assert len(bomb.getvalue()) < 1024 * 1024
