@@ -15,6 +15,7 @@ from django.utils.translation import gettext as _
 from records_dms.accounts.policy import policy
 from records_dms.archive.models import Record, RecordState, RecordType, Severity
 from records_dms.archive.permissions import CHANGE_RECORD
+from records_dms.archive.references import retention_class_of
 from records_dms.archive.services import User
 from records_dms.audit.services import audit_log
 from retention import events
@@ -339,5 +340,6 @@ def record_retention_panel(record: Record) -> dict[str, Any]:
         return {"destroyed": item}
     return {
         "state": retention_state(record),
+        "class_code": retention_class_of(record),  # as the 归档章 shows it
         "holds": holds_on([record]).get(record.pk, []),
     }

@@ -142,6 +142,7 @@ def test_record_page_offers_the_stamped_copy_and_logs_its_download(filed, users)
     page = clerk.get(reverse("archive:record", args=[filed.pk])).content.decode()
     url = reverse("archive:record_stamped", args=[filed.pk])
     assert url in page
+    assert '<dd class="retention-class">D3</dd>' in page  # the 保管期限 the stamp shows
     response = clerk.get(url + "?purpose=归档检查")
     assert response.status_code == 200 and response["Content-Type"] == "application/pdf"
     assert "filename*=utf-8''Q001-WS%C2%B72024-D3-TS-0001" in response["Content-Disposition"]
