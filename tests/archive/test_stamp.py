@@ -19,6 +19,7 @@ from rest_framework.authtoken.models import Token
 from rest_framework.test import APIClient
 
 from records_dms.accounts import roles
+from records_dms.archive.models import Record
 from records_dms.archive.stamping import record_stamped_pdf
 from records_dms.audit.models import AuditEvent
 from records_dms.cli.main import main
@@ -211,3 +212,14 @@ def test_a_page_inflating_to_a_bomb_is_refused_not_decoded():
     fields = StampFields(fonds="Q001", year="2024", number="0001", org="", period="Y")
     with pytest.raises(StampError, match=r"bomb\.pdf: not a readable PDF \(Limit reached"):
         pdf_stamp(bomb.getvalue(), fields, name="bomb.pdf")
+
+
+def test_a_scan_is_stamped_on_its_searchable_pdf(filed):
+    """A scan's OCR pass leaves a searchable PDF: that is the copy stamped, not the image."""
+    rendition = make_pdf(["可检索的副本"])
+    key = default_storage.save(f"renditions/{filed.sha256}.pdf", ContentFile(rendition))
+    Record.objects.filter(pk=filed.pk).update(rendition_key=key)
+    filed.refresh_from_db()
+    corner, _others, text = stamp_words(record_stamped_pdf(filed))
+    assert "可检索的副本" in text and "Q001" in corner
+    assert stored_sha256(key) == hashlib.sha256(rendition).hexdigest()
