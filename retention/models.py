@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from django.conf import settings
+from django.core.exceptions import ValidationError
 from django.db import models
 from django.db.models import F, Q
 from django.utils.translation import gettext_lazy as _
@@ -25,6 +26,19 @@ class Disposition(models.TextChoices):
     TRANSFER = "transfer", _("Transfer")
 
 
+class RetentionClass(models.TextChoices):
+    """The retention classes of DA/T 22-2015; their value is the 保管期限 code of the 档号."""
+
+    PERMANENT = "Y", _("Permanent (永久)")
+    D30 = "D30", _("30 years (定期30年)")
+    D10 = "D10", _("10 years (定期10年)")
+    CUSTOM = "", _("Custom (own period)")
+
+
+# Years of each fixed class; "permanent" is a disposition, not a period.
+CLASS_YEARS = {RetentionClass.D30: 30, RetentionClass.D10: 10}
+
+
 class RetentionSchedule(models.Model):
     """保管期限表: which records it applies to, what starts the clock, how long, then what."""
 
@@ -42,6 +56,10 @@ class RetentionSchedule(models.Model):
     disposition = models.CharField(
         _("disposition"), max_length=20, choices=Disposition.choices, default=Disposition.REVIEW
     )
+    # DA/T 22-2015's class; a custom schedule is coded from its own period (D3, D5…).
+    retention_class = models.CharField(
+        _("retention class"), max_length=4, choices=RetentionClass.choices, blank=True
+    )
     active = models.BooleanField(_("active"), default=True)
     updated_at = models.DateTimeField(_("updated at"), auto_now=True)
 
@@ -52,6 +70,37 @@ class RetentionSchedule(models.Model):
 
     def __str__(self) -> str:
         return f"{self.code} {self.name}"
+
+    def clean(self) -> None:
+        """A standard class fixes the period (D10, D30) or the disposition (Y)."""
+        years = CLASS_YEARS.get(RetentionClass(self.retention_class))
+        period = (self.period_years, self.period_months, self.period_days)
+        if years is not None and period != (years, 0, 0):
+            raise ValidationError(
+                {
+                    "retention_class": _("This class needs a period of exactly %(n)d years.")
+                    % {"n": years}
+                }
+            )
+        permanent = self.disposition == Disposition.KEEP_PERMANENTLY
+        if (self.retention_class == RetentionClass.PERMANENT and not permanent) or (
+            years is not None and permanent
+        ):
+            raise ValidationError(
+                {
+                    "retention_class": _(
+                        "The class Permanent goes with the disposition Keep permanently, "
+                        "and only with it."
+                    )
+                }
+            )
+
+    def class_code(self) -> str:
+        """The 保管期限 code of the 档号: Y, D30, D10, or D + the period's years rounded up."""
+        if self.retention_class or self.disposition == Disposition.KEEP_PERMANENTLY:
+            return self.retention_class or RetentionClass.PERMANENT.value
+        partial = bool(self.period_months or self.period_days)
+        return f"D{max(1, self.period_years + partial)}"
 
     def type_labels(self) -> str:
         labels = dict(RecordType.choices)

@@ -25,6 +25,7 @@ from records_dms.settings.groups import (
     Fixity,
     Ingestion,
     Lending,
+    References,
     Reports,
     Retention,
     Search,
@@ -48,6 +49,7 @@ STORAGE = load(Storage)
 WORKER = load(Worker)
 FIXITY = load(Fixity)
 SEARCH = load(Search)
+REFERENCES = load(References)
 RETENTION = load(Retention)
 LENDING = load(Lending)
 REPORTS = load(Reports)

@@ -8,9 +8,12 @@ are these declarations (tests/test_configuration.py).
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, Literal
+
+from django.core.exceptions import ImproperlyConfigured
 
 from records_dms.settings.env import var
 
@@ -286,6 +289,58 @@ class Search:
     )
 
 
+_CODE = re.compile(r"[A-Z0-9]{1,8}")
+
+
+@dataclass(frozen=True)
+class References:
+    """File reference numbers (档号): today's customer form or DA/T 22-2015's, and its parts."""
+
+    rule: Literal["customer", "dat22"] = var(
+        "DMS_REFERENCE_RULE",
+        "customer",
+        "form of new references: `customer` (`KH-0101-TS-2024-0007`: customer code, type code, "
+        "year, number) or `dat22` (DA/T 22-2015 `全宗号-门类代码·年度-保管期限-机构(问题)-件号`, "
+        "e.g. `Q001-WS·2024-D10-TS-0007`); references already given never change",
+    )
+    fonds_code: str = var(
+        "DMS_FONDS_CODE",
+        "",
+        "全宗号 (fonds number, 1–8 capital letters or digits, given by the archives office); "
+        "required by `dat22`, shown on the filing stamp",
+        shown="none",
+    )
+    category_code: str = var(
+        "DMS_CATEGORY_CODE", "WS", "门类代码 (records category) of `dat22`: `WS` = 文书"
+    )
+    class_code: str = var(
+        "DMS_REFERENCE_CLASS",
+        "type",
+        "机构(问题) part of `dat22`: `type` (the record type's code, `HT`, `TS`…), `customer` "
+        "(the customer code without separators, `KH0101`), `none` (left out) or a fixed "
+        "department code such as `KF`",
+    )
+
+    def __post_init__(self) -> None:
+        if self.rule == "dat22" and not self.fonds_code:
+            raise ImproperlyConfigured("DMS_REFERENCE_RULE=dat22 needs DMS_FONDS_CODE (全宗号)")
+        for name, value in (
+            ("DMS_FONDS_CODE", self.fonds_code),
+            ("DMS_CATEGORY_CODE", self.category_code),
+        ):
+            if value and not _CODE.fullmatch(value):
+                raise ImproperlyConfigured(
+                    f"{name} must be 1–8 capital letters or digits, got {value!r}"
+                )
+        if self.class_code not in ("type", "customer", "none") and not _CODE.fullmatch(
+            self.class_code
+        ):
+            raise ImproperlyConfigured(
+                "DMS_REFERENCE_CLASS must be type, customer, none or 1–8 capital letters or "
+                f"digits, got {self.class_code!r}"
+            )
+
+
 @dataclass(frozen=True)
 class Retention:
     """Destruction approvals, the archive's own dossier, and signing certificates."""
@@ -419,6 +474,7 @@ GROUPS: dict[str, tuple[str, type[Any]]] = {
     "WORKER": ("Background work", Worker),
     "FIXITY": ("Fixity", Fixity),
     "SEARCH": ("Search", Search),
+    "REFERENCES": ("File reference numbers (档号)", References),
     "RETENTION": ("Retention and destruction", Retention),
     "LENDING": ("Lending", Lending),
     "REPORTS": ("Reports", Reports),

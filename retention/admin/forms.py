@@ -9,7 +9,7 @@ from django.utils.translation import gettext_lazy as _
 
 from records_dms.archive.models import Customer, RecordType, Severity
 from records_dms.common.widgets import DateInput
-from retention.models import Disposition, RetentionSchedule, TriggerEvent
+from retention.models import Disposition, RetentionClass, RetentionSchedule, TriggerEvent
 
 
 class QueueFilterForm(forms.Form):
@@ -40,6 +40,12 @@ class ScheduleForm(forms.Form):
     period_months = forms.IntegerField(label=_("months"), min_value=0, max_value=11)
     period_days = forms.IntegerField(label=_("days"), min_value=0, max_value=366)
     disposition = forms.ChoiceField(label=_("disposition"), choices=Disposition.choices)
+    retention_class = forms.ChoiceField(
+        label=_("retention class"),
+        choices=RetentionClass.choices,
+        required=False,
+        help_text=_("DA/T 22-2015: its code (Y, D30, D10) is part of the standard 档号."),
+    )
     active = forms.BooleanField(label=_("active"), required=False)
 
     @classmethod

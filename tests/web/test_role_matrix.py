@@ -50,6 +50,7 @@ EXPECTED_GET: dict[str, tuple[set[str], str]] = {
     "archive:record_edit": ({CLERK}, "record"),
     "archive:record_download": (DOWNLOADERS, "record"),
     "archive:record_rendition": (DOWNLOADERS, "record"),
+    "archive:record_stamped": (DOWNLOADERS, "record"),
     "ingestion:jobs": ({CLERK}, ""),
     "audit:audit": ({AUDITOR, COMPLIANCE}, ""),
     "archive:search": (READERS, ""),
@@ -64,6 +65,7 @@ EXPECTED_GET: dict[str, tuple[set[str], str]] = {
     "api:record-list": (EVERYONE, ""),  # trimmed to nothing for administrators
     "api:record-detail": (READERS, "record"),
     "api:record-download": (DOWNLOADERS, "record"),
+    "api:record-stamped": (DOWNLOADERS, "record"),
     "api:job-detail": ({CLERK}, "job"),  # an upload's job: who may file
     "api:token": (set(), ""),  # POST only
     "api:search": (READERS, ""),
