@@ -28,6 +28,7 @@ from records_dms.archive.services import User, counter_next
 from records_dms.audit.services import audit_log
 from records_dms.common.failpoints import chaos_point
 from retention import events
+from retention.inventory import items_complete, period_label
 from retention.models import (
     OPEN_STATES,
     DestructionApproval,
@@ -40,6 +41,7 @@ from retention.models import (
 from retention.permissions import APPROVE_DESTRUCTION, EXECUTE_DESTRUCTION, REVIEW_RETENTION
 from retention.seals import certificate_seal, request_seal
 from retention.services.schedules import retention_recompute
+from retention.services.witnesses import WitnessSignature, witnesses_check, witnesses_store
 
 log = logging.getLogger(__name__)
 
@@ -47,8 +49,9 @@ ELECTRONIC_METHOD = "deleted from storage, search index and database"
 PAPER_METHOD = "shredding"
 
 
-def _not_due_reasons(records: Sequence[Record], on: datetime.date) -> dict[int, list[str]]:
-    """Record id → why it may not be destroyed on that day (its own state and schedule)."""
+def not_destroyable_reasons(records: Sequence[Record], on: datetime.date) -> dict[int, list[str]]:
+    """Record id → why it may not be destroyed on that day (its own state and schedule, holds,
+    loans and the other blockers)."""
     states = {s.record_id: s for s in RecordRetention.objects.filter(record__in=records)}
     reasons: dict[int, list[str]] = {}
     for record in records:
@@ -100,7 +103,7 @@ def destruction_propose_as(
     with transaction.atomic():
         locked = list(Record.objects.select_for_update().filter(pk__in=[r.pk for r in records]))
         retention_recompute([r.pk for r in locked], actor=actor, reason="proposal")
-        reasons = _not_due_reasons(locked, timezone.localdate())
+        reasons = not_destroyable_reasons(locked, timezone.localdate())
         already = DestructionItem.objects.filter(
             record__in=locked, request__state__in=OPEN_STATES
         ).select_related("request")
@@ -116,7 +119,10 @@ def destruction_propose_as(
             proposed_by=person,
             approvals_required=max(1, settings.RETENTION.destruction_approvers),
         )
-        states = {s.record_id: s for s in RecordRetention.objects.filter(record__in=locked)}
+        states = {
+            s.record_id: s
+            for s in RecordRetention.objects.filter(record__in=locked).select_related("schedule")
+        }
         DestructionItem.objects.bulk_create(
             [
                 DestructionItem(
@@ -131,6 +137,8 @@ def destruction_propose_as(
                     original_key=record.original_key,
                     rendition_key=record.rendition_key,
                     paper=record.channel == Channel.PAPER or bool(record.physical_location),
+                    pages=record.page_count,
+                    retention_period=period_label(states[record.pk].schedule),
                 )
                 for record in locked
             ]
@@ -169,7 +177,7 @@ def destruction_request_approve(*, request: DestructionRequest, actor: User) -> 
         if request.approvals.filter(approver_id=person.pk).exists():
             raise ValidationError(_("You have already approved this list."))
         records = _records_of(request)
-        _refuse(records, _not_due_reasons(records, timezone.localdate()))
+        _refuse(records, not_destroyable_reasons(records, timezone.localdate()))
         DestructionApproval.objects.create(
             request=request, proposer_id=request.proposed_by_id, approver=person
         )
@@ -222,31 +230,44 @@ def destruction_request_execute(
     *,
     request: DestructionRequest,
     actor: User,
-    witness: str = "",
+    witnesses: Sequence[WitnessSignature] = (),
     paper_method: str = PAPER_METHOD,
     run: bool = True,
 ) -> DestructionRequest:
-    """Start (or resume) the execution of an approved list; ``run`` carries it out here."""
+    """Start (or resume) the execution of an approved list; ``run`` carries it out here.
+
+    At least two witnesses (监销人) sign the inventory before anything is destroyed; resuming
+    an executing list needs none (they signed when it started)."""
     person = policy.require(actor, EXECUTE_DESTRUCTION)
     with transaction.atomic():
         request = _open_request(request, RequestState.APPROVED, RequestState.EXECUTING)
         if request.state == RequestState.APPROVED:
-            if request.items.filter(paper=True).exists() and not witness.strip():
-                raise ValidationError(
-                    _("Paper originals are on this list: name the witness of their destruction.")
-                )
+            signed = witnesses_check(witnesses, person)
+            items_complete(request)
+            rows = witnesses_store(request, signed)
             request.state = RequestState.EXECUTING
             request.executed_by = person
             request.execution_started_at = timezone.now()
             request.method = ELECTRONIC_METHOD
             request.paper_method = paper_method.strip()[:100] or PAPER_METHOD
-            request.witness = witness.strip()[:100]
+            request.witness = "、".join(w.name for w in rows)[:100]
             request.save()
             audit_log(
                 action=events.DESTRUCTION_EXECUTION_STARTED,
                 actor=actor,
                 obj=request,
-                data={"witness": request.witness, "paper_method": request.paper_method},
+                data={
+                    "witnesses": [
+                        {
+                            "name": w.name,
+                            "user": w.user.get_username() if w.user else None,
+                            "unit": w.unit,
+                            "sha256": w.sha256,
+                        }
+                        for w in rows
+                    ],
+                    "paper_method": request.paper_method,
+                },
                 seals=[request_seal(request)],
             )
     chaos_point("destruction:started")
@@ -303,7 +324,7 @@ def _item_execute(item_id: int, request: DestructionRequest) -> None:
         if item.state == ItemState.PENDING:
             # The last check: still due, not held, not on loan, not destroyed meanwhile.
             record = item.record
-            reasons = _not_due_reasons([record], timezone.localdate()).get(record.pk)
+            reasons = not_destroyable_reasons([record], timezone.localdate()).get(record.pk)
             if record.state != RecordState.APPROVED:
                 reasons = [*(reasons or []), record.get_state_display()]
             if reasons:

@@ -30,7 +30,7 @@ from retention.services.holds import hold_place
 from retention.services.sealing import dossier_seal
 from tests.conftest import client_for
 from tests.factories import CustomerFactory, UserFactory
-from tests.retention.helpers import closed_complaint_record
+from tests.retention.helpers import closed_complaint_record, two_witnesses
 
 CLERK, AUDITOR, COMPLIANCE, STAFF, ADMIN = (
     roles.CLERK,
@@ -132,7 +132,7 @@ def world(users, customer, clerk):
     done = closed_complaint_record(customer, clerk, lines=["已销毁的投诉记录。"], pdf=False)
     completed = destruction_request_propose(records=[done], actor=clerk)
     destruction_request_approve(request=completed, actor=compliance)
-    destruction_request_execute(request=completed, actor=clerk)
+    destruction_request_execute(witnesses=two_witnesses(), request=completed, actor=clerk)
     waiting = closed_complaint_record(customer, clerk, lines=["待审批的投诉记录。"], pdf=False)
     submitted = destruction_request_propose(records=[waiting], actor=clerk)
     due = closed_complaint_record(customer, clerk, lines=["到期待鉴定的投诉记录。"], pdf=False)
