@@ -105,7 +105,8 @@ def test_witnesses_are_recorded_sealed_and_audited(approved, clerk):
         (1, "李明", ""),
         (2, "赵六", "纪检监察室"),
     ]
-    assert rows[0].user.username == "witness" and rows[1].user is None
+    assert rows[0].user is not None and rows[0].user.username == "witness"
+    assert rows[1].user is None
     for row, witness in zip(rows, given, strict=True):
         assert row.sha256 == hashlib.sha256(witness.png).hexdigest()
         with default_storage.open(row.image_key, "rb") as handle:
@@ -170,7 +171,7 @@ def test_the_signed_inventory_validates_with_pyhanko(approved, clerk):
     context = ValidationContext(trust_roots=[x509.Certificate.load(der)], allow_fetching=False)
     status = validate_pdf_signature(reader.embedded_signatures[0], context)
     assert status.intact and status.valid and status.trusted
-    assert status.coverage.name == "ENTIRE_FILE"
+    assert status.coverage is not None and status.coverage.name == "ENTIRE_FILE"
 
 
 def test_an_inactive_user_cannot_witness(approved, clerk):
