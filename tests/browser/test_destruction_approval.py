@@ -15,7 +15,8 @@ from django.urls import reverse
 from playwright.sync_api import expect, sync_playwright
 
 from records_dms.accounts import roles
-from retention.services.destruction import destruction_request_propose, destruction_run
+from retention.services.destruction import destruction_request_propose
+from retention.services.execution import destruction_run
 from tests.browser.test_clerk_journey import (
     ARTIFACTS,
     PASSWORD,
