@@ -310,6 +310,10 @@ class DestructionItem(models.Model):
     original_key = models.CharField(max_length=200, blank=True)
     rendition_key = models.CharField(max_length=200, blank=True)
     paper = models.BooleanField(_("paper original"), default=False)
+    # For the destruction inventory (销毁清册), kept from the proposal on; empty on lists
+    # proposed before they were recorded (filled when execution starts).
+    pages = models.PositiveIntegerField(_("pages"), null=True, blank=True)
+    retention_period = models.CharField(_("retention period"), max_length=100, blank=True)
     # The S3 object versions removed (original's first), listed before anything is deleted;
     # empty on the local folder. The certificate names them.
     version_ids = models.JSONField(_("storage versions removed"), default=list, blank=True)
@@ -326,6 +330,42 @@ class DestructionItem(models.Model):
 
     def type_label(self) -> str:
         return str(dict(RecordType.choices).get(self.record_type, self.record_type))
+
+
+class DestructionWitness(models.Model):
+    """监销人: a person who watched the destruction and signed the inventory by hand. Either an
+    account of the system (``user``) or a person named without one (``user`` empty); ``name``
+    is kept as it was at signing either way."""
+
+    request = models.ForeignKey(
+        DestructionRequest, on_delete=models.PROTECT, related_name="witnesses"
+    )
+    position = models.PositiveSmallIntegerField(_("No."))
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
+    name = models.CharField(_("name"), max_length=100)
+    unit = models.CharField(_("department"), max_length=100, blank=True)
+    image_key = models.CharField(max_length=200)
+    sha256 = models.CharField(_("SHA-256"), max_length=64)
+    signed_at = models.DateTimeField(_("signed at"), auto_now_add=True)
+
+    class Meta:
+        ordering = ["request", "position"]
+        verbose_name = _("destruction witness")
+        verbose_name_plural = _("destruction witnesses")
+        constraints = [
+            models.UniqueConstraint(fields=["request", "position"], name="witness_position_once"),
+            models.UniqueConstraint(fields=["request", "name"], name="witness_name_once"),
+            models.UniqueConstraint(
+                fields=["request", "user"],
+                condition=Q(user__isnull=False),
+                name="witness_user_once",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.request_id}: {self.name}"
 
 
 class DestructionCertificate(models.Model):

@@ -3,11 +3,9 @@
 from __future__ import annotations
 
 import io
-from functools import partial
 
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.db import transaction
 from django.http import FileResponse, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect
 from django.urls import reverse
@@ -19,16 +17,15 @@ from records_dms.audit.services import audit_log
 from records_dms.common.permissions import Permission
 from retention import events
 from retention.admin.base import RetentionView, error_text
+from retention.admin.execution import execution_context
 from retention.certificates import certificate_bytes
 from retention.models import DestructionCertificate, DestructionRequest, RequestState
 from retention.permissions import APPROVE_DESTRUCTION, EXECUTE_DESTRUCTION, VIEW_RETENTION
 from retention.selectors import certificate_visible, destruction_items_visible
 from retention.services.destruction import (
     destruction_request_approve,
-    destruction_request_execute,
     destruction_request_reject,
 )
-from retention.tasks import destruction_execute_task
 
 
 class RequestListView(RetentionView):
@@ -83,6 +80,7 @@ class RequestView(RetentionView):
                 certificate=certificate,
                 certificate_allowed=certificate is not None
                 and certificate_visible(user=user, certificate=certificate),
+                **execution_context(destruction),
             )
         )
 
@@ -101,18 +99,6 @@ def _step(request: HttpRequest, pk: int, action: Permission, step: str) -> HttpR
                 request=destruction, actor=request.user, reason=request.POST.get("reason", "")
             )
             messages.success(request, _("Rejected."))
-        else:
-            with transaction.atomic():
-                destruction_request_execute(
-                    request=destruction,
-                    actor=request.user,
-                    witness=request.POST.get("witness", ""),
-                    paper_method=request.POST.get("paper_method", "") or "shredding",
-                    run=False,
-                )
-                # The worker carries it out (and finishes it after a crash).
-                transaction.on_commit(partial(destruction_execute_task.enqueue, destruction.pk))
-            messages.success(request, _("Execution started."))
     except (ValidationError, PermissionDenied) as error:
         messages.error(request, error_text(error))
     return redirect(reverse("retention:request", args=[pk]))
@@ -124,10 +110,6 @@ def request_approve(request: HttpRequest, pk: int) -> HttpResponse:
 
 def request_reject(request: HttpRequest, pk: int) -> HttpResponse:
     return _step(request, pk, APPROVE_DESTRUCTION, "reject")
-
-
-def request_execute(request: HttpRequest, pk: int) -> HttpResponse:
-    return _step(request, pk, EXECUTE_DESTRUCTION, "execute")
 
 
 def certificate_download(request: HttpRequest, pk: int) -> FileResponse:

@@ -82,3 +82,84 @@ class DeletionRequestForm(forms.Form):
     notes = forms.CharField(
         label=_("notes"), required=False, widget=forms.Textarea(attrs={"rows": 3})
     )
+
+
+WITNESS_SLOTS = 3
+
+
+class WitnessChoiceField(forms.ModelChoiceField):
+    """A user who can witness, shown by name and user name."""
+
+    def label_from_instance(self, obj: Any) -> str:
+        from retention.services.witnesses import person_name
+
+        name = person_name(obj)
+        return f"{name} ({obj.get_username()})" if name != obj.get_username() else name
+
+
+class ExecuteForm(forms.Form):
+    """Execution of an approved list: the paper method and the witnesses (监销人), each a user
+    or a named person, each signing on a pad. The service checks every rule."""
+
+    paper_method = forms.CharField(
+        label=_("method for paper originals"), max_length=100, initial="shredding", required=False
+    )
+
+    def __init__(self, *args: Any, executor: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        from django.contrib.auth import get_user_model
+
+        people = (
+            get_user_model()
+            .objects.filter(is_active=True)
+            .exclude(pk=executor.pk)
+            .order_by("last_name", "first_name", "username")
+        )
+        for n in range(1, WITNESS_SLOTS + 1):
+            self.fields[f"witness_{n}_user"] = WitnessChoiceField(
+                queryset=people, required=False, label=_("user")
+            )
+            self.fields[f"witness_{n}_name"] = forms.CharField(
+                label=_("or a person's name"), max_length=100, required=False
+            )
+            self.fields[f"witness_{n}_unit"] = forms.CharField(
+                label=_("department"), max_length=100, required=False
+            )
+            self.fields[f"witness_{n}_signature"] = forms.CharField(
+                widget=forms.HiddenInput, required=False
+            )
+
+    def slots(self) -> list[dict[str, Any]]:
+        """The bound fields of each witness slot, for the template."""
+        return [
+            {
+                "number": n,
+                "user": self[f"witness_{n}_user"],
+                "name": self[f"witness_{n}_name"],
+                "unit": self[f"witness_{n}_unit"],
+                "signature": self[f"witness_{n}_signature"],
+            }
+            for n in range(1, WITNESS_SLOTS + 1)
+        ]
+
+    def witnesses(self) -> list[Any]:
+        """The filled slots as the service takes them; a slot with a name but no drawing gets
+        its field's error."""
+        from records_dms.common.handsign import png_from_data_url
+        from retention.services.witnesses import WitnessSignature
+
+        found = []
+        for n in range(1, WITNESS_SLOTS + 1):
+            user = self.cleaned_data.get(f"witness_{n}_user")
+            name = self.cleaned_data.get(f"witness_{n}_name", "")
+            drawn = self.cleaned_data.get(f"witness_{n}_signature", "")
+            if user is None and not name and not drawn:
+                continue
+            try:
+                png = png_from_data_url(drawn)
+            except forms.ValidationError as error:
+                self.add_error(f"witness_{n}_signature", error)
+                continue
+            unit = self.cleaned_data.get(f"witness_{n}_unit", "")
+            found.append(WitnessSignature(png=png, name=name, user=user, unit=unit))
+        return found

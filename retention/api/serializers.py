@@ -19,6 +19,7 @@ from retention.models import (
     DestructionCertificate,
     DestructionItem,
     DestructionRequest,
+    DestructionWitness,
     DossierSeal,
     LegalHold,
     RecordRetention,
@@ -95,6 +96,15 @@ class DestructionItemSerializer(serializers.ModelSerializer[DestructionItem]):
         read_only_fields = fields
 
 
+class DestructionWitnessSerializer(serializers.ModelSerializer[DestructionWitness]):
+    user = UsernameField(allow_null=True)
+
+    class Meta:
+        model = DestructionWitness
+        fields = ["position", "name", "user", "unit", "sha256", "signed_at"]
+        read_only_fields = fields
+
+
 class DestructionRequestSerializer(serializers.ModelSerializer[DestructionRequest]):
     """A destruction request (销毁清单) with its items and, once executed, its certificate."""
 
@@ -103,6 +113,7 @@ class DestructionRequestSerializer(serializers.ModelSerializer[DestructionReques
     rejected_by = UsernameField(allow_null=True)
     executed_by = UsernameField(allow_null=True)
     witness = BlankAsNullField()
+    witnesses = DestructionWitnessSerializer(many=True, read_only=True)
     items = serializers.SerializerMethodField()
     hidden_items = serializers.SerializerMethodField(
         help_text="how many items are records the caller may not see (not named)"
@@ -122,6 +133,7 @@ class DestructionRequestSerializer(serializers.ModelSerializer[DestructionReques
             "rejected_by",
             "executed_by",
             "witness",
+            "witnesses",
             "items",
             "hidden_items",
             "certificate",
@@ -283,8 +295,37 @@ class RejectSerializer(serializers.Serializer[Any]):
     reason = serializers.CharField(max_length=300)
 
 
+class WitnessInputSerializer(serializers.Serializer[Any]):
+    """A witness (监销人) at execution: a user (``username``) or a person (``name``), and the
+    hand signature as a PNG (base64, or a ``data:image/png;base64,`` URL)."""
+
+    username = serializers.CharField(max_length=150, required=False, default="")
+    name = serializers.CharField(max_length=100, required=False, default="")
+    unit = serializers.CharField(max_length=100, required=False, default="")
+    signature = serializers.CharField(help_text="PNG, base64")
+
+    def validate(self, attrs: dict[str, Any]) -> dict[str, Any]:
+        import base64
+        import binascii
+
+        from retention.services.witnesses import user_by_username
+
+        text = attrs["signature"]
+        text = text.split(",", 1)[1] if text.startswith("data:") else text
+        try:
+            attrs["png"] = base64.b64decode(text, validate=True)
+        except (binascii.Error, ValueError) as error:
+            raise serializers.ValidationError({"signature": "not base64"}) from error
+        attrs["user"] = None
+        if attrs["username"]:
+            attrs["user"] = user_by_username(attrs["username"])
+            if attrs["user"] is None:
+                raise serializers.ValidationError({"username": "no such active user"})
+        return attrs
+
+
 class ExecuteSerializer(serializers.Serializer[Any]):
-    witness = serializers.CharField(max_length=100, required=False, allow_blank=True, default="")
+    witnesses = WitnessInputSerializer(many=True)
     paper_method = serializers.CharField(max_length=100, required=False, default="shredding")
 
 

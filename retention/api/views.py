@@ -89,6 +89,7 @@ from retention.services.destruction import (
 from retention.services.holds import hold_lift, hold_place
 from retention.services.review import due_records
 from retention.services.sealing import dossier_seal, dossier_unseal
+from retention.services.witnesses import WitnessSignature
 
 ModelT = TypeVar("ModelT", bound=Model)
 GET, POST = "GET", "POST"
@@ -323,7 +324,12 @@ class DestructionViewSet(RetentionViewSet[DestructionRequest]):
                 lambda: destruction_request_execute(
                     request=found,
                     actor=request.user,
-                    witness=data["witness"],
+                    witnesses=[
+                        WitnessSignature(
+                            png=w["png"], name=w["name"], user=w["user"], unit=w["unit"]
+                        )
+                        for w in data["witnesses"]
+                    ],
                     paper_method=data["paper_method"] or "shredding",
                     run=False,
                 )
