@@ -23,7 +23,7 @@ from retention.services.destruction import (
 from retention.services.sealing import dossier_seal
 from tests.conftest import client_for
 from tests.factories import CustomerFactory, UserFactory
-from tests.retention.helpers import closed_complaint_record
+from tests.retention.helpers import closed_complaint_record, two_witnesses
 
 pytestmark = pytest.mark.django_db
 
@@ -105,7 +105,7 @@ def test_the_certificate_goes_only_to_who_may_see_every_record_on_it(
     request = destruction_request_propose(records=[plain, secret], actor=clerk)
     destruction_request_approve(request=request, actor=users[roles.COMPLIANCE])
     with TestCase.captureOnCommitCallbacks(execute=True):
-        destruction_request_execute(request=request, actor=clerk)
+        destruction_request_execute(request=request, actor=clerk, witnesses=two_witnesses())
     request = DestructionRequest.objects.get(pk=request.pk)
     certificate = request.certificate
     screen = reverse("retention:certificate", args=[request.pk])
