@@ -14,6 +14,7 @@ from __future__ import annotations
 import hashlib
 import shutil
 import tempfile
+import uuid
 from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
@@ -79,10 +80,10 @@ def _package(source: Path, line: Any, trusted: dict[str, Any], spool: Path) -> I
         raise PackageError("its SHA-256 is not the one in the 移交清单 (altered)")
     root = parse(path, PACKAGE_ROOT)
     signature_check(root, trusted)
-    counter = iter(range(1, 1_000_000))
 
     def keep(content: bytes) -> Path:
-        spooled = spool / f"{next(counter):06d}"
+        # A name of its own for every original of the transfer, across all packages.
+        spooled = spool / uuid.uuid4().hex
         spooled.write_bytes(content)
         return spooled
 
