@@ -241,6 +241,24 @@ def _store_originals(items: list[Item]) -> list[StoredOriginal]:
     return stored
 
 
+def _checks_on_receipt(
+    entry: TransferEntry, records: list[Record], manifest: Manifest, actor: Any
+) -> None:
+    """Whoever connected to transfer_received (the four-property check) may refuse."""
+    try:
+        events.transfer_received.send(
+            sender=TransferEntry,
+            entry=entry,
+            records=records,
+            actor=actor,
+            expected={"records": manifest.records, "bytes": manifest.bytes},
+        )
+    except ValidationError as error:
+        raise TransferRefused(
+            f"{MANIFEST_XML}: refused by the checks on receipt: {'; '.join(error.messages)}"
+        ) from error
+
+
 def transfer_import(*, actor: Any, source: Path, trust: list[str] | None = None) -> TransferEntry:
     """Receive the transfer in ``source`` (a folder written by transfer_export) whole, or
     refuse it with a TransferRefused naming the package and the reason, storing nothing but
@@ -281,13 +299,7 @@ def _receive(actor: Any, source: Path, trust: list[str]) -> TransferEntry:
                     direction=Direction.IMPORT,
                     signer_key=key_id,
                 )
-                events.transfer_received.send(
-                    sender=TransferEntry,
-                    entry=entry,
-                    records=records,
-                    actor=actor,
-                    expected={"records": manifest.records, "bytes": manifest.bytes},
-                )
+                _checks_on_receipt(entry, records, manifest, actor)
         except BaseException:
             for original in stored:
                 original_discard(original)
