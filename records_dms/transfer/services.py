@@ -62,7 +62,7 @@ def retention_label(record: Record) -> str:
         return "永久"
     if schedule is None:
         return "未定"
-    if schedule.disposition == "keep":
+    if schedule.disposition == "keep_permanently":
         return "永久"
     if schedule.period_years and not (schedule.period_months or schedule.period_days):
         return f"定期{schedule.period_years}年"

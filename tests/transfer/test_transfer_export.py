@@ -86,3 +86,26 @@ def test_export_refuses_a_folder_in_use_and_an_empty_scope(tmp_path: Path, clerk
         transfer_export(actor=clerk, target=tmp_path / "n", scope=Scope(year=1999))
     with pytest.raises(ValidationError, match="No customer"):
         transfer_export(actor=clerk, target=tmp_path / "m", scope=Scope(customer_code="KH-9"))
+
+
+def test_retention_is_written_as_the_standard_names_it() -> None:
+    from types import SimpleNamespace as NS
+
+    from records_dms.transfer.services import retention_label
+
+    def schedule(**fields: Any) -> Any:
+        values = {"disposition": "review", "period_years": 3, "period_months": 0}
+        return NS(**{**values, "period_days": 0, **fields})
+
+    def record(state: Any) -> Any:
+        return NS(retention=state)
+
+    assert retention_label(NS()) == "未定"
+    assert retention_label(record(NS(keep_permanently=False, schedule=None))) == "未定"
+    assert retention_label(record(NS(keep_permanently=True, schedule=schedule()))) == "永久"
+    plain = NS(keep_permanently=False, schedule=schedule())
+    assert retention_label(record(plain)) == "定期3年"
+    kept = NS(keep_permanently=False, schedule=schedule(disposition="keep_permanently"))
+    assert retention_label(record(kept)) == "永久"
+    odd = NS(keep_permanently=False, schedule=schedule(period_months=6))
+    assert retention_label(record(odd)) == "定期3年6月0日"
