@@ -1,7 +1,7 @@
 """Time of `dms transfer export` and `dms transfer import` per record.
 
-N born-digital Chinese PDFs (seed text, one page each, ~30 KB) are filed into a scratch data
-dir with `dms import --wait`; then the customer's dossier is exported, and imported into a
+N born-digital Chinese PDFs (seed text, 20 lines, one or two pages, ~50 KB) are filed into
+a scratch data dir with `dms import --wait`; then the customer's dossier is exported, and imported into a
 second, fresh data dir. Each command's wall time is measured as a whole (a new process, as an
 operator runs it), beside the start-up of a command that does nothing (`dms transfer key`).
 
@@ -97,7 +97,7 @@ def main() -> None:
             f"`python benchmarks/transfer.py --records {n}` on {platform.node()} "
             f"({os.cpu_count()} cores, Python {platform.python_version()}, SQLite, local files).",
             "",
-            f"{n} one-page Chinese PDFs, {sent['bytes']} bytes of originals, "
+            f"{n} Chinese PDFs of seed text, {sent['bytes']} bytes of originals, "
             f"{sent['pages']} pages.",
             "",
             "| command | wall time | per record (start-up subtracted) |",
