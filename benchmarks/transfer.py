@@ -1,9 +1,10 @@
 """Time of `dms transfer export` and `dms transfer import` per record.
 
 N born-digital Chinese PDFs (seed text, 20 lines, one or two pages, ~50 KB) are filed into
-a scratch data dir with `dms import --wait`; then the customer's dossier is exported, and imported into a
-second, fresh data dir. Each command's wall time is measured as a whole (a new process, as an
-operator runs it), beside the start-up of a command that does nothing (`dms transfer key`).
+a scratch data dir with `dms import --wait`; then the customer's dossier is exported, and
+imported into a second, fresh data dir. Each command's wall time is measured as a whole (a
+new process, as an operator runs it), beside the start-up of a command that does nothing
+(`dms transfer key`).
 
     python benchmarks/transfer.py [--records 200] [--out benchmarks/transfer-results.md]
 """
