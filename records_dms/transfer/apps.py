@@ -9,3 +9,4 @@ class TransferConfig(AppConfig):
 
     def ready(self) -> None:
         from records_dms.transfer import permissions  # noqa: F401  (declares its permissions)
+        from records_dms.transfer.admin import hooks  # noqa: F401  (its Wagtail admin screen)

@@ -2,7 +2,7 @@
 
 from django.utils.translation import gettext_lazy as _
 
-from records_dms.accounts.roles import CLERK, COMPLIANCE
+from records_dms.accounts.roles import AUDITOR, CLERK, COMPLIANCE
 from records_dms.common.permissions import permission
 
 EXPORT_TRANSFER = permission(
@@ -10,4 +10,8 @@ EXPORT_TRANSFER = permission(
 )
 IMPORT_TRANSFER = permission(
     "import_transfer", _("Receive transfer packages"), roles=(CLERK, COMPLIANCE)
+)
+# Read the transfer register (auditors read every register).
+VIEW_TRANSFERS = permission(
+    "view_transfers", _("See the transfer register"), roles=(CLERK, COMPLIANCE, AUDITOR)
 )

@@ -8,9 +8,11 @@ from django.core.exceptions import ValidationError
 from django.db.models import QuerySet
 from django.utils.translation import gettext as _
 
+from records_dms.accounts.policy import policy
 from records_dms.archive.models import Customer, Record, RecordState
 from records_dms.archive.selectors import visible_customers, visible_records
 from records_dms.transfer.models import TransferEntry
+from records_dms.transfer.permissions import VIEW_TRANSFERS
 
 
 def _reachable(user: Any) -> QuerySet[Record]:
@@ -60,12 +62,7 @@ def attachments_of(record: Record, *, user: Any) -> list[Record]:
 
 
 def transfer_register(*, user: Any) -> QuerySet[TransferEntry]:
-    """The transfer register, newest first (for those who may send or receive transfers)."""
-    from records_dms.accounts.policy import policy
-    from records_dms.transfer.permissions import EXPORT_TRANSFER, IMPORT_TRANSFER
-
-    if user is not None and not (
-        policy.has(user, EXPORT_TRANSFER) or policy.has(user, IMPORT_TRANSFER)
-    ):
+    """The transfer register, newest first (none for a user without VIEW_TRANSFERS)."""
+    if not policy.has(user, VIEW_TRANSFERS):
         return TransferEntry.objects.none()
-    return TransferEntry.objects.select_related("actor")
+    return TransferEntry.objects.select_related("actor").order_by("-occurred_at", "-id")

@@ -54,7 +54,7 @@ class Scope:
         return f"年度 {self.year}"
 
 
-def retention_label(record: Record) -> str:
+def retention_label(record: Any) -> str:
     """保管期限 as the standard writes it: 永久, 定期N年, or 未定 (not yet scheduled)."""
     state = getattr(record, "retention", None)
     schedule = getattr(state, "schedule", None)
