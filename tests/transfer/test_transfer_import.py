@@ -61,7 +61,9 @@ def _empty_archive() -> None:
 def test_a_tampered_package_is_refused_naming_it(sent, clerk):
     package = _package(sent)
     data = package.read_bytes()
-    package.write_bytes(data.replace("<题名>".encode(), "<题名>改".encode(), 1)[: len(data)])
+    at = data.index("<编码数据>".encode()) + len("<编码数据>".encode()) + 100
+    swapped = b"B" if data[at : at + 1] == b"A" else b"A"  # one character of the original
+    package.write_bytes(data[:at] + swapped + data[at + 1 :])
     _refused(sent, clerk, f"packages/{package.name}", "SHA-256", "altered")
 
 
