@@ -13,7 +13,6 @@ from records_dms.common.signing import trusted_keys
 from records_dms.transfer.eep import CustomerInfo, Item, PageText, package_build, package_item
 from records_dms.transfer.xmlsig import PackageError, parse, signature_check
 
-
 PAGES = [PageText(1, "第一行\r\n第二行\t结束  ", "ocr", 87.5), PageText(2, "控\x01制", "ocr", None)]
 
 
