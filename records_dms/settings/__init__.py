@@ -89,6 +89,7 @@ INSTALLED_APPS = [
     "records_dms.lending",
     "records_dms.reports",
     "records_dms.fixity",
+    "records_dms.transfer",
     "ingestion",
     "retention",
     "django_tasks",
