@@ -24,6 +24,7 @@ from records_dms.settings.groups import (
     Demo,
     Fixity,
     Ingestion,
+    Inspection,
     Lending,
     Reports,
     Retention,
@@ -47,6 +48,7 @@ INGESTION = dataclasses.replace(INGESTION, ocr_workers=INGESTION.ocr_workers or 
 STORAGE = load(Storage)
 WORKER = load(Worker)
 FIXITY = load(Fixity)
+INSPECTION = load(Inspection)
 SEARCH = load(Search)
 RETENTION = load(Retention)
 LENDING = load(Lending)
@@ -87,6 +89,7 @@ INSTALLED_APPS = [
     "records_dms.lending",
     "records_dms.reports",
     "records_dms.fixity",
+    "records_dms.inspection",
     "ingestion",
     "retention",
     "django_tasks",

@@ -1,0 +1,149 @@
+"""The four-property check over real files: a clean record passes every item; each planted
+fault is found on its item, and on no other record."""
+
+from __future__ import annotations
+
+import dataclasses
+import datetime
+import io
+
+import pytest
+from django.core.files.storage import default_storage
+
+from ingestion.services import record_file
+from records_dms.archive.models import Record
+from records_dms.audit.models import AuditEvent
+from records_dms.inspection import events
+from records_dms.inspection.models import Occasion, Outcome
+from records_dms.inspection.services import Expected, inspect
+from tests.factories import file_pdf, make_pdf
+from tests.inspection.helpers import (
+    EICAR,
+    encrypted_pdf,
+    faults,
+    file_received,
+    javascript_pdf,
+    jpeg,
+    png,
+)
+
+pytestmark = pytest.mark.django_db
+
+
+def test_a_filed_pdf_passes_every_item_and_the_run_is_audited(customer, clerk):
+    record = file_pdf(customer, actor=clerk)
+    inspection = inspect([record], occasion=Occasion.MANUAL, actor=clerk)
+    assert faults(inspection) == {}
+    outcomes = dict(inspection.results.filter(record=record).values_list("code", "outcome"))
+    assert len(outcomes) == 19
+    assert outcomes["BC-1-1"] == outcomes["BC-4-1"] == outcomes["BC-3-2"] == Outcome.PASS
+    assert outcomes["BC-1-2"] == outcomes["BC-2-4"] == Outcome.NOT_APPLICABLE
+    event = AuditEvent.objects.get(action=events.INSPECTION_RUN, object_id=str(inspection.pk))
+    assert event.actor == clerk and event.data["failed"] == 0
+
+
+def test_filing_runs_the_check_once_per_record(customer, clerk):
+    record = file_pdf(customer, actor=clerk)
+    inspection = record.inspections.get()
+    assert inspection.occasion == Occasion.FILING and inspection.clean
+    assert inspection.results.first().code.startswith("GD-")
+
+
+def test_filing_keeps_a_faulty_record_filed_and_records_the_fault(customer, clerk):
+    record = record_file(
+        customer=customer,
+        stream=io.BytesIO(javascript_pdf()),
+        filename="纪要.pdf",
+        actor=clerk,
+        type="minutes",
+        title="纪要",
+        document_date=datetime.date(2024, 5, 6),
+    )
+    assert record.state == "filed"
+    assert "JavaScript" in faults(record.inspections.get(), record)["4-2"]
+
+
+def test_a_changed_original_fails_fixity(customer, clerk, settings):
+    record = file_pdf(customer, actor=clerk)
+    path = settings.MEDIA_ROOT / record.original_key
+    data = bytearray(path.read_bytes())
+    data[len(data) // 2] ^= 1
+    path.write_bytes(bytes(data))
+    found = faults(inspect([record], occasion=Occasion.MANUAL))
+    assert set(found) == {"1-1"}
+
+
+def test_a_missing_original_fails_and_other_file_items_say_why(customer, clerk):
+    record = file_pdf(customer, actor=clerk)
+    default_storage.delete(record.original_key)
+    found = faults(inspect([record], occasion=Occasion.MANUAL))
+    assert "missing" in found["1-1"] and "missing" in found["1-8"]
+    assert "2-1" in found  # the batch's stored bytes no longer match its metadata
+
+
+def test_eicar_is_found_by_clamscan_and_a_clean_file_passes(customer, clerk):
+    infected = file_received(customer, b"note " + EICAR + b"\n", name="a.txt", mime_type="text/plain")
+    clean = file_received(customer, b"a clean note\n", name="b.txt", mime_type="text/plain")
+    inspection = inspect([infected, clean], occasion=Occasion.MANUAL)
+    assert "DMS.Test.EICAR-Signature" in faults(inspection, infected)["4-1"]
+    assert "4-1" not in faults(inspection, clean)
+
+
+def test_without_the_scanner_the_virus_item_fails_saying_so(customer, clerk, settings):
+    settings.INSPECTION = dataclasses.replace(settings.INSPECTION, clamav_command="no-such-clamscan")
+    record = file_received(customer, png(), name="a.png", mime_type="image/png")
+    assert "no-such-clamscan" in faults(inspect([record], occasion=Occasion.MANUAL))["4-1"]
+
+
+def test_encrypted_pdf_fails_usability(customer, clerk):
+    record = file_received(customer, encrypted_pdf())
+    found = faults(inspect([record], occasion=Occasion.MANUAL), record)
+    assert "encrypted" in found["3-3"] and "password" in found["3-2"]
+
+
+def test_an_undecodable_image_fails_to_render(customer, clerk):
+    record = file_received(customer, jpeg()[:200], name="scan.jpg", mime_type="image/jpeg")
+    found = faults(inspect([record], occasion=Occasion.MANUAL), record)
+    assert set(found) == {"3-2"}
+
+
+def test_metadata_faults_title_size_type_and_name(customer, clerk):
+    record = file_received(customer, png(), name="scan.pdf", mime_type="image/png")
+    Record.objects.filter(pk=record.pk).update(title="  ", size=record.size + 1)
+    record.refresh_from_db()
+    found = faults(inspect([record], occasion=Occasion.MANUAL), record)
+    assert "题名" in found["2-2"]
+    assert "size" in found["1-7"] and ".pdf" in found["1-7"]
+
+
+def test_a_gap_in_the_numbers_is_found_on_the_record_after_it(customer, clerk):
+    from records_dms.archive.services import counter_next
+
+    first = file_received(customer, png((10, 10)), name="a.png", mime_type="image/png")
+    counter_next(f"record:{customer.code}:JY:2024")  # number 0002 issued, never filed
+    third = file_received(customer, png((11, 10)), name="b.png", mime_type="image/png")
+    inspection = inspect([first, third], occasion=Occasion.MANUAL)
+    assert faults(inspection, first) == {}
+    assert f"{customer.code}-JY-2024-0002" in faults(inspection, third)["2-3"]
+
+
+def test_the_batch_totals_are_compared_with_what_was_expected(customer, clerk):
+    records = [file_received(customer, png((10 + n, 10)), name="a.png", mime_type="image/png") for n in range(2)]
+    total = sum(r.size for r in records)
+    assert faults(inspect(records, occasion=Occasion.TRANSFER, expected=Expected(2, total))) == {}
+    found = faults(inspect(records, occasion=Occasion.TRANSFER, expected=Expected(3, total)))
+    assert set(found) == {"2-1"} and "expected 3" in found["2-1"]
+
+
+def test_a_record_without_its_filing_events_fails_the_process_item(customer, clerk):
+    # A record slipped in beside the services (straight into the table) has no events.
+    record = Record.objects.create(
+        customer=customer,
+        reference=f"{customer.code}-JY-2024-0001",
+        type="minutes",
+        title="会议纪要",
+        document_date=datetime.date(2024, 5, 6),
+        received_date=datetime.date(2024, 5, 6),
+        state="filed",
+    )
+    assert "record.created" in faults(inspect([record], occasion=Occasion.MANUAL), record)["4-3"]
