@@ -257,3 +257,23 @@ def inspection_after_filing(record: Record, actor: Any) -> Inspection | None:
     if not settings.INSPECTION.on_filing:
         return None
     return inspect([record], occasion=Occasion.FILING, actor=actor)
+
+
+def inspection_export(*, inspection: Inspection, actor: Any, fmt: str) -> bytes:
+    """The inspection's report (``pdf`` or ``xlsx``) as ``actor`` may read it; audited."""
+    from records_dms.inspection.exports import inspection_pdf, inspection_xlsx
+    from records_dms.inspection.permissions import VIEW_INSPECTION
+    from records_dms.inspection.selectors import inspection_results
+
+    user = policy.require(actor, VIEW_INSPECTION)
+    if fmt not in ("pdf", "xlsx"):
+        raise ValueError(f"unknown format {fmt!r}")
+    results = list(inspection_results(user=user, inspection=inspection))
+    data = (inspection_pdf if fmt == "pdf" else inspection_xlsx)(inspection, results)
+    audit_log(
+        action=events.INSPECTION_EXPORTED,
+        actor=user,
+        obj=inspection,
+        data={"format": fmt, "results": len(results)},
+    )
+    return data
