@@ -8,7 +8,9 @@ from __future__ import annotations
 
 import io
 from collections.abc import Sequence
+from dataclasses import dataclass
 from typing import Any
+from xml.sax.saxutils import escape
 
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -16,9 +18,17 @@ from openpyxl import Workbook
 from openpyxl.utils import get_column_letter
 
 from records_dms.common.cells import xlsx_text_cell
+from records_dms.common.pdfrender import chinese_font
 from records_dms.inspection.items import item_of
 from records_dms.inspection.models import Inspection, InspectionResult
-from records_dms.reports.exports import Sheet, render_pdf
+
+
+@dataclass(frozen=True)
+class Sheet:
+    title: str
+    headers: Sequence[str]
+    rows: Sequence[Sequence[str]]
+    widths: Sequence[float]
 
 
 def _headers() -> list[str]:
@@ -74,7 +84,40 @@ def _sheets(inspection: Inspection, results: Sequence[InspectionResult]) -> list
 
 
 def inspection_pdf(inspection: Inspection, results: Sequence[InspectionResult]) -> bytes:
-    return render_pdf(report_title(inspection), _sheets(inspection, results))
+    """A landscape A4 PDF: the title, the summary, then every result (wrapping cells)."""
+    from reportlab.lib import colors
+    from reportlab.lib.pagesizes import A4, landscape
+    from reportlab.lib.styles import ParagraphStyle
+    from reportlab.lib.units import mm
+    from reportlab.platypus import Paragraph, SimpleDocTemplate, Spacer, Table, TableStyle
+
+    font = chinese_font()
+    heading = ParagraphStyle("h", fontName=font, fontSize=15, leading=21, wordWrap="CJK")
+    cell = ParagraphStyle("c", fontName=font, fontSize=8.5, leading=11, wordWrap="CJK")
+    buffer, page = io.BytesIO(), landscape(A4)
+    title = report_title(inspection)
+    document = SimpleDocTemplate(buffer, pagesize=page, title=title, author="records-dms")
+    story: list[Any] = [Paragraph(escape(title), heading), Spacer(1, 4 * mm)]
+    usable = page[0] - 2 * document.leftMargin
+    for sheet in _sheets(inspection, results):
+        story.append(Paragraph(escape(sheet.title), heading))
+        widths = [usable * w / sum(sheet.widths) for w in sheet.widths]
+        data = [
+            [Paragraph(escape(str(v)), cell) for v in row] for row in [sheet.headers, *sheet.rows]
+        ]
+        table = Table(data, colWidths=widths, repeatRows=1)
+        table.setStyle(
+            TableStyle(
+                [
+                    ("GRID", (0, 0), (-1, -1), 0.4, colors.grey),
+                    ("BACKGROUND", (0, 0), (-1, 0), colors.HexColor("#e8eef5")),
+                    ("VALIGN", (0, 0), (-1, -1), "TOP"),
+                ]
+            )
+        )
+        story += [table, Spacer(1, 6 * mm)]
+    document.build(story)
+    return buffer.getvalue()
 
 
 def inspection_xlsx(inspection: Inspection, results: Sequence[InspectionResult]) -> bytes:

@@ -23,7 +23,7 @@ def _item(number: str, prop: str, label: Any) -> Item:
     return Item(number, prop, label)
 
 
-A, I, U, S = Property.AUTHENTICITY, Property.INTEGRITY, Property.USABILITY, Property.SECURITY
+A, INT, U, S = Property.AUTHENTICITY, Property.INTEGRITY, Property.USABILITY, Property.SECURITY
 FIXITY = _item("1-1", A, _("stored original matches its SHA-256"))
 SIGNATURES = _item("1-2", A, _("electronic signatures in the file are valid"))
 LENGTHS = _item("1-3", A, _("metadata within their lengths"))
@@ -32,11 +32,11 @@ REFERENCE_FORMAT = _item("1-5", A, _("file reference number well-formed"))
 DUPLICATES = _item("1-6", A, _("no duplicate reference number or original"))
 FILE_PROPERTIES = _item("1-7", A, _("file name, size and format agree with the metadata"))
 LINKED_FILE = _item("1-8", A, _("metadata point to the right stored file"))
-BATCH_TOTALS = _item("2-1", I, _("item count and total bytes match"))
-REQUIRED_FIELDS = _item("2-2", I, _("required description fields filled"))
-SEQUENCE = _item("2-3", I, _("reference numbers without gaps"))
-ATTACHMENTS = _item("2-4", I, _("email attachments present"))
-PAGES = _item("2-5", I, _("every page's text present"))
+BATCH_TOTALS = _item("2-1", INT, _("item count and total bytes match"))
+REQUIRED_FIELDS = _item("2-2", INT, _("required description fields filled"))
+SEQUENCE = _item("2-3", INT, _("reference numbers without gaps"))
+ATTACHMENTS = _item("2-4", INT, _("email attachments present"))
+PAGES = _item("2-5", INT, _("every page's text present"))
 FORMAT_ALLOWED = _item("3-1", U, _("format on the allowed list"))
 RENDERS = _item("3-2", U, _("file opens and renders"))
 NOT_ENCRYPTED = _item("3-3", U, _("not encrypted"))
@@ -69,7 +69,7 @@ ITEMS: tuple[Item, ...] = (
 )
 BY_NUMBER = {item.number: item for item in ITEMS}
 
-STAGE = {
+STAGE: dict[str, str] = {
     Occasion.FILING: "GD",
     Occasion.TRANSFER: "YJ",
     Occasion.SCHEDULE: "BC",

@@ -70,7 +70,7 @@ class Inspection(models.Model):
         return f"#{self.pk} {self.get_occasion_display()} {self.started_at:%Y-%m-%d %H:%M}"
 
     @property
-    def clean(self) -> bool:
+    def without_faults(self) -> bool:
         return self.failed == 0
 
 

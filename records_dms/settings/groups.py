@@ -257,7 +257,9 @@ class Inspection:
     """The four-property check (四性检测, DA/T 70-2018): at filing, on a schedule, on demand."""
 
     on_filing: bool = var(
-        "DMS_INSPECT_ON_FILING", True, "check each record right after it is filed (`0`: only on a schedule or on demand)"
+        "DMS_INSPECT_ON_FILING",
+        True,
+        "check each record right after it is filed (`0`: only on a schedule or on demand)",
     )
     days: int = var(
         "DMS_INSPECTION_DAYS",

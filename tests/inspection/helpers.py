@@ -27,7 +27,10 @@ def javascript_pdf() -> bytes:
     writer = PdfWriter()
     writer.append(io.BytesIO(make_pdf(["会议纪要正文"])))
     writer._root_object[NameObject("/OpenAction")] = DictionaryObject(
-        {NameObject("/S"): NameObject("/JavaScript"), NameObject("/JS"): TextStringObject("app.alert(1)")}
+        {
+            NameObject("/S"): NameObject("/JavaScript"),
+            NameObject("/JS"): TextStringObject("app.alert(1)"),
+        }
     )
     out = io.BytesIO()
     writer.write(out)
@@ -77,7 +80,13 @@ def file_received(
         title=title,
         document_date=datetime.date(2024, 5, 6),
         actor=actor,
-        original={"key": key, "name": name, "mime_type": mime_type, "size": len(data), "sha256": sha256},
+        original={
+            "key": key,
+            "name": name,
+            "mime_type": mime_type,
+            "size": len(data),
+            "sha256": sha256,
+        },
     )
     return record_pages_set(
         record=record, actor=actor, pages=[(f"第{n}页", "text_layer", None) for n in range(pages)]

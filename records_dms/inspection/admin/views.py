@@ -92,11 +92,10 @@ def inspection_run(request: HttpRequest) -> HttpResponse:
     except ValueError as error:
         messages.error(request, str(error))
         return redirect("inspection:list")
-    if inspection.clean:
+    if inspection.without_faults:
         messages.success(request, _("Four-property check passed."))
     else:
         messages.warning(
             request, _("Four-property check found %(n)d fault(s).") % {"n": inspection.failed}
         )
     return redirect("inspection:inspection", inspection.pk)
-

@@ -6,6 +6,7 @@ from __future__ import annotations
 import datetime
 import re
 import unicodedata
+from typing import Any
 
 from django.db import models
 from django.utils.translation import gettext as _
@@ -60,9 +61,7 @@ def signatures(subject: Subject) -> Finding:
         with subject.path.open("rb") as handle:
             embedded = PdfFileReader(handle, strict=False).embedded_signatures
             for signature in embedded:
-                status = validate_pdf_signature(
-                    signature, ValidationContext(allow_fetching=False)
-                )
+                status = validate_pdf_signature(signature, ValidationContext(allow_fetching=False))
                 name = signature.field_name
                 if not status.intact or not status.valid:
                     problems.append(_("signature %(name)s does not match") % {"name": name})
@@ -94,7 +93,7 @@ def lengths(subject: Subject) -> Finding:
 def _bad_choices(record: Record) -> list[str]:
     problems = []
     for name in ("type", "channel", "confidentiality", "state"):
-        field = Record._meta.get_field(name)
+        field: Any = Record._meta.get_field(name)
         allowed = {value for value, _label in field.choices or ()}
         if getattr(record, name) not in allowed:
             problems.append(

@@ -115,7 +115,9 @@ def attachments(subject: Subject) -> Finding:
         message = email.message_from_binary_file(handle, policy=email.policy.compat32)
     parts = _attachment_parts(message)
     children = set(record.children.values_list("original_name", flat=True))
-    missing = [p.get_filename() or p.get_content_type() for p in parts if not _filed(p, record, children)]
+    missing = [
+        p.get_filename() or p.get_content_type() for p in parts if not _filed(p, record, children)
+    ]
     if missing:
         return items.failed(
             items.ATTACHMENTS,

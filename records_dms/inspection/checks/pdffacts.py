@@ -90,12 +90,12 @@ def _objects(reader: Any) -> Iterator[Any]:
                 return
             try:
                 yield reader.get_object(IndirectObject(number, generation, reader))
-            except Exception:
+            except Exception:  # noqa: S112  (a damaged object: the others still count)
                 continue
     for number in reader.xref_objStm:
         try:
             yield reader.get_object(IndirectObject(number, 0, reader))
-        except Exception:
+        except Exception:  # noqa: S112  (a damaged object: the others still count)
             continue
 
 
@@ -122,8 +122,8 @@ def _note(obj: Any, facts: PdfFacts, depth: int) -> None:
     if kind == "/Sig" or str(obj.get("/FT", "")) == "/Sig":
         facts.signature_fields += 1
     if isinstance(obj, StreamObject) and "/Filter" in keys:
-        names = obj["/Filter"]
-        names = names if isinstance(names, ArrayObject) else [names]
+        given: Any = obj["/Filter"]
+        names = list(given) if isinstance(given, ArrayObject) else [given]
         facts.filters.update(str(name) for name in names)
     for key, value in obj.items():
         if key not in ("/Parent", "/P"):

@@ -5,9 +5,9 @@ from __future__ import annotations
 
 from django.utils.translation import gettext as _
 
+from records_dms.archive.models import RecordState
 from records_dms.audit import events as audit_events
 from records_dms.audit.models import AuditEvent
-from records_dms.archive.models import RecordState
 from records_dms.inspection import items
 from records_dms.inspection.checks.authenticity import _no_file
 from records_dms.inspection.checks.subject import Subject
@@ -20,7 +20,8 @@ def virus(subject: Subject) -> Finding:
     if subject.batch.scanner_missing:
         return items.failed(
             items.VIRUS,
-            _("not scanned: %(program)s is not installed") % {"program": subject.batch.scanner_missing},
+            _("not scanned: %(program)s is not installed")
+            % {"program": subject.batch.scanner_missing},
         )
     result = subject.scan
     if result is None or result.error:
