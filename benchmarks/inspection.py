@@ -119,7 +119,7 @@ def _action(kind: str) -> Any:
     from pypdf.generic import DictionaryObject, NameObject, TextStringObject
 
     def change(writer: Any) -> None:
-        action = {NameObject("/S"): NameObject(kind)}
+        action: dict[Any, Any] = {NameObject("/S"): NameObject(kind)}
         if kind == "/JavaScript":
             action[NameObject("/JS")] = TextStringObject("app.alert(1)")
         else:

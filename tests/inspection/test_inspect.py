@@ -16,7 +16,7 @@ from records_dms.audit.models import AuditEvent
 from records_dms.inspection import events
 from records_dms.inspection.models import Occasion, Outcome
 from records_dms.inspection.services import Expected, inspect
-from tests.factories import file_pdf
+from tests.factories import file_pdf, make_pdf
 from tests.inspection.helpers import (
     EICAR,
     encrypted_pdf,
@@ -154,3 +154,17 @@ def test_a_record_without_its_filing_events_fails_the_process_item(customer, cle
         state="filed",
     )
     assert "record.created" in faults(inspect([record], occasion=Occasion.MANUAL), record)["4-3"]
+
+
+def test_a_signed_pdf_is_validated_with_pyhanko_and_a_changed_one_fails(customer):
+    from retention.signing import pdf_sign
+
+    signed = pdf_sign(make_pdf(["销毁记录正文"]))
+    assert b"ReportLab" in signed
+    changed = signed.replace(b"ReportLab", b"ReportLaB", 1)
+    good = file_received(customer, signed)
+    bad = file_received(customer, changed, name="changed.pdf")
+    inspection = inspect([good, bad], occasion=Occasion.MANUAL)
+    detail = inspection.results.get(record=good, code="BC-1-2")
+    assert detail.outcome == Outcome.PASS and "intact" in detail.detail
+    assert "does not match" in faults(inspection, bad)["1-2"]

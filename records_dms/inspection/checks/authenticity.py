@@ -61,7 +61,9 @@ def signatures(subject: Subject) -> Finding:
         with subject.path.open("rb") as handle:
             embedded = PdfFileReader(handle, strict=False).embedded_signatures
             for signature in embedded:
-                status = validate_pdf_signature(signature, ValidationContext(allow_fetching=False))
+                status = validate_pdf_signature(
+                    signature, ValidationContext(trust_roots=[], allow_fetching=False)
+                )
                 name = signature.field_name
                 if not status.intact or not status.valid:
                     problems.append(_("signature %(name)s does not match") % {"name": name})
