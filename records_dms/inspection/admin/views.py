@@ -5,10 +5,9 @@ from __future__ import annotations
 
 from django.contrib import messages
 from django.core.paginator import Paginator
-from django.http import Http404, HttpRequest, HttpResponse
+from django.http import Http404, HttpRequest, HttpResponse, HttpResponseNotAllowed
 from django.shortcuts import get_object_or_404, redirect
 from django.utils.translation import gettext as _
-from django.views.decorators.http import require_POST
 
 from records_dms.accounts.admin.views import (
     ArchiveView,
@@ -74,10 +73,11 @@ def inspection_download(request: HttpRequest, pk: int, fmt: str) -> HttpResponse
     return response
 
 
-@require_POST
 def inspection_run(request: HttpRequest) -> HttpResponse:
-    """Check one record (``record``) or a whole dossier (``customer``) now."""
-    require_action(request, RUN_INSPECTION)
+    """Check one record (``record``) or a whole dossier (``customer``) now (POST)."""
+    require_action(request, RUN_INSPECTION)  # before the method: a refused GET is refused
+    if request.method != "POST":
+        return HttpResponseNotAllowed(["POST"])
     customer, references = None, []
     if request.POST.get("record", "").isdigit():
         references = [visible_record(request, int(request.POST["record"])).reference]

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
+from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
 from records_dms.inspection.items import item_of
@@ -18,6 +19,7 @@ class ResultSerializer(serializers.ModelSerializer[InspectionResult]):
         model = InspectionResult
         fields = ["reference", "code", "property", "item", "outcome", "detail"]
 
+    @extend_schema_field(serializers.CharField(allow_null=True))
     def get_reference(self, result: InspectionResult) -> str | None:
         return result.record.reference if result.record else None
 
@@ -50,6 +52,7 @@ class InspectionSerializer(serializers.ModelSerializer[Inspection]):
             "faults",
         ]
 
+    @extend_schema_field(ResultSerializer(many=True))
     def get_faults(self, inspection: Inspection) -> list[dict[str, Any]]:
         results = self.context.get("faults", {}).get(inspection.pk, [])
         return ResultSerializer(results, many=True).data  # type: ignore[return-value]

@@ -6,6 +6,7 @@ from typing import Any
 
 from django.core.exceptions import PermissionDenied as DjangoPermissionDenied
 from django.db.models import QuerySet
+from drf_spectacular.utils import extend_schema
 from rest_framework import mixins, status, viewsets
 from rest_framework.exceptions import PermissionDenied, ValidationError
 from rest_framework.permissions import IsAuthenticated
@@ -47,6 +48,7 @@ class InspectionViewSet(
             }
         return context
 
+    @extend_schema(request=RunSerializer, responses={201: InspectionSerializer})
     def create(self, request: Request) -> Response:
         given = RunSerializer(data=request.data)
         given.is_valid(raise_exception=True)
