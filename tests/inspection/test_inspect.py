@@ -168,3 +168,44 @@ def test_a_signed_pdf_is_validated_with_pyhanko_and_a_changed_one_fails(customer
     detail = inspection.results.get(record=good, code="BC-1-2")
     assert detail.outcome == Outcome.PASS and "intact" in detail.detail
     assert "does not match" in faults(inspection, bad)["1-2"]
+
+
+def _mail(*attachments: tuple[str, str, bytes]) -> bytes:
+    from email.message import EmailMessage
+
+    message = EmailMessage()
+    message["From"] = "客户 <kehu@example.com>"
+    message["To"] = "archive@example.com"
+    message["Subject"] = "投诉补充材料"
+    message["Date"] = "Mon, 06 May 2024 10:00:00 +0800"
+    message.set_content("请见附件。")
+    for name, mime, data in attachments:
+        maintype, subtype = mime.split("/")
+        message.add_attachment(data, maintype=maintype, subtype=subtype, filename=name)
+    return message.as_bytes()
+
+
+def test_an_emails_attachments_filed_pass_and_one_refused_is_named(customer, clerk):
+    pdf = ("说明.pdf", "application/pdf", make_pdf(["附件正文"]))
+    program = ("tool.exe", "application/octet-stream", b"MZ\x90\x00" + bytes(200))
+    good = record_file(
+        customer=customer,
+        stream=io.BytesIO(_mail(pdf)),
+        filename="a.eml",
+        actor=clerk,
+        type="email",
+        document_date=datetime.date(2024, 5, 6),
+    )
+    at_filing = good.inspections.get()
+    assert good.children.count() == 1 and faults(at_filing, good) == {}
+    outcome = at_filing.results.get(record=good, code="GD-2-4")
+    assert outcome.outcome == Outcome.PASS and outcome.detail == "1 attachment(s)"
+    bad = record_file(
+        customer=customer,
+        stream=io.BytesIO(_mail(program)),
+        filename="b.eml",
+        actor=clerk,
+        type="email",
+        document_date=datetime.date(2024, 5, 6),
+    )
+    assert "tool.exe" in faults(bad.inspections.get(), bad)["2-4"]

@@ -86,3 +86,21 @@ def test_the_record_page_panel_and_check_now(users, customer, role):
         assert b"GD-" not in page.content and b"BC-1-1" in page.content
     else:
         assert refused(run) and not record.inspections.filter(occasion=Occasion.MANUAL).exists()
+
+
+@pytest.mark.parametrize("role", [roles.COMPLIANCE, roles.AUDITOR])
+def test_a_whole_dossier_is_checked_from_its_page(users, customer, role):
+    records = [
+        file_received(customer, png((10 + n, 10)), name="a.png", mime_type="image/png")
+        for n in range(2)
+    ]
+    client = client_for(users[role])
+    page = client.get(reverse("archive:dossier", args=[customer.pk]))
+    assert (b'class="inspection-run"' in page.content) == (role == roles.COMPLIANCE)
+    run = client.post(reverse("inspection:run"), {"customer": customer.pk})
+    checks = Inspection.objects.filter(occasion=Occasion.MANUAL, customer=customer)
+    if role == roles.COMPLIANCE:
+        inspection = checks.get()
+        assert run.status_code == 302 and set(inspection.records.all()) == set(records)
+    else:
+        assert refused(run) and not checks.exists()

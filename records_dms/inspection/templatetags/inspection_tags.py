@@ -35,3 +35,12 @@ def inspection_panel(context: Any, record: Any) -> dict[str, Any]:
         "results": results,
         "faults": sum(1 for r in results if r.outcome == Outcome.FAIL),
     }
+
+
+@register.inclusion_tag("inspection/dossier_button.html", takes_context=True)
+def inspection_dossier_button(context: Any, customer: Any) -> dict[str, Any]:
+    return {
+        "customer": customer,
+        "csrf_token": context.get("csrf_token"),
+        "may_run": policy.has(context["request"].user, RUN_INSPECTION),
+    }
