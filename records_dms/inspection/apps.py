@@ -9,7 +9,10 @@ class InspectionConfig(AppConfig):
 
     def ready(self) -> None:
         from records_dms.archive.daily import daily_job_register
-        from records_dms.inspection import permissions  # noqa: F401  (declares its permissions)
+        from records_dms.inspection import (
+            permissions,  # noqa: F401  (declares its permissions)
+            system_checks,  # noqa: F401  (the scanner is there)
+        )
         from records_dms.inspection.services import inspection_daily
 
         # A share of the archive is checked again each day, on the product's daily chain.

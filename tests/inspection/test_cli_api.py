@@ -68,3 +68,13 @@ def test_the_api_reads_for_readers_and_runs_for_clerks(users, customer, role):
     one = client.get(f"/api/v1/inspections/{run.json()['id']}/")
     assert one.status_code == 200 and one.json()["record_count"] == 1
     assert reverse("inspection:list")
+
+
+def test_a_missing_scanner_is_a_startup_warning(settings):
+    import dataclasses
+
+    from records_dms.inspection.system_checks import clamav_check
+
+    assert clamav_check() == []
+    settings.INSPECTION = dataclasses.replace(settings.INSPECTION, clamav_command="no-clamscan")
+    assert [m.id for m in clamav_check()] == ["records_dms.W170"]
