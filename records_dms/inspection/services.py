@@ -12,6 +12,7 @@ import contextlib
 import datetime
 import math
 import shutil
+import subprocess
 import tempfile
 from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass
@@ -31,7 +32,7 @@ from records_dms.archive.selectors import visible_records
 from records_dms.audit.services import audit_log
 from records_dms.inspection import events, items
 from records_dms.inspection.checks import authenticity, integrity, security, usability
-from records_dms.inspection.checks.clamav import ScannerMissing, scan
+from records_dms.inspection.checks.clamav import ScannerMissing, ScanResult, scan
 from records_dms.inspection.checks.subject import Batch, Subject
 from records_dms.inspection.items import Finding
 from records_dms.inspection.models import Inspection, InspectionResult, Occasion, Outcome
@@ -94,6 +95,9 @@ def _scan(subjects: list[Subject], batch: Batch) -> None:
     except ScannerMissing as error:
         batch.scanner_missing = str(error)
         return
+    except (OSError, subprocess.SubprocessError) as error:  # timed out, could not start
+        problem = f"{type(error).__name__}: {error}"[:300]
+        results = {path: ScanResult(error=problem) for path in paths}
     for subject in subjects:
         if subject.path is not None:
             subject.scan = results.get(subject.path)
@@ -160,7 +164,8 @@ def inspect(
         raise ValueError(f"unknown occasion {occasion!r}")
     batch_records = [r for r in records if r.state != RecordState.DESTROYED]
     user = actor if actor is not None and actor.is_authenticated else None
-    inspection = Inspection.objects.create(
+    # Saved with its results at the end, so a run cut short leaves nothing half stored.
+    inspection = Inspection(
         occasion=occasion,
         started_at=timezone.now(),
         actor=user,
@@ -194,9 +199,9 @@ def _finish(
     inspection.faulty_records = len(faulty)
     inspection.finished_at = timezone.now()
     with transaction.atomic():
+        inspection.save()
         InspectionResult.objects.bulk_create(results, batch_size=500)
         inspection.records.add(*records)
-        inspection.save()
         audit_log(
             action=events.INSPECTION_RUN,
             actor=actor,

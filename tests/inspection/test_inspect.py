@@ -209,3 +209,38 @@ def test_an_emails_attachments_filed_pass_and_one_refused_is_named(customer, cle
         document_date=datetime.date(2024, 5, 6),
     )
     assert "tool.exe" in faults(bad.inspections.get(), bad)["2-4"]
+
+
+def test_a_pdfa_claim_is_read_from_its_compressed_xmp(customer):
+    from pypdf import PdfWriter
+    from pypdf.generic import NameObject, StreamObject
+
+    writer = PdfWriter()
+    writer.append(io.BytesIO(make_pdf(["归档正文"])))
+    xmp = StreamObject()
+    xmp.set_data(
+        b'<x:xmpmeta xmlns:x="adobe:ns:meta/"><rdf:RDF><rdf:Description '
+        b'pdfaid:part="2" pdfaid:conformance="B"/></rdf:RDF></x:xmpmeta>'
+    )
+    xmp = xmp.flate_encode()
+    writer._root_object[NameObject("/Metadata")] = writer._add_object(xmp)
+    out = io.BytesIO()
+    writer.write(out)
+    record = file_received(customer, out.getvalue())
+    inspection = inspect([record], occasion=Occasion.MANUAL)
+    assert inspection.results.get(record=record, code="BC-3-1").detail == "PDF/A-2B"
+
+
+def test_a_run_cut_short_stores_nothing(customer, monkeypatch):
+    from records_dms.inspection import services
+    from records_dms.inspection.models import Inspection
+
+    record = file_received(customer, png(), name="a.png", mime_type="image/png")
+
+    def broken(subjects, batch):
+        raise KeyboardInterrupt
+
+    monkeypatch.setattr(services, "_scan", broken)
+    with pytest.raises(KeyboardInterrupt):
+        inspect([record], occasion=Occasion.MANUAL)
+    assert not Inspection.objects.filter(occasion=Occasion.MANUAL).exists()

@@ -4,6 +4,7 @@ encryption, stream filters, active content, signatures and a PDF/A claim."""
 from __future__ import annotations
 
 import logging
+import zlib
 from collections.abc import Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -35,6 +36,7 @@ OPEN_FILTERS = frozenset(
     }
 )
 MAX_OBJECTS = 200_000
+XMP_BYTES = 200_000
 
 
 @dataclass
@@ -134,4 +136,9 @@ def _pdfa(reader: Any) -> str:
     metadata = reader.trailer["/Root"].get("/Metadata")
     if metadata is None:
         return ""
-    return pdfa_level(metadata.get_object().get_data()[:200_000])
+    stream = metadata.get_object()
+    raw, method = stream._data, str(stream.get("/Filter", ""))
+    # Inflated no further than needed: a metadata stream could be a decompression bomb.
+    if method in ("/FlateDecode", "/Fl"):
+        return pdfa_level(zlib.decompressobj().decompress(raw, XMP_BYTES))
+    return pdfa_level(raw[:XMP_BYTES]) if not method else ""

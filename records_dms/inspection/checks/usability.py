@@ -45,7 +45,8 @@ def format_allowed(subject: Subject) -> Finding:
     if (early := _no_file(subject, items.FORMAT_ALLOWED)) is not None:
         return early
     kind, allowed = _kind(subject), settings.INSPECTION.formats
-    shown = kind.upper() + (f"-{subject.pdf.pdfa}" if kind == PDFA and subject.pdf else "")
+    shown = "PDF/A" if kind == PDFA else kind.upper()
+    shown += f"-{subject.pdf.pdfa}" if kind == PDFA and subject.pdf else ""
     if kind in allowed or (kind == PDFA and PDF in allowed):
         return items.passed(items.FORMAT_ALLOWED, shown)
     return items.failed(
