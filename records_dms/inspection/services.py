@@ -143,7 +143,7 @@ def _result(inspection: Inspection, record: Record | None, finding: Finding) -> 
         code=items.item_code(finding.item, inspection.occasion),
         property=finding.item.property,
         outcome=finding.outcome,
-        detail=finding.detail[:4000],
+        detail=finding.detail.replace("\x00", "")[:4000],  # PostgreSQL text holds no NUL
     )
 
 
