@@ -104,3 +104,13 @@ def test_a_whole_dossier_is_checked_from_its_page(users, customer, role):
         assert run.status_code == 302 and set(inspection.records.all()) == set(records)
     else:
         assert refused(run) and not checks.exists()
+
+
+def test_the_panel_speaks_chinese(users, customer, settings):
+    settings.LANGUAGE_CODE = "zh-hans"
+    record = file_received(customer, png(), name="a.png", mime_type="image/png")
+    inspect([record], occasion=Occasion.MANUAL)
+    page = client_for(users[roles.CLERK]).get(reverse("archive:record", args=[record.pk]))
+    text = page.content.decode()
+    for words in ("四性检测", "真实性", "存储原件与其 SHA-256 一致", "按需检测", "立即检测"):
+        assert words in text, words
