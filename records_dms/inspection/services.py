@@ -103,6 +103,19 @@ def _scan(subjects: list[Subject], batch: Batch) -> None:
             subject.scan = results.get(subject.path)
 
 
+def _key_owners(records: Sequence[Record]) -> dict[str, dict[int, str]]:
+    owners: dict[str, dict[int, str]] = {}
+    keys = {r.original_key for r in records if r.original_key}
+    rows = (
+        Record.objects.filter(original_key__in=keys)
+        .exclude(state=RecordState.DESTROYED)
+        .values_list("original_key", "pk", "reference")
+    )
+    for key, pk, reference in rows:
+        owners.setdefault(key, {})[pk] = reference
+    return owners
+
+
 def _check(subject: Subject) -> list[Finding]:
     findings = []
     for item, check in zip(PER_RECORD_ITEMS, CHECKS, strict=True):
@@ -180,6 +193,7 @@ def inspect(
         chunk = batch_records[start : start + CHUNK]
         with _local_copies(chunk) as subjects:
             _scan(subjects, batch)
+            batch.key_owners = _key_owners(chunk)
             for subject in subjects:
                 subject.batch = batch
                 results += [_result(inspection, subject.record, f) for f in _check(subject)]

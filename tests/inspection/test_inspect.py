@@ -244,3 +244,13 @@ def test_a_run_cut_short_stores_nothing(customer, monkeypatch):
     with pytest.raises(KeyboardInterrupt):
         inspect([record], occasion=Occasion.MANUAL)
     assert not Inspection.objects.filter(occasion=Occasion.MANUAL).exists()
+
+
+def test_two_records_pointing_to_one_stored_file_are_both_named(customer):
+    first = file_received(customer, png((10, 10)), name="a.png", mime_type="image/png")
+    second = file_received(customer, png((12, 10)), name="b.png", mime_type="image/png")
+    Record.objects.filter(pk=second.pk).update(original_key=first.original_key)
+    second.refresh_from_db()
+    inspection = inspect([first, second], occasion=Occasion.MANUAL)
+    assert second.reference in faults(inspection, first)["1-8"]
+    assert first.reference in faults(inspection, second)["1-8"]

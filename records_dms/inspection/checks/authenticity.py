@@ -164,7 +164,7 @@ def reference_format(subject: Subject) -> Finding:
 def duplicates(subject: Subject) -> Finding:
     record, problems = subject.record, []
     others = Record.objects.exclude(pk=record.pk)
-    if others.filter(reference__iexact=record.reference).exists():
+    if others.filter(reference=record.reference).exists():
         problems.append(_("another record has the reference %(r)s") % {"r": record.reference})
     if record.sha256:
         twin = (
@@ -218,13 +218,8 @@ def linked_file(subject: Subject) -> Finding:
             _("the metadata point to %(key)s, not to the original of this SHA-256")
             % {"key": record.original_key}
         )
-    sharing = (
-        Record.objects.filter(original_key=record.original_key)
-        .exclude(pk=record.pk)
-        .exclude(state=RecordState.DESTROYED)
-        .values_list("reference", flat=True)
-        .first()
-    )
+    owners = subject.batch.key_owners.get(record.original_key, {})
+    sharing = next((ref for pk, ref in owners.items() if pk != record.pk), None)
     if sharing:
         problems.append(_("%(r)s points to the same stored file") % {"r": sharing})
     if subject.missing:

@@ -20,6 +20,9 @@ class Batch:
 
     scanner_missing: str = ""  # the scanner's name when it is not installed
     groups: dict[str, dict[int, str]] = field(default_factory=dict)  # prefix → number → ref
+    # stored original's key → live records pointing to it (pk → reference), for one chunk:
+    # the key has no index, so it is read once per chunk, not once per record.
+    key_owners: dict[str, dict[int, str]] = field(default_factory=dict)
 
 
 @dataclass
