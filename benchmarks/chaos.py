@@ -57,6 +57,7 @@ INGEST_POINTS = (
     "ingest:normalise",
     "ingest:filerecord",
     "ingest:attachments",
+    "ingest:inspect",
     "ingest:saved",
 )
 DESTRUCTION_POINTS = (

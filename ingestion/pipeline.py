@@ -9,6 +9,7 @@ failed run stored is removed again, so nothing is half filed.
 
 from __future__ import annotations
 
+import logging
 import shutil
 import tempfile
 from collections.abc import Callable
@@ -37,6 +38,7 @@ from records_dms.archive.services import record_create, record_pages_set
 from records_dms.common.failpoints import chaos_point
 
 T = TypeVar("T")
+logger = logging.getLogger(__name__)
 
 
 class Stop(Exception):
@@ -218,6 +220,21 @@ class Attachments:
             )
 
 
+class Inspect:
+    """The four-property check of the record just filed (after its attachments, which it
+    counts). A fault is recorded and shown on the record, not a reason to unfile it; a check
+    that cannot run at all is logged and left to the scheduled run."""
+
+    def run(self, state: FileState) -> None:
+        from records_dms.inspection.services import inspection_after_filing
+
+        assert state.record is not None
+        try:
+            inspection_after_filing(state.record, state.job.created_by)
+        except Exception:
+            logger.exception("four-property check of %s failed", state.record.reference)
+
+
 STAGES: tuple[Stage, ...] = (
     Preflight(),
     DuplicateCheck(),
@@ -226,6 +243,7 @@ STAGES: tuple[Stage, ...] = (
     Normalise(),
     FileRecord(),
     Attachments(),
+    Inspect(),
 )
 
 

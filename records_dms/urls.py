@@ -10,6 +10,7 @@ from ingestion.api.views import JobViewSet
 from records_dms.accounts.admin.login import LoginView
 from records_dms.archive.api.views import CustomerViewSet, RecordViewSet, SearchView
 from records_dms.common.apischema import described_api_root
+from records_dms.inspection.api.views import InspectionViewSet
 from records_dms.lending.api.views import LoanViewSet
 from retention.api.views import urlpatterns as retention_api
 
@@ -20,6 +21,7 @@ router.include_format_suffixes = False
 router.register("customers", CustomerViewSet, basename="customer")
 router.register("records", RecordViewSet, basename="record")
 router.register("loans", LoanViewSet, basename="loan")
+router.register("inspections", InspectionViewSet, basename="inspection")
 router.APIRootView = described_api_root(router)
 router.register("jobs", JobViewSet, basename="job")
 

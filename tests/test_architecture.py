@@ -24,6 +24,7 @@ SUBAPPS = (
     "audit",
     "common",
     "fixity",
+    "inspection",
     "lending",
     "reports",
     "transfer",

@@ -24,6 +24,7 @@ from records_dms.settings.groups import (
     Demo,
     Fixity,
     Ingestion,
+    Inspection,
     Lending,
     References,
     Reports,
@@ -48,6 +49,7 @@ INGESTION = dataclasses.replace(INGESTION, ocr_workers=INGESTION.ocr_workers or 
 STORAGE = load(Storage)
 WORKER = load(Worker)
 FIXITY = load(Fixity)
+INSPECTION = load(Inspection)
 SEARCH = load(Search)
 REFERENCES = load(References)
 RETENTION = load(Retention)
@@ -90,6 +92,7 @@ INSTALLED_APPS = [
     "records_dms.reports",
     "records_dms.fixity",
     "records_dms.transfer",
+    "records_dms.inspection",
     "ingestion",
     "retention",
     "django_tasks",

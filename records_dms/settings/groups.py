@@ -256,6 +256,39 @@ class Fixity:
 
 
 @dataclass(frozen=True)
+class Inspection:
+    """The four-property check (四性检测, DA/T 70-2018): at filing, on a schedule, on demand."""
+
+    on_filing: bool = var(
+        "DMS_INSPECT_ON_FILING",
+        True,
+        "check each record right after it is filed (`0`: only on a schedule or on demand)",
+    )
+    days: int = var(
+        "DMS_INSPECTION_DAYS",
+        30,
+        "every live record is checked again once in this many days (`0`: no scheduled check)",
+        minimum=0,
+    )
+    clamav_command: str = var(
+        "DMS_CLAMAV_COMMAND",
+        "clamscan",
+        "the virus scanner: `clamscan` (Debian's `clamav`) or `clamdscan` (asks a running `clamd`)",
+    )
+    clamav_database_dir: Path = var(
+        "DMS_CLAMAV_DATABASE_DIR",
+        Path("/var/lib/clamav"),
+        "ClamAV's signature databases (kept current by `freshclam`), used besides the "
+        "signatures shipped in `records_dms/inspection/signatures/` when it holds any",
+    )
+    formats: tuple[str, ...] = var(
+        "DMS_INSPECTION_FORMATS",
+        ("pdf", "pdfa", "ofd", "jpeg", "tiff", "png", "eml"),
+        "formats accepted for long-term keeping (any of `pdf pdfa ofd jpeg tiff png eml msg text`)",
+    )
+
+
+@dataclass(frozen=True)
 class Search:
     """Full-text search: SQLite FTS5 in the data dir, or an Elasticsearch cluster."""
 
@@ -473,6 +506,7 @@ GROUPS: dict[str, tuple[str, type[Any]]] = {
     "STORAGE": ("Storage of originals", Storage),
     "WORKER": ("Background work", Worker),
     "FIXITY": ("Fixity", Fixity),
+    "INSPECTION": ("Four-property check", Inspection),
     "SEARCH": ("Search", Search),
     "REFERENCES": ("File reference numbers (档号)", References),
     "RETENTION": ("Retention and destruction", Retention),

@@ -24,7 +24,7 @@ from records_dms.lending.services import loan_request
 from tests.conftest import client_for
 from tests.factories import file_pdf, make_pdf, make_record
 
-OURS = ("archive:", "ingestion:", "audit:", "customers:", "api:", "reports:")
+OURS = ("archive:", "ingestion:", "audit:", "customers:", "api:", "reports:", "inspection:")
 CLERK, AUDITOR, COMPLIANCE, STAFF, ADMIN = (
     roles.CLERK,
     roles.AUDITOR,
@@ -83,10 +83,17 @@ EXPECTED_GET: dict[str, tuple[set[str], str]] = {
     "reports:catalogue_export": ({AUDITOR}, "customer"),
     "reports:summary": (READERS, ""),
     "reports:summary_export": ({AUDITOR}, ""),
+    "api:inspection-list": ({CLERK, AUDITOR, COMPLIANCE}, ""),
+    "api:inspection-detail": ({CLERK, AUDITOR, COMPLIANCE}, "inspection"),
+    "inspection:list": ({CLERK, AUDITOR, COMPLIANCE}, ""),
+    "inspection:inspection": ({CLERK, AUDITOR, COMPLIANCE}, "inspection"),
+    "inspection:report": ({CLERK, AUDITOR, COMPLIANCE}, "report"),
+    "inspection:run": ({CLERK, COMPLIANCE}, ""),  # POST only (tests/inspection: refused POSTs)
 }
 # Allowed roles get 405 for a GET of these; the rest are refused before the method matters.
 POST_ONLY = {
     "ingestion:job_retry",
+    "inspection:run",
     "api:loan-approve",
     "api:loan-refuse",
     "api:loan-checkout",
@@ -142,12 +149,15 @@ def world(users, customer, clerk):
         "job": job.pk,
         "loan": loan_request(actor=users[STAFF], items=[(record, "paper")], purpose="审核").pk,
         "survey": survey.pk,
+        "inspection": record.inspections.get().pk,  # the check at filing
     }
 
 
 def url_for(name: str, key: str, world: dict[str, Any]) -> str:
     if not key:
         return reverse(name)
+    if key == "report":
+        return reverse(name, kwargs={"pk": world["inspection"], "fmt": "xlsx"})
     kwarg = key if key in ("code", "batch") else "pk"
     return reverse(name, kwargs={kwarg: world[key]})
 

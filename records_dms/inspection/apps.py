@@ -1,0 +1,20 @@
+from django.apps import AppConfig
+from django.utils.translation import gettext_lazy as _
+
+
+class InspectionConfig(AppConfig):
+    name = "records_dms.inspection"
+    label = "inspection"
+    verbose_name = _("Four-property check")
+
+    def ready(self) -> None:
+        from records_dms.archive.daily import daily_job_register
+        from records_dms.inspection import (
+            permissions,  # noqa: F401  (declares its permissions)
+            system_checks,  # noqa: F401  (the scanner is there)
+        )
+        from records_dms.inspection.services import inspection_daily
+
+        # A share of the archive is checked again each day, on the product's daily chain.
+        daily_job_register("inspection", inspection_daily)
+        from records_dms.inspection.admin import hooks  # noqa: F401  (its Wagtail admin screens)
