@@ -25,6 +25,7 @@ from django.db import IntegrityError, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from ingestion.events import record_filed
 from ingestion.models import IngestionJob, JobStatus
 from ingestion.ocr import normalise_text
 from ingestion.originals import StoredOriginal, original_discard, original_store
@@ -221,18 +222,22 @@ class Attachments:
 
 
 class Inspect:
-    """The four-property check of the record just filed (after its attachments, which it
-    counts). A fault is recorded and shown on the record, not a reason to unfile it; a check
-    that cannot run at all is logged and left to the scheduled run."""
+    """Tell who follows filing (the four-property check of the record just filed, after its
+    attachments, which it counts). A fault is recorded and shown on the record, not a reason
+    to unfile it; a receiver that fails is logged and left to the scheduled run."""
 
     def run(self, state: FileState) -> None:
-        from records_dms.inspection.services import inspection_after_filing
-
         assert state.record is not None
-        try:
-            inspection_after_filing(state.record, state.job.created_by)
-        except Exception:
-            logger.exception("four-property check of %s failed", state.record.reference)
+        for _receiver, outcome in record_filed.send_robust(
+            sender=IngestionJob, record=state.record, actor=state.job.created_by
+        ):
+            if isinstance(outcome, Exception):
+                logger.error(
+                    "after filing %s: %s",
+                    state.record.reference,
+                    outcome,
+                    exc_info=(type(outcome), outcome, outcome.__traceback__),
+                )
 
 
 STAGES: tuple[Stage, ...] = (

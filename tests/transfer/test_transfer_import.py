@@ -16,11 +16,13 @@ from records_dms.archive.models import Customer, Record
 from records_dms.audit.models import AuditEvent
 from records_dms.cli.main import main
 from records_dms.common.signing import public_key_hex
+from records_dms.inspection.models import Inspection
 from records_dms.transfer.manifest import manifest_build, manifest_read
 from records_dms.transfer.models import TransferEntry
 from records_dms.transfer.receive import TransferRefused, transfer_import
 from records_dms.transfer.services import Scope, transfer_export
 from records_dms.transfer.xmlsig import parse
+from tests.factories import make_pdf
 
 
 @pytest.fixture
@@ -50,6 +52,7 @@ def _empty_archive() -> None:
     """As a fresh archive: the records, their customer and their stored originals gone."""
     keys = [r.original_key for r in Record.objects.all()]
     IngestionJob.objects.all().delete()
+    Inspection.objects.all().delete()  # their results name the records
     Record.objects.filter(parent__isnull=False).delete()
     Record.objects.all().delete()
     Customer.objects.all().delete()
@@ -165,3 +168,31 @@ def test_a_receiver_of_transfer_received_can_refuse_the_whole_transfer(sent, cle
     assert seen and seen[0][1]["records"] == 1
     assert not Customer.objects.exists()
     assert not default_storage.exists(key)
+
+
+@pytest.mark.django_db
+def test_the_four_property_check_runs_on_receipt_and_a_virus_refuses_the_transfer(
+    tmp_path, clerk, customer
+):
+    """移交接收检测: every received record is checked (stored as a transfer inspection); a
+    security fault (here the EICAR test virus) refuses the whole transfer."""
+    from records_dms.inspection.models import Occasion
+    from tests.inspection.helpers import EICAR
+    from tests.transfer.conftest import file_bytes
+
+    clean = tmp_path / "clean"
+    file_bytes(customer, clerk, make_pdf(["合同一"]), "合同.pdf", type="contract")
+    transfer_export(actor=clerk, target=clean, scope=Scope(customer_code=customer.code))
+    _empty_archive()
+    transfer_import(actor=clerk, source=clean)
+    received = Inspection.objects.get(occasion=Occasion.TRANSFER)
+    assert received.results.filter(record=Record.objects.get()).exists()
+    assert not received.results.filter(outcome="fail").exists()
+    TransferEntry.objects.filter(direction="import").delete()  # _refused counts from none
+
+    infected = tmp_path / "infected"
+    customer = Customer.objects.get(code=customer.code)  # as received
+    file_bytes(customer, clerk, b"note\n" + EICAR + b"\n", "note.txt", type="other")
+    transfer_export(actor=clerk, target=infected, scope=Scope(customer_code=customer.code))
+    _empty_archive()
+    _refused(infected, clerk, "checks on receipt", "YJ-4")

@@ -12,6 +12,7 @@ from records_dms.inspection import items
 from records_dms.inspection.checks.authenticity import _no_file
 from records_dms.inspection.checks.subject import Subject
 from records_dms.inspection.items import Finding
+from records_dms.transfer import events as transfer_events
 
 
 def virus(subject: Subject) -> Finding:
@@ -51,16 +52,21 @@ def active_content(subject: Subject) -> Finding:
 
 
 def process(subject: Subject) -> Finding:
-    """Its filing and (once filed) its text extraction are events of the audit trail."""
+    """Its filing and (once filed) its text extraction are events of the audit trail; a
+    record received by transfer has its receipt instead (one event for both)."""
     record = subject.record
     needed = [audit_events.RECORD_CREATED]
     if record.original_key and record.state != RecordState.RECEIVED:
         needed.append(audit_events.RECORD_PAGES_EXTRACTED)
     found = set(
         AuditEvent.objects.filter(
-            object_type="record", object_id=str(record.pk), action__in=needed
+            object_type="record",
+            object_id=str(record.pk),
+            action__in=[*needed, transfer_events.RECORD_RECEIVED],
         ).values_list("action", flat=True)
     )
+    if transfer_events.RECORD_RECEIVED in found:
+        return items.passed(items.PROCESS, transfer_events.RECORD_RECEIVED)
     missing = [action for action in needed if action not in found]
     if missing:
         return items.failed(
