@@ -24,7 +24,7 @@ from records_dms.lending.services import loan_request
 from tests.conftest import client_for
 from tests.factories import file_pdf, make_pdf, make_record
 
-OURS = ("archive:", "ingestion:", "audit:", "customers:", "api:", "reports:")
+OURS = ("archive:", "ingestion:", "audit:", "customers:", "api:", "reports:", "access:")
 CLERK, AUDITOR, COMPLIANCE, STAFF, ADMIN = (
     roles.CLERK,
     roles.AUDITOR,
@@ -50,6 +50,13 @@ EXPECTED_GET: dict[str, tuple[set[str], str]] = {
     "archive:record_rendition": (READERS, "record"),
     "ingestion:jobs": ({CLERK}, ""),
     "audit:audit": ({AUDITOR, COMPLIANCE}, ""),
+    "audit:audit_export": ({AUDITOR}, ""),
+    "access:index": ({CLERK, ADMIN}, ""),
+    "access:customer": ({CLERK, ADMIN}, "customer"),
+    "access:owner": ({CLERK, ADMIN}, "customer"),  # POST only
+    "access:grant_add": ({CLERK, ADMIN}, ""),  # POST only
+    "access:grant_revoke": ({CLERK, ADMIN}, "grant"),  # POST only
+    "access:clearance": ({CLERK, ADMIN}, "user"),  # POST only
     "archive:search": (READERS, ""),
     "customers:index": (EVERYONE, ""),
     "customers:index_results": (EVERYONE, ""),
@@ -83,6 +90,10 @@ EXPECTED_GET: dict[str, tuple[set[str], str]] = {
 # Allowed roles get 405 for a GET of these; the rest are refused before the method matters.
 POST_ONLY = {
     "ingestion:job_retry",
+    "access:owner",
+    "access:grant_add",
+    "access:grant_revoke",
+    "access:clearance",
     "api:loan-approve",
     "api:loan-refuse",
     "api:loan-checkout",
@@ -115,7 +126,7 @@ def test_every_url_of_ours_has_an_expectation():
 
 @pytest.fixture
 def world(users, customer, clerk):
-    grant_create(user=users[STAFF], customer=customer, actor=clerk)
+    grant = grant_create(user=users[STAFF], customer=customer, actor=clerk)
     case = complaint_open(
         customer=customer,
         channel="direct",
@@ -138,6 +149,8 @@ def world(users, customer, clerk):
         "job": job.pk,
         "loan": loan_request(actor=users[STAFF], items=[(record, "paper")], purpose="审核").pk,
         "survey": survey.pk,
+        "grant": grant.pk,
+        "user": users[STAFF].pk,
     }
 
 
