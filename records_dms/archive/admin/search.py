@@ -127,7 +127,7 @@ class SearchView(ArchiveView):
         return dict(customers.values_list("code", "name"))
 
     @staticmethod
-    def _label(name: str, value: str, types: dict[str, str], customers: dict[str, str]) -> str:
+    def _label(name: str, value: str, types: dict[str, Any], customers: dict[str, str]) -> str:
         if name == "type":
             return str(types.get(value, value))
         if name == "customer" and value in customers:

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from typing import Any
+from typing import Any, cast
 
 from django import forms
 from django.utils.translation import gettext_lazy as _
@@ -20,10 +20,13 @@ class AuditFilterForm(forms.Form):
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        everything = [("", _("all"))]
-        self.fields["actor_name"].choices = everything + selectors.actor_choices()
-        self.fields["action"].choices = everything + selectors.action_choices()
-        self.fields["customer_code"].choices = everything + selectors.customer_choices()
+        everything: list[tuple[str, Any]] = [("", _("all"))]
+        for name, choices in (
+            ("actor_name", selectors.actor_choices()),
+            ("action", selectors.action_choices()),
+            ("customer_code", selectors.customer_choices()),
+        ):
+            cast(forms.ChoiceField, self.fields[name]).choices = everything + choices
 
     def filters(self) -> selectors.AuditFilters:
         """The valid filters; an invalid field is left out rather than failing the page."""
