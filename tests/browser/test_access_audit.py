@@ -12,7 +12,7 @@ from typing import Any
 
 import pytest
 from django.urls import reverse
-from playwright.sync_api import Browser, Page, expect, sync_playwright
+from playwright.sync_api import Browser, FloatRect, Page, expect, sync_playwright
 
 from records_dms.accounts import roles
 from records_dms.audit import events
@@ -45,7 +45,7 @@ def _sign_in(browser: Browser, base: str, username: str) -> Page:
     return page
 
 
-def _same_row(boxes: list[dict[str, float]]) -> bool:
+def _same_row(boxes: list[FloatRect]) -> bool:
     """Every box overlaps the first one vertically: one line on the screen."""
     first = boxes[0]
     return all(
@@ -54,7 +54,7 @@ def _same_row(boxes: list[dict[str, float]]) -> bool:
     )
 
 
-def _boxes(page: Page, selector: str) -> list[dict[str, float]]:
+def _boxes(page: Page, selector: str) -> list[FloatRect]:
     found = []
     for handle in page.locator(selector).all():
         box = handle.bounding_box()
