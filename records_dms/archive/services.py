@@ -14,6 +14,7 @@ from django.db import transaction
 from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
+from records_dms.accounts.signals import refuse_own_change
 from records_dms.archive.events import records_changed
 from records_dms.archive.models import (
     TYPE_CODES,
@@ -137,6 +138,14 @@ def customer_update(*, customer: Customer, actor: User, **fields: Any) -> Custom
                     reason="customer.updated",
                 )
     return customer
+
+
+def customer_owner_set(*, customer: Customer, owner: Any, actor: User) -> Customer:
+    """Make ``owner`` (or nobody) the customer's owner, who then sees its dossier. Audited as a
+    customer change; nobody makes itself the owner (another clerk or administrator must)."""
+    if owner is not None:
+        refuse_own_change(owner, actor)
+    return customer_update(customer=customer, actor=actor, owner=owner)
 
 
 # Volumes and complaints -----------------------------------------------------------------------

@@ -19,3 +19,9 @@ ROLES_CHANGED = "roles.changed"
 SEARCHED = "search.performed"
 SEARCH_REBUILT = "search.rebuilt"
 LOGIN_LOCKED = "login.locked"
+
+
+def event_label(action: str) -> str:
+    """What a screen or an export shows for an event code: the code itself until the event is
+    given a label (every screen asks here, so a label given once shows everywhere)."""
+    return action

@@ -2,12 +2,13 @@
 
 from __future__ import annotations
 
-from typing import Any
+from typing import Any, cast
 
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
-from records_dms.archive.models import Customer, RecordType, Severity
+from records_dms.archive.models import Customer, RecordType, Severity, Volume
+from records_dms.archive.selectors import visible_customers
 from records_dms.common.widgets import DateInput
 from retention.models import Disposition, RetentionClass, RetentionSchedule, TriggerEvent
 
@@ -64,8 +65,18 @@ class HoldForm(forms.Form):
     customer = forms.ModelChoiceField(
         label=_("whole dossier of"), queryset=Customer.objects.all(), required=False
     )
-    volume = forms.IntegerField(label=_("volume id"), required=False)
+    # Chosen by the volume's reference (customer code / number and title), never by an
+    # internal id; the value is still the volume's id, which the view looks up.
+    volume = forms.TypedChoiceField(label=_("volume"), required=False, coerce=int, empty_value=None)
     query = forms.CharField(label=_("what this search finds"), max_length=300, required=False)
+
+    def __init__(self, *args: Any, user: Any = None, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        volumes = Volume.objects.select_related("customer").order_by("customer__code", "number")
+        if user is not None:
+            volumes = volumes.filter(customer__in=visible_customers(user=user))
+        field = cast(forms.TypedChoiceField, self.fields["volume"])
+        field.choices = [("", "—"), *((v.pk, str(v)) for v in volumes)]
 
 
 class SealForm(forms.Form):

@@ -24,7 +24,16 @@ from records_dms.lending.services import loan_request
 from tests.conftest import client_for
 from tests.factories import file_pdf, make_pdf, make_record
 
-OURS = ("archive:", "ingestion:", "audit:", "customers:", "api:", "reports:", "inspection:")
+OURS = (
+    "archive:",
+    "ingestion:",
+    "audit:",
+    "customers:",
+    "api:",
+    "reports:",
+    "inspection:",
+    "access:",
+)
 CLERK, AUDITOR, COMPLIANCE, STAFF, ADMIN = (
     roles.CLERK,
     roles.AUDITOR,
@@ -53,6 +62,13 @@ EXPECTED_GET: dict[str, tuple[set[str], str]] = {
     "archive:record_stamped": (DOWNLOADERS, "record"),
     "ingestion:jobs": ({CLERK}, ""),
     "audit:audit": ({AUDITOR, COMPLIANCE}, ""),
+    "audit:audit_export": ({AUDITOR}, ""),
+    "access:index": ({CLERK, ADMIN}, ""),
+    "access:customer": ({CLERK, ADMIN}, "customer"),
+    "access:owner": ({CLERK, ADMIN}, "customer"),  # POST only
+    "access:grant_add": ({CLERK, ADMIN}, ""),  # POST only
+    "access:grant_revoke": ({CLERK, ADMIN}, "grant"),  # POST only
+    "access:clearance": ({CLERK, ADMIN}, "user"),  # POST only
     "archive:search": (READERS, ""),
     "customers:index": (EVERYONE, ""),
     "customers:index_results": (EVERYONE, ""),
@@ -94,6 +110,10 @@ EXPECTED_GET: dict[str, tuple[set[str], str]] = {
 POST_ONLY = {
     "ingestion:job_retry",
     "inspection:run",
+    "access:owner",
+    "access:grant_add",
+    "access:grant_revoke",
+    "access:clearance",
     "api:loan-approve",
     "api:loan-refuse",
     "api:loan-checkout",
@@ -126,7 +146,7 @@ def test_every_url_of_ours_has_an_expectation():
 
 @pytest.fixture
 def world(users, customer, clerk):
-    grant_create(user=users[STAFF], customer=customer, actor=clerk)
+    grant = grant_create(user=users[STAFF], customer=customer, actor=clerk)
     case = complaint_open(
         customer=customer,
         channel="direct",
@@ -150,6 +170,8 @@ def world(users, customer, clerk):
         "loan": loan_request(actor=users[STAFF], items=[(record, "paper")], purpose="审核").pk,
         "survey": survey.pk,
         "inspection": record.inspections.get().pk,  # the check at filing
+        "grant": grant.pk,
+        "user": users[STAFF].pk,
     }
 
 

@@ -172,6 +172,7 @@ class SatisfactionView(ArchiveView):
         surveys = (
             visible_records(user=request.user)
             .filter(type=RecordType.SURVEY)
+            .exclude(customer__code=selectors.own_dossier_code())
             .select_related("customer", "survey_result")
             .order_by("-document_date", "reference")
         )
@@ -333,11 +334,12 @@ class YearlySummaryView(ArchiveView):
 
     def get(self, request: HttpRequest) -> HttpResponse:
         year = _year(request)
-        this_year = timezone.localdate().year
+        # The years the records are dated in (the summary counts by document date).
+        years = sorted({year, *selectors.record_years(request.user)}, reverse=True)
         return self.render_to_response(
             self.get_context_data(
                 year=year,
-                years=range(this_year, this_year - 10, -1),
+                years=years,
                 sections=yearly_summary(request.user, year),
                 can_export=policy.has(request.user, EXPORT),
             )
