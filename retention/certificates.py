@@ -23,6 +23,7 @@ from records_dms.archive.object_lock import versions_present
 from records_dms.archive.services import counter_next
 from records_dms.common.failpoints import chaos_point
 from records_dms.common.pdfrender import chinese_font
+from records_dms.common.people import display_name
 from retention.models import DestructionCertificate, DestructionRequest, ItemState
 from retention.signing import pdf_sign, pdf_signature_problem
 
@@ -43,9 +44,8 @@ TYPE_ZH = {
 def _who(user: object) -> str:
     if user is None:
         return "—"
-    full = user.get_full_name() if hasattr(user, "get_full_name") else ""
-    name = user.get_username()  # type: ignore[attr-defined]
-    return f"{full} ({name})" if full else name
+    full, name = display_name(user), user.get_username()  # type: ignore[attr-defined]
+    return f"{full} ({name})" if full != name else name
 
 
 def _when(value: object) -> str:

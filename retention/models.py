@@ -2,12 +2,19 @@
 
 from __future__ import annotations
 
+import re
+
 from django.conf import settings
 from django.db import models
 from django.db.models import F, Q
+from django.utils.translation import get_language, pgettext_lazy
 from django.utils.translation import gettext_lazy as _
 
 from records_dms.archive.models import Customer, Record, RecordType, Severity, Volume
+
+# A seeded schedule is named in both languages, "投诉档案 Complaint records": the Chinese part
+# ends at the last CJK character (or closing bracket) followed by an English rest.
+_BILINGUAL = re.compile(r"^(?P<zh>.*[\u3400-\u9fff)）])\s+(?P<en>[A-Za-z][^\u3400-\u9fff]*)$")
 
 
 class TriggerEvent(models.TextChoices):
@@ -51,7 +58,14 @@ class RetentionSchedule(models.Model):
         verbose_name_plural = _("retention schedules")
 
     def __str__(self) -> str:
-        return f"{self.code} {self.name}"
+        return self.local_name()
+
+    def local_name(self) -> str:
+        """The name in the screen's language (one language, not both)."""
+        match = _BILINGUAL.match(self.name.strip())
+        if match is None:
+            return self.name
+        return match["zh"] if (get_language() or "zh").startswith("zh") else match["en"]
 
     def type_labels(self) -> str:
         labels = dict(RecordType.choices)
@@ -166,7 +180,7 @@ class LegalHold(models.Model):
 class RequestState(models.TextChoices):
     SUBMITTED = "submitted", _("Submitted")
     APPROVED = "approved", _("Approved")
-    REJECTED = "rejected", _("Rejected")
+    REJECTED = "rejected", pgettext_lazy("destruction request", "Rejected")
     EXECUTING = "executing", _("Executing")
     COMPLETED = "completed", _("Completed")
 

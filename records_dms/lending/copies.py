@@ -14,6 +14,7 @@ from django.utils.translation import gettext as _
 from records_dms.archive.models import Record
 from records_dms.archive.services import record_access_log
 from records_dms.common.pdfrender import render_text_pdf
+from records_dms.common.people import display_name
 from records_dms.lending import events
 from records_dms.lending.models import LoanItem, LoanKind, LoanState
 from records_dms.lending.watermark import watermark_image, watermark_pdf
@@ -65,12 +66,12 @@ def copy_download(*, item: LoanItem, actor: Any) -> Copy:
     record, loan = item.record, item.loan
     moment = timezone.localtime().strftime("%Y-%m-%d %H:%M")
     stamp = _("Lent copy · %(user)s · %(time)s · %(loan)s · %(reference)s") % {
-        "user": actor.get_full_name() or actor.get_username(),
+        "user": display_name(actor),
         "time": moment,
         "loan": loan.number,
         "reference": record.reference,
     }
-    if actor.get_full_name():
+    if display_name(actor) != actor.get_username():
         stamp += f" ({actor.get_username()})"
     data, form = _source(record)
     if form == "image":

@@ -20,7 +20,7 @@ class AuditTrailView(ArchiveView):
         return _("Audit trail")
 
     def get(self, request: HttpRequest) -> HttpResponse:
-        events = AuditEvent.objects.order_by("-sequence")
+        events = AuditEvent.objects.select_related("actor").order_by("-sequence")
         for field in ("action", "customer_code", "actor_name", "object_id"):
             if value := request.GET.get(field, "").strip():
                 events = events.filter(**{field: value})
