@@ -46,7 +46,7 @@ def value_label(model: type[models.Model], name: str, value: Any) -> str:
         field = model._meta.get_field(name)
     except FieldDoesNotExist:
         return str(value)
-    if getattr(field, "choices", None):
+    if isinstance(field, models.Field) and field.choices:
         return str(dict(field.flatchoices).get(value, value))
     if field.is_relation and field.related_model is not None:
         related = field.related_model._default_manager.filter(pk=value).first()

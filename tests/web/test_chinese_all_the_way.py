@@ -99,7 +99,7 @@ class Missed:
             return ngettext(singular, plural, n)
 
         zh.gettext = watched_gettext  # type: ignore[method-assign]
-        zh.ngettext = watched_ngettext  # type: ignore[method-assign]
+        zh.ngettext = watched_ngettext  # type: ignore[method-assign,assignment]
         try:
             yield
         finally:
@@ -180,6 +180,10 @@ def lived_in(world: dict[str, Any], users: dict[str, Any], customer: Any, clerk:
     return {**world, "destruction": request.pk, "hold": hold.pk}
 
 
+def filled(route: str, values: dict[str, Any]) -> str:
+    return _CONVERTER.sub(lambda match: str(values[match.group(2)]), route)
+
+
 def pages(ids: dict[str, Any]) -> list[str]:
     """One concrete address per admin screen of ours, with real ids (GET only)."""
     by_prefix = {
@@ -198,8 +202,7 @@ def pages(ids: dict[str, Any]) -> list[str]:
         if not route.startswith("admin/") or route.startswith("admin/login"):
             continue
         pk = next((v for k, v in by_prefix.items() if route.startswith(k)), ids["record"])
-        real = {**ids, "pk": pk, "sha256": "0" * 64}
-        found.append("/" + _CONVERTER.sub(lambda m, real=real: str(real[m.group(2)]), route))
+        found.append("/" + filled(route, {**ids, "pk": pk, "sha256": "0" * 64}))
     return sorted(set(found))
 
 
