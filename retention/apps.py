@@ -22,7 +22,7 @@ class RetentionConfig(AppConfig):
         from records_dms.archive.blockers import destruction_blocker_register
         from records_dms.archive.references import retention_class_register
         from records_dms.archive.triggers import record_trigger_register
-        from retention import permissions  # noqa: F401  (declares its permissions)
+        from retention import events, permissions  # noqa: F401  (declares them)
         from retention.services.filing import permanent_blocker
         from retention.services.holds import held_blocker
         from retention.services.schedules import retention_class_code, retention_on_trigger

@@ -33,9 +33,9 @@ from records_dms.archive.services import counter_next
 from records_dms.common.failpoints import chaos_point
 from records_dms.common.handsign import signature_image_bytes
 from records_dms.common.pdfrender import chinese_font
+from records_dms.common.people import display_name
 from retention.inventory import item_year, type_label
 from retention.models import DestructionCertificate, DestructionRequest, ItemState
-from retention.services.witnesses import person_name
 from retention.signing import pdf_sign, pdf_signature_problem
 
 CELL = ParagraphStyle("c", fontName="Helvetica", fontSize=7, leading=9, wordWrap="CJK")
@@ -51,8 +51,7 @@ GRID = TableStyle(
 def _who(user: object) -> str:
     if user is None:
         return "—"
-    name = user.get_username()  # type: ignore[attr-defined]
-    full = person_name(user)
+    full, name = display_name(user), user.get_username()  # type: ignore[attr-defined]
     return f"{full} ({name})" if full != name else name
 
 

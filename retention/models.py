@@ -2,13 +2,20 @@
 
 from __future__ import annotations
 
+import re
+
 from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import models
 from django.db.models import F, Q
+from django.utils.translation import get_language, pgettext_lazy
 from django.utils.translation import gettext_lazy as _
 
 from records_dms.archive.models import Customer, Record, RecordType, Severity, Volume
+
+# A seeded schedule is named in both languages, "投诉档案 Complaint records": the Chinese part
+# ends at the last CJK character (or closing bracket) followed by an English rest.
+_BILINGUAL = re.compile(r"^(?P<zh>.*[\u3400-\u9fff)）])\s+(?P<en>[A-Za-z][^\u3400-\u9fff]*)$")
 
 
 class TriggerEvent(models.TextChoices):
@@ -69,7 +76,14 @@ class RetentionSchedule(models.Model):
         verbose_name_plural = _("retention schedules")
 
     def __str__(self) -> str:
-        return f"{self.code} {self.name}"
+        return self.local_name()
+
+    def local_name(self) -> str:
+        """The name in the screen's language (one language, not both)."""
+        match = _BILINGUAL.match(self.name.strip())
+        if match is None:
+            return self.name
+        return match["zh"] if (get_language() or "zh").startswith("zh") else match["en"]
 
     def clean(self) -> None:
         """A standard class fixes the period (D10, D30) or the disposition (Y)."""
@@ -215,7 +229,7 @@ class LegalHold(models.Model):
 class RequestState(models.TextChoices):
     SUBMITTED = "submitted", _("Submitted")
     APPROVED = "approved", _("Approved")
-    REJECTED = "rejected", _("Rejected")
+    REJECTED = "rejected", pgettext_lazy("destruction request", "Rejected")
     EXECUTING = "executing", _("Executing")
     COMPLETED = "completed", _("Completed")
 

@@ -10,6 +10,7 @@ class InspectionConfig(AppConfig):
     def ready(self) -> None:
         from records_dms.archive.daily import daily_job_register
         from records_dms.inspection import (
+            events,  # noqa: F401  (declares its audit events)
             permissions,  # noqa: F401  (declares its permissions)
             system_checks,  # noqa: F401  (the scanner is there)
         )

@@ -17,6 +17,7 @@ from records_dms.archive.permissions import READ_RECORD
 from records_dms.archive.selectors import visible_records
 from records_dms.archive.services import record_access_log
 from records_dms.common.pdfrender import render_text_pdf
+from records_dms.common.people import display_name
 from records_dms.lending import events
 from records_dms.lending.models import LoanItem, LoanKind, LoanState
 from records_dms.lending.watermark import watermark_image, watermark_pdf
@@ -73,12 +74,12 @@ def copy_download(*, item: LoanItem, actor: Any) -> Copy:
     record, loan = item.record, item.loan
     moment = timezone.localtime().strftime("%Y-%m-%d %H:%M")
     stamp = _("Lent copy · %(user)s · %(time)s · %(loan)s · %(reference)s") % {
-        "user": actor.get_full_name() or actor.get_username(),
+        "user": display_name(actor),
         "time": moment,
         "loan": loan.number,
         "reference": record.reference,
     }
-    if actor.get_full_name():
+    if display_name(actor) != actor.get_username():
         stamp += f" ({actor.get_username()})"
     data, form = _source(record)
     if form == "image":

@@ -21,7 +21,7 @@ from records_dms.common import signing
 from records_dms.common.cells import csv_row
 from records_dms.common.pdfrender import chinese_font
 from records_dms.lending.events import RegisterEvent
-from records_dms.lending.models import RegisterEntry
+from records_dms.lending.models import Condition, LoanKind, RegisterEntry
 from records_dms.lending.register import register_verify
 from records_dms.lending.signatures import signature_bytes
 
@@ -63,9 +63,12 @@ def entry_details(entry: RegisterEntry) -> str:
     items = data.get("items") or []
     if items:
         described = []
+        kinds, conditions = dict(LoanKind.choices), dict(Condition.choices)
         for item in items:
-            condition = f", {item['condition']}" if item.get("condition") else ""
-            described.append(f"{item['reference']} ({item['kind']}{condition})")
+            kind = kinds.get(item.get("kind"), item.get("kind"))
+            condition = item.get("condition")
+            condition = f", {conditions.get(condition, condition)}" if condition else ""
+            described.append(f"{item['reference']} ({kind}{condition})")
         parts.append("; ".join(described))
     for field in ("reference", "references"):
         if data.get(field):

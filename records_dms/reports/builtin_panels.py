@@ -10,7 +10,7 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.dates import MONTHS_AP
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy
+from django.utils.translation import gettext_lazy, pgettext
 
 from ingestion.models import IngestionJob, JobStatus
 from records_dms.accounts import roles
@@ -112,7 +112,9 @@ def ingestion_queue(user: AnyUser) -> PanelData:
                 warn=bool(by_status.get(JobStatus.FAILED)),
             ),
             Count(
-                _("Rejected"), by_status.get(JobStatus.REJECTED, 0), f"{jobs_url}?status=rejected"
+                pgettext("upload", "Rejected"),
+                by_status.get(JobStatus.REJECTED, 0),
+                f"{jobs_url}?status=rejected",
             ),
         ],
         chart=bar_chart(_("Files received in the last 14 days"), labels, series),

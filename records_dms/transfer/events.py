@@ -12,11 +12,14 @@ here from its own AppConfig, so this app never imports it.
 from __future__ import annotations
 
 from django.dispatch import Signal
+from django.utils.translation import gettext_lazy as _
 
-TRANSFER_EXPORTED = "transfer.exported"
-TRANSFER_RECEIVED = "transfer.received"
-TRANSFER_REFUSED = "transfer.refused"
-RECORD_EXPORTED = "record.exported"
-RECORD_RECEIVED = "record.received"
+from records_dms.common.events import event
+
+TRANSFER_EXPORTED = event("transfer.exported", _("Transfer exported"))
+TRANSFER_RECEIVED = event("transfer.received", _("Transfer received"))
+TRANSFER_REFUSED = event("transfer.refused", _("Transfer refused"))
+RECORD_EXPORTED = event("record.exported", _("Record exported in a transfer"))
+RECORD_RECEIVED = event("record.received", _("Record received by transfer"))
 
 transfer_received = Signal()

@@ -113,7 +113,10 @@ class ExecuteForm(forms.Form):
     or a named person, each signing on a pad. The service checks every rule."""
 
     paper_method = forms.CharField(
-        label=_("method for paper originals"), max_length=100, initial="shredding", required=False
+        label=_("method for paper originals"),
+        max_length=100,
+        initial=_("shredding"),
+        required=False,
     )
 
     def __init__(self, *args: Any, executor: Any, **kwargs: Any) -> None:

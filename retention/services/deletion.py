@@ -34,6 +34,7 @@ from records_dms.archive.models import Customer, Record, RecordState
 from records_dms.archive.services import User, counter_next
 from records_dms.audit.services import audit_log
 from records_dms.common.pdfrender import chinese_font
+from records_dms.common.people import display_name
 from retention import events
 from retention.inventory import type_label
 from retention.models import (
@@ -141,7 +142,7 @@ def _answer_rows(
     free: list[Record] = []
     for record in records:
         state = states.get(record.pk)
-        schedule = state.schedule.name if state and state.schedule else "—"
+        schedule = state.schedule.local_name() if state and state.schedule else "—"
         due = state.due_date if state else None
         row = AnswerRow(
             reference=record.reference,
@@ -254,8 +255,8 @@ def deletion_request_answer(*, request: DeletionRequest, actor: User) -> Deletio
 def _who(user: Any) -> str:
     if user is None:
         return "—"
-    full = user.get_full_name()
-    return f"{full} ({user.get_username()})" if full else str(user.get_username())
+    full, name = display_name(user), str(user.get_username())
+    return f"{full} ({name})" if full != name else name
 
 
 def deletion_letter_pdf(request: DeletionRequest) -> bytes:

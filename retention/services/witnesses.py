@@ -18,6 +18,7 @@ from django.core.exceptions import ValidationError
 from django.utils.translation import gettext as _
 
 from records_dms.common.handsign import signature_check, signature_image_store
+from records_dms.common.people import display_name
 from retention.models import DestructionRequest, DestructionWitness
 
 MIN_WITNESSES = 2
@@ -37,10 +38,7 @@ class WitnessSignature:
 
 def person_name(user: Any) -> str:
     """A user's name as a Chinese archive writes it (family name first for Chinese names)."""
-    first, last = user.first_name.strip(), user.last_name.strip()
-    if first and last and re.search(r"[\u4e00-\u9fff]", first + last):
-        return f"{last}{first}"
-    return user.get_full_name().strip() or user.get_username()
+    return display_name(user)
 
 
 def _key(name: str) -> str:

@@ -14,6 +14,7 @@ from records_dms.accounts.admin.views import ArchiveView, visible_customer, visi
 from records_dms.accounts.policy import policy
 from records_dms.archive.admin.forms import RecordEditForm, RecordFileForm
 from records_dms.archive.downloads import original_response, stamped_response
+from records_dms.archive.history import record_history
 from records_dms.archive.models import Channel, Record, RecordType
 from records_dms.archive.permissions import (
     ADD_RECORD,
@@ -48,7 +49,7 @@ class RecordView(ArchiveView):
             can_download=can_read and may_download_original(request.user),
             stampable=stampable(record),
             can_edit=policy.has(request.user, CHANGE_RECORD),
-            revisions=record.revisions.select_related("changed_by"),
+            revisions=record_history(record.revisions.select_related("changed_by")),
             children=visible_records(user=request.user).filter(parent=record),
             retention=record_retention_panel(record),
         )
