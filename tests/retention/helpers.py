@@ -40,3 +40,15 @@ def closed_complaint_record(
     complaint_update(complaint=case, actor=clerk, closed_on=closed_on)
     record.refresh_from_db()
     return record
+
+
+def confirm_post(client: Any, url: str, data: dict[str, Any] | None = None, **kw: Any) -> Any:
+    """Post like a user who reads the confirmation page and confirms: the first POST must
+    answer the preview (nothing done yet), the second carries its token."""
+    import re
+
+    preview = client.post(url, data or {})
+    assert preview.status_code == 200, preview.status_code
+    token = re.search(r'name="confirm" value="([^"]+)"', preview.content.decode())
+    assert token, "no confirmation page"
+    return client.post(url, {**(data or {}), "confirm": token.group(1)}, **kw)
