@@ -82,12 +82,9 @@ def todo(*, user: Any) -> list[TodoItem]:
         if not policy.has(user, LEND):  # compliance officers: the classified ones
             waiting = waiting.exclude(level=Confidentiality.INTERNAL)
             label = _("Confidential loans waiting for your approval")
-        lines = [
-            _loan_line(loan, reverse("lending:loan", args=[loan.pk])) for loan in waiting[:LINES]
-        ]
-        items.append(
-            TodoItem("lending_approve", label, waiting.count(), reverse("lending:queue"), lines)
-        )
+        queue = reverse("lending:queue")  # where one approves or refuses
+        lines = [_loan_line(loan, f"{queue}#{loan.number}") for loan in waiting[:LINES]]
+        items.append(TodoItem("lending_approve", label, waiting.count(), queue, lines))
     if not policy.has(user, LEND):
         # Borrowers who decide on nothing (staff, auditors) see their own loans.
         return items or _own_todo(user)

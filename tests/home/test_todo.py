@@ -114,7 +114,7 @@ def test_compliance_todo(users, day):
     }
     items = {item.key: item for item in todo_for(compliance)}
     assert [line.url for line in items["lending_approve"].lines] == [
-        reverse("lending:loan", args=[day["classified"].pk])
+        f"{reverse('lending:queue')}#{day['classified'].number}"
     ]
     assert items["retention_approve"].lines[0].url == reverse(
         "retention:request", args=[day["waiting"].pk]
