@@ -50,7 +50,7 @@ def todo(*, user: Any) -> list[TodoItem]:
         due = due_records(timezone.localdate(), user=user)
         lines = [
             TodoLine(
-                f"{row.record.reference} · {row.record.title} · {row.due_date.isoformat()}",
+                f"{row.record.reference} · {row.record.title} · {row.due_date}",
                 reverse("archive:record", args=[row.record_id]),
             )
             for row in due[:LINES]

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import HttpRequest, HttpResponse
@@ -80,7 +82,7 @@ class HoldPlaceView(RetentionView):
                     volume = Volume.objects.filter(pk=data["volume"]).first()
                     if volume is None:
                         raise ValidationError(_("No such volume."))
-                scope = {
+                scope: dict[str, Any] = {
                     "records": records_by_reference(
                         user=request.user, references=data["references"].split()
                     ),

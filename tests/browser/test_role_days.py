@@ -21,7 +21,7 @@ from records_dms.audit import events as audit_events
 from records_dms.audit.services import audit_log
 from records_dms.lending.models import Loan, LoanState
 from records_dms.lending.overdue import loans_mark_overdue
-from records_dms.lending.services import loan_approve, loan_request
+from records_dms.lending.services import loan_request
 from retention.models import DestructionRequest, LegalHold, RequestState
 from retention.services.destruction import (
     destruction_request_approve,

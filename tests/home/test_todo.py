@@ -41,7 +41,9 @@ def day(users, customer, clerk) -> dict[str, Any]:
     staff, auditor = users[roles.STAFF], users[roles.AUDITOR]
     compliance = users[roles.COMPLIANCE]
     grant_create(user=staff, customer=customer, actor=clerk)
-    late = loan_out(make_record(customer, title="逾期"), borrower=staff, approver=clerk, clerk=clerk)
+    late = loan_out(
+        make_record(customer, title="逾期"), borrower=staff, approver=clerk, clerk=clerk
+    )
     Loan.objects.filter(pk=late.pk).update(due_on=datetime.date(2026, 1, 10))
     loans_mark_overdue(today=timezone.localdate())
     approved = loan_request(
@@ -69,7 +71,9 @@ def day(users, customer, clerk) -> dict[str, Any]:
     deletion = deletion_request_register(
         customer=customer, received_on=datetime.date(2026, 2, 1), requester="张三", actor=compliance
     )
-    FixityCheck.objects.create(record=secret, checked_at=timezone.now(), ok=False, problem="damaged")
+    FixityCheck.objects.create(
+        record=secret, checked_at=timezone.now(), ok=False, problem="damaged"
+    )
     audit_log(action=audit_events.SEARCHED, actor=auditor, data={"query": "投诉", "hits": 3})
     report_export_log(report="catalogue", file_format="xlsx", actor=auditor, rows=4, params={})
     audit_log(action=audit_events.LOGIN_LOCKED, actor_name="mallory", data={})

@@ -53,8 +53,10 @@ def test_approve_previews_exactly_the_records_it_approves(users, customer, clerk
     destruction.refresh_from_db()
     assert destruction.state == RequestState.APPROVED
     approved = Record.objects.filter(destruction_items__request=destruction, state="approved")
-    assert refs == sorted(r.reference for r in records) == sorted(
-        approved.values_list("reference", flat=True)
+    assert (
+        refs
+        == sorted(r.reference for r in records)
+        == sorted(approved.values_list("reference", flat=True))
     )
 
 

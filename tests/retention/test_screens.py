@@ -290,9 +290,8 @@ def test_review_actions_on_screen(users, customer, clerk):
 def test_holds_on_screen(users, customer, clerk):
     record = closed_complaint_record(customer, clerk)
     client = client_for(users[COMPLIANCE])
-    response = confirm_post(
-        client, reverse("retention:hold_new"), {"reason": "诉讼保全", "references": record.reference}
-    )
+    data = {"reason": "诉讼保全", "references": record.reference}
+    response = confirm_post(client, reverse("retention:hold_new"), data)
     hold = LegalHold.objects.get()
     assert response["Location"] == reverse("retention:hold", args=[hold.pk])
     report = client.get(reverse("retention:hold", args=[hold.pk])).content.decode()
