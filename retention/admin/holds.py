@@ -94,6 +94,10 @@ class HoldPlaceView(RetentionView):
                 ids = list(covered.values_list("pk", flat=True))
                 if not data["reason"].strip():
                     raise ValidationError(_("A legal hold needs a reason."))
+                if not (scope["records"] or volume or scope["customer"] or scope["query"].strip()):
+                    raise ValidationError(
+                        _("Say what the hold covers: records, a volume, a customer or a search.")
+                    )
                 if not confirmed(request, "hold", "", ids):
                     return preview(
                         request,

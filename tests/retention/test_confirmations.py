@@ -134,3 +134,27 @@ def test_hold_previews_exactly_what_it_then_covers(scope, users, customer, clerk
     assert refs == sorted(hold_records(hold).values_list("reference", flat=True))
     if scope == "query":
         assert sealed_record.reference in refs and marks[sealed_record.reference] == ["sealed"]
+
+
+def test_a_hold_that_covers_nothing_named_is_refused_before_any_preview(compliance):
+    response = compliance.post(reverse("retention:hold_new"), {"reason": "诉讼保全"})
+    assert response.status_code == 200
+    page = response.content.decode()
+    assert 'name="confirm"' not in page and "Say what the hold covers" in page
+    assert not LegalHold.objects.exists()
+
+
+def test_refused_roles_get_no_preview(users, customer, clerk):
+    destruction = destruction_request_propose(
+        records=[closed_complaint_record(customer, clerk, pdf=False)], actor=clerk
+    )
+    for role in (roles.CLERK, roles.AUDITOR, roles.STAFF):
+        client = client_for(users[role])
+        for url, data in (
+            (reverse("retention:request_approve", args=[destruction.pk]), {}),
+            (reverse("retention:hold_new"), {"reason": "x", "customer": customer.pk}),
+            (reverse("retention:seals"), {"reason": "x", "customer": customer.pk}),
+        ):
+            response = client.post(url, data)
+            assert 'name="confirm"' not in response.content.decode(), (role, url)
+            assert response.status_code in (302, 403), (role, url, response.status_code)
