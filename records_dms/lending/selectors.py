@@ -2,11 +2,13 @@
 
 from __future__ import annotations
 
+import datetime
 from collections.abc import Mapping, Sequence
 from typing import Any
 
-from django.db.models import QuerySet
+from django.db.models import Q, QuerySet
 from django.urls import reverse
+from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from records_dms.accounts.policy import policy
@@ -109,8 +111,11 @@ def _own_todo(user: Any) -> list[TodoItem]:
     """A borrower's loans out (with due dates) and the state of its open requests."""
     mine = Loan.objects.filter(borrower_id=user.pk).select_related("borrower")
     out = mine.filter(state__in=OUT_STATES).order_by("due_on")
+    # Open requests, and refusals of the last month (a refusal is news once, not forever).
+    recently = timezone.now() - datetime.timedelta(days=30)
     asked = mine.filter(
-        state__in=(LoanState.REQUESTED, LoanState.APPROVED, LoanState.REFUSED)
+        Q(state__in=(LoanState.REQUESTED, LoanState.APPROVED))
+        | Q(state=LoanState.REFUSED, decided_at__gte=recently)
     ).order_by("-requested_at")
     url = reverse("lending:mine")
 

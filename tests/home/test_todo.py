@@ -180,3 +180,19 @@ def test_no_search_box_for_a_role_that_may_not_search(users):
 
 def test_the_todo_is_nobodys_when_signed_out(client):
     assert client.get(reverse("wagtailadmin_home")).status_code == 302
+
+
+def test_staff_sees_a_refusal_for_a_month(users, customer, clerk):
+    from records_dms.lending.services import loan_refuse
+
+    staff = users[roles.STAFF]
+    grant_create(user=staff, customer=customer, actor=clerk)
+    old, new = (
+        loan_request(actor=staff, items=[(make_record(customer, title=t), "paper")], purpose="查")
+        for t in ("旧", "新")
+    )
+    for loan in (old, new):
+        loan_refuse(loan=loan, actor=clerk, reason="不符合用途")
+    Loan.objects.filter(pk=old.pk).update(decided_at=timezone.now() - datetime.timedelta(days=31))
+    item = {i.key: i for i in todo_for(staff)}["lending_mine_requests"]
+    assert item.count == 1 and new.number in str(item.lines[0].text)
