@@ -17,7 +17,7 @@ from django.urls import URLPattern, URLResolver, get_resolver, reverse
 from ingestion.models import IngestionJob
 from records_dms.accounts import roles
 from records_dms.accounts.services import grant_create
-from records_dms.archive.models import Record
+from records_dms.archive.models import Record, SearchRebuild
 from records_dms.archive.services import complaint_open
 from records_dms.audit.models import AuditEvent
 from records_dms.lending.services import loan_request
@@ -51,6 +51,8 @@ EXPECTED_GET: dict[str, tuple[set[str], str]] = {
     "ingestion:jobs": ({CLERK}, ""),
     "audit:audit": ({AUDITOR, COMPLIANCE}, ""),
     "archive:search": (READERS, ""),
+    "archive:reindex": ({ADMIN}, ""),
+    "archive:reindex_status": ({ADMIN}, "rebuild"),
     "customers:index": (EVERYONE, ""),
     "customers:index_results": (EVERYONE, ""),
     "customers:add": ({CLERK}, ""),
@@ -138,6 +140,7 @@ def world(users, customer, clerk):
         "job": job.pk,
         "loan": loan_request(actor=users[STAFF], items=[(record, "paper")], purpose="审核").pk,
         "survey": survey.pk,
+        "rebuild": SearchRebuild.objects.create(total=1).pk,
     }
 
 

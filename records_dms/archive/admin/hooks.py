@@ -15,7 +15,7 @@ from records_dms.archive.admin import urls
 from records_dms.archive.admin.customers import CustomerViewSet
 from records_dms.archive.admin.permissions import CustomerPermissionPolicy
 from records_dms.archive.models import Customer
-from records_dms.archive.permissions import VIEW_RECORD
+from records_dms.archive.permissions import REINDEX, VIEW_RECORD
 
 register_permission_policy(Customer, CustomerPermissionPolicy(Customer))
 
@@ -53,4 +53,15 @@ class RecordSearchArea(SearchArea):
 def register_record_search_area() -> SearchArea:
     return RecordSearchArea(
         _("Records"), reverse("archive:search"), name="records", icon_name="search", order=10
+    )
+
+
+@hooks.register("register_admin_menu_item")
+def register_reindex_menu_item() -> MenuItem:
+    return ActionMenuItem(
+        _("Rebuild the search index"),
+        reverse("archive:reindex"),
+        actions=(REINDEX,),
+        icon_name="resubmit",
+        order=900,
     )
