@@ -201,3 +201,29 @@ def test_staff_day(live_server: Any, users: Any, clerk: Any, customer: Any) -> N
         todo(page, "lending_mine_out").locator("ul a").first.click()
         page.wait_for_url(path_is(reverse("lending:loan", args=[late.pk])))
         expect(page.locator("main")).to_contain_text(late.number)
+
+
+def test_reindex_progress_moves_without_reloading(live_server: Any, users: Any) -> None:
+    """The reindex page's script polls the status JSON: the bar and the count move and the
+    state turns finished while the page stays the same page (no reload)."""
+    import threading
+
+    from records_dms.archive.models import SearchRebuild
+
+    rebuild = SearchRebuild.objects.create(total=10, done=3)
+
+    def worker_finishes() -> None:  # another thread: the ORM refuses Playwright's loop thread
+        SearchRebuild.objects.filter(pk=rebuild.pk).update(done=10, finished_at=timezone.now())
+
+    with signed_in(live_server, users[roles.ADMINISTRATOR]) as page:
+        page.goto(live_server.url + reverse("archive:reindex"))
+        expect(page.locator("#reindex-done")).to_have_text("3")
+        expect(page.locator("#reindex-state")).to_have_text("进行中…")
+        page.evaluate("window.stillThisPage = true")
+        thread = threading.Thread(target=worker_finishes)
+        thread.start()
+        thread.join()
+        expect(page.locator("#reindex-state")).to_have_text("已完成。")
+        expect(page.locator("#reindex-done")).to_have_text("10")
+        assert page.evaluate("window.stillThisPage") is True
+        page.screenshot(path=str(ARTIFACTS / "reindex-progress.png"))
