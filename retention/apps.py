@@ -19,6 +19,10 @@ class RetentionConfig(AppConfig):
     verbose_name = _("Retention")
 
     def ready(self) -> None:
+        from records_dms.common.todo import todo_register
+        from retention.selectors import todo
+
+        todo_register("retention", todo, order=30)
         from records_dms.archive.blockers import destruction_blocker_register
         from records_dms.archive.references import retention_class_register
         from records_dms.archive.triggers import record_trigger_register

@@ -1,14 +1,38 @@
 """Reads of retention as one user may see them. A destruction request (and its certificate)
 names only the records the viewer may see now: clearance, grant and seal are decided by
-records_dms/archive/selectors.py; the others are a count, never a reference, title or hash."""
+records_dms/archive/selectors.py; the others are a count, never a reference, title or hash.
+
+Also the home's to-do (待办事项) of this app."""
 
 from __future__ import annotations
 
 from dataclasses import dataclass
 from typing import Any
 
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from records_dms.accounts.policy import policy
 from records_dms.archive.selectors import visible_records
-from retention.models import DestructionCertificate, DestructionItem, DestructionRequest
+from records_dms.common.todo import LINES, TodoItem, TodoLine
+from retention.models import (
+    DeletionRequest,
+    DeletionState,
+    DestructionCertificate,
+    DestructionItem,
+    DestructionRequest,
+    LegalHold,
+    RequestState,
+)
+from retention.permissions import (
+    APPROVE_DESTRUCTION,
+    EXECUTE_DESTRUCTION,
+    MANAGE_HOLDS,
+    REVIEW_RETENTION,
+    SEAL,
+)
+from retention.services.review import due_records
 
 
 @dataclass(frozen=True)
@@ -33,3 +57,73 @@ def certificate_visible(*, user: Any, certificate: DestructionCertificate) -> bo
     """The signed certificate lists every item and cannot be trimmed: only a viewer who may
     see all of them gets it."""
     return destruction_items_visible(user=user, request=certificate.request).hidden == 0
+
+
+def _request_line(destruction: DestructionRequest) -> TodoLine:
+    count = destruction.items.count()
+    text = _("%(number)s · %(count)d records · proposed by %(who)s") % {
+        "number": destruction.number,
+        "count": count,
+        "who": destruction.proposed_by.get_full_name() or destruction.proposed_by.get_username(),
+    }
+    return TodoLine(text, reverse("retention:request", args=[destruction.pk]))
+
+
+def _requests_item(key: str, label: str, rows: Any, state: str) -> TodoItem:
+    rows = rows.select_related("proposed_by").order_by("proposed_at")
+    url = f"{reverse('retention:requests')}?state={state}"
+    return TodoItem(key, label, rows.count(), url, [_request_line(r) for r in rows[:LINES]])
+
+
+def todo(*, user: Any) -> list[TodoItem]:
+    """Due records to review, destruction lists to approve or execute, holds, deletion requests."""
+    items = []
+    if policy.has(user, REVIEW_RETENTION):
+        due = due_records(timezone.localdate(), user=user)
+        lines = [
+            TodoLine(
+                f"{row.record.reference} · {row.record.title} · {row.due_date}",
+                reverse("archive:record", args=[row.record_id]),
+            )
+            for row in due[:LINES]
+        ]
+        url = reverse("retention:queue")
+        items.append(
+            TodoItem("retention_due", _("Records due for review"), due.count(), url, lines)
+        )
+    if policy.has(user, APPROVE_DESTRUCTION):
+        waiting = (
+            DestructionRequest.objects.filter(state=RequestState.SUBMITTED)
+            .exclude(proposed_by_id=user.pk)
+            .exclude(approvals__approver_id=user.pk)
+        )
+        label = _("Destruction requests waiting for your approval")
+        items.append(_requests_item("retention_approve", label, waiting, RequestState.SUBMITTED))
+    elif policy.has(user, EXECUTE_DESTRUCTION):
+        approved = DestructionRequest.objects.filter(state=RequestState.APPROVED)
+        label = _("Destruction requests approved, waiting for execution")
+        items.append(_requests_item("retention_execute", label, approved, RequestState.APPROVED))
+    if policy.has(user, MANAGE_HOLDS):
+        holds = LegalHold.objects.filter(lifted_at__isnull=True).order_by("-placed_at")
+        lines = [
+            TodoLine(f"#{hold.pk} · {hold.reason}", reverse("retention:hold", args=[hold.pk]))
+            for hold in holds[:LINES]
+        ]
+        url = reverse("retention:holds")
+        items.append(
+            TodoItem("retention_holds", _("Active legal holds"), holds.count(), url, lines)
+        )
+    if policy.has(user, SEAL):
+        open_ = DeletionRequest.objects.filter(state=DeletionState.RECEIVED)
+        open_ = open_.select_related("customer").order_by("received_on")
+        lines = [
+            TodoLine(
+                f"{row.number} · {row.customer.code} · {row.received_on.isoformat()}",
+                reverse("retention:deletion", args=[row.pk]),
+            )
+            for row in open_[:LINES]
+        ]
+        url = reverse("retention:deletions")
+        label = _("Deletion requests to answer")
+        items.append(TodoItem("retention_deletions", label, open_.count(), url, lines))
+    return items

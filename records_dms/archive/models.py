@@ -355,3 +355,23 @@ class IndexChange(models.Model):
 
     def __str__(self) -> str:
         return f"{self.record_id} {self.reason} @ {self.changed_at:%Y-%m-%d %H:%M:%S}"
+
+
+class SearchRebuild(models.Model):
+    """One rebuild of the search index started from the screen: its progress, which the
+    worker writes and the screen's script reads (``archive:reindex_status``)."""
+
+    started_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, on_delete=models.PROTECT, related_name="+"
+    )
+    started_at = models.DateTimeField(_("started at"), auto_now_add=True)
+    total = models.PositiveIntegerField(_("pages to index"), default=0)
+    done = models.PositiveIntegerField(_("pages indexed"), default=0)
+    finished_at = models.DateTimeField(_("finished at"), null=True, blank=True)
+    error = models.CharField(_("error"), max_length=300, blank=True)
+
+    class Meta:
+        ordering = ["-started_at", "-id"]
+
+    def __str__(self) -> str:
+        return f"rebuild #{self.pk}: {self.done}/{self.total}"

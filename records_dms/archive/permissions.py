@@ -27,6 +27,8 @@ CHANGE_RECORD = permission("change_record", _("Edit records"), roles=(CLERK,))
 MANAGE_COMPLAINTS = permission("manage_complaints", _("Register complaints"), roles=(CLERK,))
 # See sealed dossiers (compliance officers and auditors).
 VIEW_SEALED = permission("view_sealed", _("See sealed dossiers"), roles=(AUDITOR, COMPLIANCE))
+# Rebuild the search index from the screen (``dms reindex`` is the operator's way).
+REINDEX = permission("reindex", _("Rebuild the search index"), roles=(ADMINISTRATOR,))
 
 
 def may_download_original(user: Any) -> bool:

@@ -8,6 +8,11 @@ class FixityConfig(AppConfig):
     verbose_name = _("Fixity")
 
     def ready(self) -> None:
+        from records_dms.common.todo import todo_register
+        from records_dms.fixity import permissions  # noqa: F401  (declares its permissions)
+        from records_dms.fixity.selectors import todo
+
+        todo_register("fixity", todo, order=40)
         from records_dms.archive.daily import daily_job_register
         from records_dms.fixity import events  # noqa: F401  (declares its audit events)
         from records_dms.fixity.checkpoints import checkpoints_mail_daily

@@ -8,6 +8,10 @@ class LendingConfig(AppConfig):
     verbose_name = _("Lending")
 
     def ready(self) -> None:
+        from records_dms.common.todo import todo_register
+        from records_dms.lending.selectors import todo
+
+        todo_register("lending", todo, order=10)
         from records_dms.archive.blockers import destruction_blocker_register
         from records_dms.lending import events, permissions  # noqa: F401  (declares them)
         from records_dms.lending.selectors import on_loan_blocker

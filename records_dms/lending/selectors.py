@@ -2,17 +2,21 @@
 
 from __future__ import annotations
 
+import datetime
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any
 
-from django.db.models import QuerySet
+from django.db.models import Q, QuerySet
+from django.urls import reverse
+from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from records_dms.accounts.policy import policy
 from records_dms.accounts.roles import Confidentiality
 from records_dms.archive.models import Record
 from records_dms.archive.selectors import visible_records
+from records_dms.common.todo import LINES, TodoItem, TodoLine
 from records_dms.lending.models import OUT_STATES, Custody, Loan, LoanItem, LoanState
 from records_dms.lending.permissions import (
     APPROVE_CLASSIFIED_LOAN,
@@ -81,3 +85,68 @@ def items_visible(user: Any, items: Iterable[LoanItem]) -> TrimmedItems:
     seen = set(visible_records(user=user).filter(pk__in=ids).values_list("pk", flat=True))
     shown = [item for item in items if item.record_id in seen]
     return TrimmedItems(shown, len(items) - len(shown))
+
+
+def _loan_line(loan: Loan, url: str, *, borrower: bool = True) -> TodoLine:
+    parts = [loan.number]
+    if borrower:
+        parts.append(loan.borrower.get_full_name() or loan.borrower.get_username())
+    parts += [str(loan.get_state_display()), _("due %(date)s") % {"date": loan.due_on.isoformat()}]
+    return TodoLine(" · ".join(parts), url, warn=loan.state == LoanState.OVERDUE)
+
+
+def todo(*, user: Any) -> list[TodoItem]:
+    """Lending's to-do: approvals and the desk (clerks, compliance), or one's own loans."""
+    items = []
+    if policy.has(user, APPROVE_LOAN) or policy.has(user, APPROVE_CLASSIFIED_LOAN):
+        waiting = loans_to_approve(user)
+        label = _("Loans waiting for your approval")
+        if not policy.has(user, LEND):  # compliance officers: the classified ones
+            waiting = waiting.exclude(level=Confidentiality.INTERNAL)
+            label = _("Confidential loans waiting for your approval")
+        queue = reverse("lending:queue")  # where one approves or refuses
+        lines = [_loan_line(loan, f"{queue}#{loan.number}") for loan in waiting[:LINES]]
+        items.append(TodoItem("lending_approve", label, waiting.count(), queue, lines))
+    if not policy.has(user, LEND):
+        # Borrowers who decide on nothing (staff, auditors) see their own loans.
+        return items or _own_todo(user)
+    for key, state, label, action in (
+        (
+            "lending_checkout",
+            LoanState.APPROVED,
+            _("Approved, waiting for checkout"),
+            "lending:checkout",
+        ),
+        ("lending_overdue", LoanState.OVERDUE, _("Overdue loans"), "lending:return"),
+    ):
+        loans = Loan.objects.filter(state=state).select_related("borrower").order_by("due_on")
+        lines = [_loan_line(loan, reverse(action, args=[loan.pk])) for loan in loans[:LINES]]
+        url = f"{reverse('lending:loans')}?state={state}"
+        warn = state == LoanState.OVERDUE
+        items.append(TodoItem(key, label, loans.count(), url, lines, warn=warn))
+    return items
+
+
+def _own_todo(user: Any) -> list[TodoItem]:
+    """A borrower's loans out (with due dates) and the state of its open requests."""
+    mine = Loan.objects.filter(borrower_id=user.pk).select_related("borrower")
+    out = mine.filter(state__in=OUT_STATES).order_by("due_on")
+    # Open requests, and refusals of the last month (a refusal is news once, not forever).
+    recently = timezone.now() - datetime.timedelta(days=30)
+    asked = mine.filter(
+        Q(state__in=(LoanState.REQUESTED, LoanState.APPROVED))
+        | Q(state=LoanState.REFUSED, decided_at__gte=recently)
+    ).order_by("-requested_at")
+    url = reverse("lending:mine")
+
+    def lines(loans: QuerySet[Loan]) -> list[TodoLine]:
+        return [
+            _loan_line(loan, reverse("lending:loan", args=[loan.pk]), borrower=False)
+            for loan in loans[:LINES]
+        ]
+
+    overdue = out.filter(state=LoanState.OVERDUE).exists()
+    return [
+        TodoItem("lending_mine_out", _("My loans out"), out.count(), url, lines(out), overdue),
+        TodoItem("lending_mine_requests", _("My loan requests"), asked.count(), url, lines(asked)),
+    ]

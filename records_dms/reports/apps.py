@@ -10,6 +10,10 @@ class ReportsConfig(AppConfig):
     verbose_name = _("QMS reports")
 
     def ready(self) -> None:
+        from records_dms.common.todo import todo_register
+        from records_dms.reports.selectors import todo
+
+        todo_register("reports", todo, order=50)
         # The panels and summary lines whose data lives in the archive and ingestion.
         from records_dms.reports import (  # noqa: F401
             builtin_panels,

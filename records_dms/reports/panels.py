@@ -180,7 +180,12 @@ class YearPicker(Component):
 
 
 def homepage_panels(request: Any, panels: list[Any]) -> None:
-    """The ``construct_homepage_panels`` hook: the user's role panels ahead of Wagtail's."""
+    """The ``construct_homepage_panels`` hook: the to-do panel, then the user's role panels
+    (with a year picker), ahead of Wagtail's."""
+    from records_dms.reports.todo import TodoPanel
+
+    if request.user.is_authenticated:
+        panels.append(TodoPanel())
     shown = [DashboardPanel(panel) for panel in panels_for(request.user)]
     if shown:
         panels.append(YearPicker())

@@ -17,9 +17,12 @@ from typing import Any
 from django.conf import settings
 from django.db.models import Avg, Count, OuterRef, QuerySet, Subquery
 from django.db.models.functions import ExtractMonth, ExtractYear
+from django.urls import reverse
 from django.utils import timezone
+from django.utils.http import urlencode
+from django.utils.translation import gettext as _
 
-from records_dms.accounts.policy import AnyUser
+from records_dms.accounts.policy import AnyUser, policy
 from records_dms.archive.models import (
     ComplaintCase,
     ComplaintChannel,
@@ -32,7 +35,13 @@ from records_dms.archive.models import (
     Severity,
 )
 from records_dms.archive.selectors import visible_customers, visible_records
+from records_dms.audit import events as audit_events
+from records_dms.audit.models import AuditEvent
+from records_dms.common.todo import LINES, TodoItem, TodoLine
+from records_dms.fixity import services as fixity_events
+from records_dms.reports import events as report_events
 from records_dms.reports.models import SurveyResult
+from records_dms.reports.permissions import EXPORT
 
 # Complaints ----------------------------------------------------------------------------------
 
@@ -319,3 +328,58 @@ def months_before(day: datetime.date, months: int) -> datetime.date:
     year, month = divmod(day.year * 12 + day.month - 1 - months, 12)
     last_day = calendar.monthrange(year, month + 1)[1]
     return datetime.date(year, month + 1, min(day.day, last_day))
+
+
+# The to-do (待办事项) of auditors ----------------------------------------------------------------
+
+# What the auditor's to-do calls an incident: an original found damaged or missing, an account
+# locked after failed sign-ins.
+INCIDENTS = (fixity_events.FIXITY_FAILED, audit_events.LOGIN_LOCKED)
+EXPORTS = (report_events.REPORT_EXPORTED, audit_events.AUDIT_EXPORTED)
+TODO_DAYS = 30
+
+
+def _event_line(event: AuditEvent, text: str, url: str, warn: bool = False) -> TodoLine:
+    return TodoLine(f"{timezone.localtime(event.occurred_at):%Y-%m-%d %H:%M} · {text}", url, warn)
+
+
+def todo(*, user: AnyUser) -> list[TodoItem]:
+    """Auditors: their own recent searches and exports, and the audit trail's latest incidents."""
+    if not policy.has(user, EXPORT):
+        return []
+    since = timezone.now() - datetime.timedelta(days=TODO_DAYS)
+    mine = AuditEvent.objects.filter(actor_id=user.pk, occurred_at__gte=since)
+    search_url = reverse("archive:search")
+    searches = mine.filter(action=audit_events.SEARCHED).order_by("-sequence")
+    exports = mine.filter(action__in=EXPORTS).order_by("-sequence")
+    trail = reverse("audit:audit")
+    incidents = AuditEvent.objects.filter(action__in=INCIDENTS, occurred_at__gte=since)
+    incidents = incidents.order_by("-sequence")
+    return [
+        TodoItem(
+            "reports_searches", _("My recent searches"), searches.count(), search_url,
+            [
+                _event_line(e, str(e.data.get("query", "")),
+                            f"{search_url}?{urlencode({'q': e.data.get('query', '')})}")
+                for e in searches[:LINES]
+            ],
+        ),
+        TodoItem(
+            "reports_exports", _("My exports"), exports.count(), reverse("reports:catalogues"),
+            [
+                _event_line(e, str(e.data.get("report") or e.action),
+                            f"{trail}?{urlencode({'action': e.action})}")
+                for e in exports[:LINES]
+            ],
+        ),
+        TodoItem(
+            "audit_incidents", _("Latest incidents in the audit trail"), incidents.count(),
+            f"{trail}?{urlencode({'action': INCIDENTS[0]})}",
+            [
+                _event_line(e, f"{e.action} · {e.object_repr or e.actor_name}",
+                            f"{trail}?{urlencode({'action': e.action})}", warn=True)
+                for e in incidents[:LINES]
+            ],
+            warn=incidents.exists(),
+        ),
+    ]  # fmt: skip

@@ -13,10 +13,12 @@ from django.utils.translation import gettext as _
 
 from records_dms.accounts.admin.views import require_action
 from records_dms.accounts.policy import policy
+from records_dms.archive.models import Record
 from records_dms.audit.services import audit_log
 from records_dms.common.permissions import Permission
 from retention import events
 from retention.admin.base import RetentionView, error_text
+from retention.admin.confirm import confirmed, preview
 from retention.admin.execution import execution_context
 from retention.certificates import certificate_bytes
 from retention.models import DestructionCertificate, DestructionRequest, RequestState
@@ -105,6 +107,24 @@ def _step(request: HttpRequest, pk: int, action: Permission, step: str) -> HttpR
 
 
 def request_approve(request: HttpRequest, pk: int) -> HttpResponse:
+    """Approving asks first: the records the request would destroy, sealed and held marked."""
+    require_action(request, APPROVE_DESTRUCTION)
+    if request.method == "POST":
+        destruction = get_object_or_404(DestructionRequest, pk=pk)
+        covered = Record.objects.filter(destruction_items__request=destruction)
+        ids = list(covered.values_list("pk", flat=True))
+        if destruction.state == RequestState.SUBMITTED and not confirmed(
+            request, "approve", str(pk), ids
+        ):
+            return preview(
+                request,
+                step="approve",
+                key=str(pk),
+                title=_("Approve destruction request %(number)s") % {"number": destruction.number},
+                question=_("Approve the destruction of these records?"),
+                records=covered,
+                cancel_url=reverse("retention:request", args=[pk]),
+            )
     return _step(request, pk, APPROVE_DESTRUCTION, "approve")
 
 

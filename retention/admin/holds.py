@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import HttpRequest, HttpResponse
@@ -14,10 +16,11 @@ from records_dms.accounts.policy import policy
 from records_dms.archive.models import Volume
 from records_dms.archive.selectors import records_by_reference, visible_records
 from retention.admin.base import RetentionView, error_text
+from retention.admin.confirm import confirmed, preview
 from retention.admin.forms import HoldForm
 from retention.models import LegalHold
 from retention.permissions import MANAGE_HOLDS, VIEW_RETENTION
-from retention.services.holds import hold_lift, hold_place, hold_records
+from retention.services.holds import hold_coverage, hold_lift, hold_place, hold_records
 
 
 class HoldListView(RetentionView):
@@ -79,16 +82,34 @@ class HoldPlaceView(RetentionView):
                     volume = Volume.objects.filter(pk=data["volume"]).first()
                     if volume is None:
                         raise ValidationError(_("No such volume."))
-                hold = hold_place(
-                    actor=request.user,
-                    reason=data["reason"],
-                    records=records_by_reference(
+                scope: dict[str, Any] = {
+                    "records": records_by_reference(
                         user=request.user, references=data["references"].split()
                     ),
-                    volume=volume,
-                    customer=data.get("customer"),
-                    query=data.get("query") or "",
-                )
+                    "volume": volume,
+                    "customer": data.get("customer"),
+                    "query": data.get("query") or "",
+                }
+                covered = hold_coverage(**scope)
+                ids = list(covered.values_list("pk", flat=True))
+                if not data["reason"].strip():
+                    raise ValidationError(_("A legal hold needs a reason."))
+                if not (scope["records"] or volume or scope["customer"] or scope["query"].strip()):
+                    raise ValidationError(
+                        _("Say what the hold covers: records, a volume, a customer or a search.")
+                    )
+                if not confirmed(request, "hold", "", ids):
+                    return preview(
+                        request,
+                        step="hold",
+                        key="",
+                        title=_("Place a legal hold"),
+                        question=_("Place this legal hold? Nothing it covers can be destroyed "
+                                   "until it is lifted."),
+                        records=covered,
+                        cancel_url=reverse("retention:holds"),
+                    )  # fmt: skip
+                hold = hold_place(actor=request.user, reason=data["reason"], **scope)
             except (ValidationError, PermissionDenied) as error:
                 form.add_error(None, error_text(error))
             else:

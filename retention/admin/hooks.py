@@ -8,7 +8,7 @@ from wagtail.admin.menu import MenuItem
 from records_dms.accounts.admin.menu import action_submenu
 from records_dms.archive.permissions import VIEW_SEALED
 from retention.admin import urls as admin_urls
-from retention.permissions import MANAGE_SCHEDULES, REVIEW_RETENTION, VIEW_RETENTION
+from retention.permissions import MANAGE_SCHEDULES, VIEW_RETENTION
 
 
 @hooks.register("register_admin_urls")
@@ -23,7 +23,7 @@ def register_retention_menu() -> MenuItem:
     return action_submenu(
         _("Retention"),
         [
-            (_("Review queue"), "retention:queue", (REVIEW_RETENTION,), "time"),
+            (_("Review queue"), "retention:queue", (VIEW_RETENTION,), "time"),
             (_("Destruction requests"), "retention:requests", (VIEW_RETENTION,), "bin"),
             (_("Legal holds"), "retention:holds", (VIEW_RETENTION,), "lock"),
             (

@@ -14,6 +14,7 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from records_dms.accounts.admin.views import require_action
 from records_dms.accounts.policy import policy
 from records_dms.archive.selectors import records_by_reference, visible_customers
 from retention.admin.base import RetentionView, error_text
@@ -31,8 +32,11 @@ from retention.services.schedules import retention_backfill, schedule_update
 
 
 class QueueView(RetentionView):
+    """The due list: everyone who sees retention reads it (compliance officers judge the
+    lists they approve by it); clerks act on it."""
+
     template_name = "retention/queue.html"
-    required_action = REVIEW_RETENTION
+    required_action = VIEW_RETENTION
     header_icon = "time"
 
     def get_page_title(self) -> str:
@@ -53,9 +57,13 @@ class QueueView(RetentionView):
             schedule=filters["schedule"].pk if filters.get("schedule") else None,
         )
         page = Paginator(rows, 100).get_page(request.GET.get("p"))
-        return self.render_to_response(self.get_context_data(form=form, page=page, on=on))
+        can_review = policy.has(request.user, REVIEW_RETENTION)
+        return self.render_to_response(
+            self.get_context_data(form=form, page=page, on=on, can_review=can_review)
+        )
 
     def post(self, request: HttpRequest) -> HttpResponseBase:
+        require_action(request, REVIEW_RETENTION)
         action = request.POST.get("action", "")
         reason = request.POST.get("reason", "")
         try:

@@ -14,11 +14,12 @@ from django.utils.translation import gettext as _
 
 from records_dms.accounts.admin.views import require_action
 from records_dms.accounts.policy import policy
-from records_dms.archive.models import Customer
+from records_dms.archive.models import Customer, Record, RecordState
 from records_dms.archive.permissions import VIEW_SEALED
 from records_dms.audit.services import audit_log
 from retention import events
 from retention.admin.base import RetentionView, error_text
+from retention.admin.confirm import confirmed, preview
 from retention.admin.forms import DeletionRequestForm, SealForm
 from retention.models import DeletionRequest, DeletionState, DossierSeal
 from retention.permissions import SEAL
@@ -66,6 +67,22 @@ class SealListView(RetentionView):
         require_action(request, SEAL)
         form = SealForm(request.POST)
         if form.is_valid():
+            customer = form.cleaned_data["customer"]
+            covered = Record.objects.filter(customer=customer).exclude(state=RecordState.DESTROYED)
+            ids = list(covered.values_list("pk", flat=True))
+            if form.cleaned_data["reason"].strip() and not confirmed(
+                request, "seal", str(customer.pk), ids
+            ):
+                return preview(
+                    request,
+                    step="seal",
+                    key=str(customer.pk),
+                    title=_("Seal the dossier of %(customer)s") % {"customer": customer},
+                    question=_("Seal this dossier? Its records disappear from search, lists and "
+                               "record pages for everyone but compliance officers and auditors."),
+                    records=covered,
+                    cancel_url=reverse("retention:seals"),
+                )  # fmt: skip
             try:
                 dossier_seal(
                     customer=form.cleaned_data["customer"],

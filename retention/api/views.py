@@ -96,7 +96,7 @@ GET, POST = "GET", "POST"
 # url name → the action it needs (per method where GET and POST differ). A route missing here
 # is refused: a new endpoint must say who may use it.
 ROUTE_ACTIONS: dict[str, Permission | dict[str, Permission]] = {
-    "retention-due-list": REVIEW_RETENTION,
+    "retention-due-list": VIEW_RETENTION,
     "retention-hold-list": {GET: VIEW_RETENTION, POST: MANAGE_HOLDS},
     "retention-hold-detail": VIEW_RETENTION,
     "retention-hold-lift": MANAGE_HOLDS,

@@ -86,6 +86,24 @@ def hold_place(
     return hold
 
 
+def hold_coverage(
+    *,
+    records: Sequence[Record] = (),
+    volume: Volume | None = None,
+    customer: Customer | None = None,
+    query: str = "",
+) -> QuerySet[Record]:
+    """What ``hold_place`` with these arguments would cover (its confirmation preview); the
+    same precedence of scopes, the same sets as ``hold_records`` then reports."""
+    if query.strip():
+        return query_records(query, customer=customer)
+    if volume is not None:
+        return Record.objects.filter(volume=volume)
+    if customer is not None:
+        return Record.objects.filter(customer=customer)
+    return Record.objects.filter(pk__in=[r.pk for r in records])
+
+
 def hold_lift(*, hold: LegalHold, actor: User, reason: str = "") -> LegalHold:
     """Lift a hold (compliance officers); what it covered may be proposed again."""
     person = policy.require(actor, MANAGE_HOLDS)

@@ -81,6 +81,9 @@ def test_compliance_officer_approves_and_downloads_the_certificate(
             expect(page.locator("table.listing")).to_contain_text(record.reference)
 
             page.locator("form.request-approve button").click()
+            # Approving asks first: the confirmation page lists the request's records.
+            expect(page.locator("table.dms-confirm-records")).to_contain_text(record.reference)
+            page.locator("button[data-confirm]").click()
             expect(page.locator("dl.destruction-request")).to_have_attribute(
                 "data-state", "approved"
             )

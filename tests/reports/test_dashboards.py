@@ -145,6 +145,8 @@ def test_each_role_sees_its_dashboard_on_the_admin_home(role, users, world):
     assert response.status_code == 200
     html = response.content.decode()
     shown = set(re.findall(r'data-panel="([^"]+)"', html))
+    assert "todo" in shown  # every signed-in user's to-do (tests/home)
+    shown.discard("todo")
     assert shown == ROLE_PANELS[role]
     if shown:
         assert "<svg" in html and ('class="bar"' in html or 'class="point"' in html)

@@ -59,3 +59,15 @@ def two_witnesses(user: Any = None, *, unit: str = "纪检监察室") -> list[An
         WitnessSignature(png=signature_png(1), user=user),
         WitnessSignature(png=signature_png(2), name="赵六", unit=unit),
     ]
+
+
+def confirm_post(client: Any, url: str, data: dict[str, Any] | None = None, **kw: Any) -> Any:
+    """Post like a user who reads the confirmation page and confirms: the first POST must
+    answer the preview (nothing done yet), the second carries its token."""
+    import re
+
+    preview = client.post(url, data or {})
+    assert preview.status_code == 200, preview.status_code
+    token = re.search(r'name="confirm" value="([^"]+)"', preview.content.decode())
+    assert token, "no confirmation page"
+    return client.post(url, {**(data or {}), "confirm": token.group(1)}, **kw)

@@ -47,7 +47,7 @@ ROLES = [CLERK, AUDITOR, COMPLIANCE, STAFF, ADMIN, "anonymous"]
 
 # url name -> (roles allowed to GET it, kwargs key)
 EXPECTED_GET: dict[str, tuple[set[str], str]] = {
-    "api:retention-due-list": ({CLERK}, ""),
+    "api:retention-due-list": (VIEWERS, ""),
     "api:retention-hold-list": (VIEWERS, ""),
     "api:retention-hold-detail": (VIEWERS, "hold"),
     "api:retention-hold-lift": ({COMPLIANCE}, "hold"),

@@ -21,7 +21,7 @@ from retention.services.destruction import destruction_request_approve, destruct
 from retention.services.sealing import dossier_seal, dossier_unseal, sealed_due_propose
 from tests.conftest import client_for
 from tests.factories import CustomerFactory, UserFactory, file_pdf
-from tests.retention.helpers import closed_complaint_record, two_witnesses
+from tests.retention.helpers import closed_complaint_record, confirm_post, two_witnesses
 
 pytestmark = pytest.mark.django_db
 CLERK, AUDITOR, COMPLIANCE, STAFF = roles.CLERK, roles.AUDITOR, roles.COMPLIANCE, roles.STAFF
@@ -116,7 +116,8 @@ def test_the_seal_screen_seals_and_unseals(users, customer, clerk):
     compliance = client_for(users[COMPLIANCE])
     response = compliance.post(reverse("retention:seals"), {"customer": customer.pk, "reason": ""})
     assert response.status_code == 200  # the reason is required
-    compliance.post(reverse("retention:seals"), {"customer": customer.pk, "reason": "关系终止"})
+    data = {"customer": customer.pk, "reason": "关系终止"}
+    confirm_post(compliance, reverse("retention:seals"), data)
     customer.refresh_from_db()
     assert customer.sealed
     page = client_for(users[AUDITOR]).get(reverse("retention:seals")).content.decode()

@@ -17,7 +17,7 @@ from django.urls import URLPattern, URLResolver, get_resolver, reverse
 from ingestion.models import IngestionJob
 from records_dms.accounts import roles
 from records_dms.accounts.services import grant_create
-from records_dms.archive.models import Record
+from records_dms.archive.models import Record, SearchRebuild
 from records_dms.archive.services import complaint_open
 from records_dms.audit.models import AuditEvent
 from records_dms.lending.services import loan_request
@@ -70,6 +70,8 @@ EXPECTED_GET: dict[str, tuple[set[str], str]] = {
     "access:grant_revoke": ({CLERK, ADMIN}, "grant"),  # POST only
     "access:clearance": ({CLERK, ADMIN}, "user"),  # POST only
     "archive:search": (READERS, ""),
+    "archive:reindex": ({ADMIN}, ""),
+    "archive:reindex_status": ({ADMIN}, "rebuild"),
     "customers:index": (EVERYONE, ""),
     "customers:index_results": (EVERYONE, ""),
     "customers:add": ({CLERK}, ""),
@@ -172,6 +174,7 @@ def world(users, customer, clerk):
         "inspection": record.inspections.get().pk,  # the check at filing
         "grant": grant.pk,
         "user": users[STAFF].pk,
+        "rebuild": SearchRebuild.objects.create(total=1).pk,
     }
 
 

@@ -9,6 +9,7 @@ from records_dms.archive.admin.records import (
     record_rendition,
     record_stamped,
 )
+from records_dms.archive.admin.reindex import ReindexView, reindex_status
 from records_dms.archive.admin.search import SearchView
 from records_dms.common import converters  # noqa: F401  (registers <id:…>)
 
@@ -23,4 +24,6 @@ urlpatterns = [
     path("records/<id:pk>/edit/", RecordEditView.as_view(), name="record_edit"),
     path("records/<id:pk>/download/", record_download, name="record_download"),
     path("search/", SearchView.as_view(), name="search"),
+    path("reindex/", ReindexView.as_view(), name="reindex"),
+    path("reindex/<id:pk>/", reindex_status, name="reindex_status"),
 ]
