@@ -23,7 +23,7 @@ from django.conf import settings
 from django.core.files.storage import default_storage
 from django.db import transaction
 from django.db.models import F, Max, QuerySet
-from django.utils import timezone
+from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
 from records_dms.accounts.policy import policy
@@ -161,6 +161,22 @@ def _result(inspection: Inspection, record: Record | None, finding: Finding) -> 
 
 
 def inspect(
+    records: Iterable[Record],
+    *,
+    occasion: str,
+    actor: Any = None,
+    expected: Expected | None = None,
+    customer: Customer | None = None,
+) -> Inspection:
+    """Check ``records`` for the four properties and store every item's result, worded in
+    the archive's language (DMS_LANGUAGE), like a certificate: the report is a record too."""
+    with translation.override(settings.LANGUAGE_CODE):
+        return _inspect(
+            records, occasion=occasion, actor=actor, expected=expected, customer=customer
+        )
+
+
+def _inspect(
     records: Iterable[Record],
     *,
     occasion: str,

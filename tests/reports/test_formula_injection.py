@@ -40,6 +40,7 @@ EXPORTS: dict[str, tuple[str, tuple[str, ...]]] = {
     "reports:catalogue_export": ("customer", ("xlsx",)),
     "reports:summary_export": ("", ("xlsx",)),
     "lending:register_export": ("", ("csv",)),
+    "audit:audit_export": ("", ("csv", "xlsx")),
 }
 
 

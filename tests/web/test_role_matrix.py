@@ -32,6 +32,7 @@ OURS = (
     "api:",
     "reports:",
     "inspection:",
+    "transfer:",
     "access:",
 )
 CLERK, AUDITOR, COMPLIANCE, STAFF, ADMIN = (
@@ -104,6 +105,7 @@ EXPECTED_GET: dict[str, tuple[set[str], str]] = {
     "api:inspection-list": ({CLERK, AUDITOR, COMPLIANCE}, ""),
     "api:inspection-detail": ({CLERK, AUDITOR, COMPLIANCE}, "inspection"),
     "inspection:list": ({CLERK, AUDITOR, COMPLIANCE}, ""),
+    "transfer:register": ({CLERK, AUDITOR, COMPLIANCE}, ""),
     "inspection:inspection": ({CLERK, AUDITOR, COMPLIANCE}, "inspection"),
     "inspection:report": ({CLERK, AUDITOR, COMPLIANCE}, "report"),
     "inspection:run": ({CLERK, COMPLIANCE}, ""),  # POST only (tests/inspection: refused POSTs)

@@ -8,6 +8,7 @@ from django.utils.translation import gettext as _
 from records_dms.archive.models import RecordState
 from records_dms.audit import events as audit_events
 from records_dms.audit.models import AuditEvent
+from records_dms.common.events import event_label
 from records_dms.inspection import items
 from records_dms.inspection.checks.authenticity import _no_file
 from records_dms.inspection.checks.subject import Subject
@@ -66,13 +67,15 @@ def process(subject: Subject) -> Finding:
         ).values_list("action", flat=True)
     )
     if transfer_events.RECORD_RECEIVED in found:
-        return items.passed(items.PROCESS, transfer_events.RECORD_RECEIVED)
+        return items.passed(items.PROCESS, str(event_label(transfer_events.RECORD_RECEIVED)))
     missing = [action for action in needed if action not in found]
     if missing:
         return items.failed(
-            items.PROCESS, _("no audit event %(events)s") % {"events": ", ".join(missing)}
+            items.PROCESS,
+            _("no audit event %(events)s")
+            % {"events": "、".join(str(event_label(action)) for action in missing)},
         )
-    return items.passed(items.PROCESS, ", ".join(needed))
+    return items.passed(items.PROCESS, "、".join(str(event_label(action)) for action in needed))
 
 
 CHECKS = (virus, active_content, process)
