@@ -5,7 +5,7 @@ from __future__ import annotations
 import subprocess
 import threading
 from pathlib import Path
-from typing import ClassVar
+from typing import Any, ClassVar
 
 import pdfplumber
 import pypdfium2 as pdfium
@@ -89,7 +89,8 @@ class PdfParser:
                 document.close()
                 raise
         try:
-            pages = self._text_layer(path, has_text, context)
+            first_lines: list[str] = []
+            pages = self._text_layer(path, has_text, context, first_lines)
             scanned = [
                 index
                 for index, page in enumerate(pages)
@@ -109,12 +110,15 @@ class PdfParser:
                 len(pages),
                 context.work_dir / "rendition.pdf",
             )
-        return ParseResult(pages=pages, title=title, rendition=rendition)
+        return ParseResult(pages=pages, title=title, first_lines=first_lines, rendition=rendition)
 
     def _text_layer(
-        self, path: Path, has_text: list[bool], context: ParseContext
+        self, path: Path, has_text: list[bool], context: ParseContext, first_lines: list[str]
     ) -> list[ParsedPage]:
-        """pdfplumber's text of the pages PDFium finds characters on; a scan is not opened."""
+        """pdfplumber's text of the pages PDFium finds characters on; a scan is not opened.
+
+        ``first_lines`` receives page 1's first lines as laid out (see ``_first_lines``).
+        """
         pages = [ParsedPage(text="", source="text_layer") for _ in has_text]
         if not any(has_text):
             return pages
@@ -123,6 +127,8 @@ class PdfParser:
                 for index, page in enumerate(pdf.pages):
                     if has_text[index]:
                         text = page.extract_text() or ""
+                        if index == 0:
+                            first_lines[:] = _first_lines(page)
                         pages[index] = ParsedPage(
                             normalise_text(text, join_cjk_lines=True), "text_layer"
                         )
@@ -308,3 +314,21 @@ def _embedded_scan(
         return None
     finally:
         page.close()
+
+
+HEADING_SCALE = 1.2  # type this much larger than the page's usual is a heading
+FIRST_LINES = 12
+
+
+def _first_lines(page: Any) -> list[str]:
+    """Page 1's first lines top to bottom, those set in clearly larger type moved first."""
+    lines = [
+        (normalise_text(line["text"]), max((char["size"] for char in line["chars"]), default=0))
+        for line in page.extract_text_lines()[:FIRST_LINES]
+    ]
+    lines = [(text, size) for text, size in lines if text]
+    sizes = sorted(size for _text, size in lines)
+    usual = sizes[len(sizes) // 2] if sizes else 0
+    return [text for text, size in lines if size >= usual * HEADING_SCALE] + [
+        text for text, size in lines if size < usual * HEADING_SCALE
+    ]
