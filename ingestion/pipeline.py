@@ -237,9 +237,10 @@ EMAIL_TYPES = frozenset({"message/rfc822", "application/vnd.ms-outlook"})
 
 def _title(job: IngestionJob, result: ParseResult) -> str:
     """The clerk's title, else the document's own (see ingestion/suggest.py), else its name."""
-    first_page = "\n".join(result.first_lines) or (result.pages[0].text if result.pages else "")
     return (
-        job.title or title_suggest(result.title, first_page, job.original_name) or job.original_name
+        job.title
+        or title_suggest(result.title, _page_one(result), job.original_name, result.heading)
+        or job.original_name
     )
 
 
@@ -249,9 +250,19 @@ def _document_date(job: IngestionJob, result: ParseResult) -> datetime.date:
     return (
         job.document_date
         or result.document_date
-        or date_suggest((page.text for page in result.pages[:SUGGEST_PAGES]), today=today)
+        or date_suggest(
+            [_page_one(result), *(page.text for page in result.pages[1:SUGGEST_PAGES])],
+            today=today,
+        )
         or today
     )
+
+
+def _page_one(result: ParseResult) -> str:
+    """Page 1 line by line, as laid out where the parser kept it."""
+    if result.page_one_lines:
+        return "\n".join(result.page_one_lines)
+    return result.pages[0].text if result.pages else ""
 
 
 def _record_type(state: FileState) -> str:

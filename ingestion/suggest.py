@@ -86,11 +86,16 @@ class _Found:
     end: int
 
 
-def title_suggest(metadata_title: str, first_page: str, filename: str = "") -> str:
-    """The title a clerk would give: the PDF's own unless a placeholder, else the heading."""
+def title_suggest(
+    metadata_title: str, first_page: str, filename: str = "", heading: str = ""
+) -> str:
+    """The title a clerk would give: the PDF's own unless a placeholder, else the heading
+    (``heading``: the line a text layer sets in the largest type, when it is title-like)."""
     title = " ".join(metadata_title.split())
     if title and not _is_placeholder(title, filename):
         return title
+    if heading and _may_be_title(heading):
+        return heading
     return heading_line(first_page)
 
 

@@ -89,8 +89,8 @@ class PdfParser:
                 document.close()
                 raise
         try:
-            first_lines: list[str] = []
-            pages = self._text_layer(path, has_text, context, first_lines)
+            layout: list[tuple[str, float]] = []
+            pages = self._text_layer(path, has_text, context, layout)
             scanned = [
                 index
                 for index, page in enumerate(pages)
@@ -110,14 +110,24 @@ class PdfParser:
                 len(pages),
                 context.work_dir / "rendition.pdf",
             )
-        return ParseResult(pages=pages, title=title, first_lines=first_lines, rendition=rendition)
+        return ParseResult(
+            pages=pages,
+            title=title,
+            page_one_lines=[text for text, _size in layout],
+            heading=_heading(layout),
+            rendition=rendition,
+        )
 
     def _text_layer(
-        self, path: Path, has_text: list[bool], context: ParseContext, first_lines: list[str]
+        self,
+        path: Path,
+        has_text: list[bool],
+        context: ParseContext,
+        layout: list[tuple[str, float]],
     ) -> list[ParsedPage]:
         """pdfplumber's text of the pages PDFium finds characters on; a scan is not opened.
 
-        ``first_lines`` receives page 1's first lines as laid out (see ``_first_lines``).
+        ``layout`` receives page 1's lines as laid out, with their type size.
         """
         pages = [ParsedPage(text="", source="text_layer") for _ in has_text]
         if not any(has_text):
@@ -128,7 +138,7 @@ class PdfParser:
                     if has_text[index]:
                         text = page.extract_text() or ""
                         if index == 0:
-                            first_lines[:] = _first_lines(page)
+                            layout[:] = _page_lines(page)
                         pages[index] = ParsedPage(
                             normalise_text(text, join_cjk_lines=True), "text_layer"
                         )
@@ -317,18 +327,21 @@ def _embedded_scan(
 
 
 HEADING_SCALE = 1.2  # type this much larger than the page's usual is a heading
-FIRST_LINES = 12
+HEADING_LINES = 12  # a heading is among page 1's first lines
 
 
-def _first_lines(page: Any) -> list[str]:
-    """Page 1's first lines top to bottom, those set in clearly larger type moved first."""
+def _page_lines(page: Any) -> list[tuple[str, float]]:
+    """A page's lines top to bottom with the largest type size in each."""
     lines = [
         (normalise_text(line["text"]), max((char["size"] for char in line["chars"]), default=0))
-        for line in page.extract_text_lines()[:FIRST_LINES]
+        for line in page.extract_text_lines()
     ]
-    lines = [(text, size) for text, size in lines if text]
+    return [(text, size) for text, size in lines if text]
+
+
+def _heading(lines: list[tuple[str, float]]) -> str:
+    """The first of page 1's first lines set in clearly larger type than most, or ""."""
     sizes = sorted(size for _text, size in lines)
     usual = sizes[len(sizes) // 2] if sizes else 0
-    return [text for text, size in lines if size >= usual * HEADING_SCALE] + [
-        text for text, size in lines if size < usual * HEADING_SCALE
-    ]
+    top = lines[:HEADING_LINES]
+    return next((text for text, size in top if usual and size >= usual * HEADING_SCALE), "")
