@@ -55,6 +55,8 @@ _CN_DIGITS = {
     "○": 0,
     "零": 0,
     "O": 0,
+    "o": 0,
+    "0": 0,
     "一": 1,
     "二": 2,
     "三": 3,
@@ -70,8 +72,11 @@ _ARABIC_CN = re.compile(
     rf"(?<!\d)(\d{{4}}){_SP}年{_SP}(\d{{1,2}}){_SP}月{_SP}(\d{{1,2}}){_SP}[日号]"
 )
 _NUMERIC = re.compile(r"(?<![\d.])(\d{4})[-/.](\d{1,2})[-/.](\d{1,2})(?![\d])")
+# Tesseract reads 〇 as O, o or 0 now and then, and spaces the characters.
 _HANZI = re.compile(
-    r"([〇○零O一二三四五六七八九]{4})年([一二三四五六七八九十]{1,3})月([一二三四五六七八九十]{1,3})[日号]"
+    r"((?:[〇○零Oo0一二三四五六七八九][ \t]*){4})年[ \t]*"
+    r"((?:[一二三四五六七八九十][ \t]*){1,3})月[ \t]*"
+    r"((?:[一二三四五六七八九十][ \t]*){1,3})[日号]"
 )
 _LABELS = re.compile(
     r"(签发|发文|成文|签订|签署|签约|落款|记录|来电|来访|受理|收到|会议|调查|填表|填写|投诉)?"
@@ -179,6 +184,7 @@ def _dates_in(text: str) -> Iterator[_Found]:
 
 def _hanzi_number(text: str) -> int:
     """二〇二五 → 2025 (digit by digit); 十二 → 12, 二十一 → 21, 三十 → 30 (tens)."""
+    text = "".join(text.split())
     if "十" not in text:
         return int("".join(str(_CN_DIGITS[char]) for char in text))
     tens, _ten, units = text.partition("十")

@@ -29,6 +29,7 @@ DAY = datetime.date(2025, 4, 2)
         "投诉日期：2025.4.2",
         "填表日期：二〇二五年四月二日",
         "日期: 2025 年 4 月 2 日",  # as Tesseract spaces it
+        "来电时间:二 O 二五年四月二日14:20",  # as Tesseract may read a scan: 〇 as O, spaced
     ],
 )
 def test_every_written_form_of_a_date_is_read(text: str) -> None:
