@@ -57,6 +57,7 @@ INGEST_POINTS = (
     "ingest:normalise",
     "ingest:filerecord",
     "ingest:attachments",
+    "ingest:inspect",
     "ingest:saved",
 )
 DESTRUCTION_POINTS = (
@@ -361,6 +362,22 @@ def destruction_fixture(corpus: Corpus, folder: Path, rng: random.Random) -> tup
     return request.pk, [records[-1].pk]
 
 
+def witness_args(folder: Path) -> list[str]:
+    """Two witnesses (监销人) for ``dms destruction execute``: a user and a named person, each
+    with a hand signature drawn here as a PNG."""
+    from PIL import Image, ImageDraw
+
+    args = []
+    for seed, who in ((1, "compliance"), (2, "赵六/纪检监察室")):
+        image = Image.new("RGBA", (400, 150), (0, 0, 0, 0))
+        points = [(20 + i * 30, 75 + ((i * 37 + seed * 11) % 50) - 25) for i in range(12)]
+        ImageDraw.Draw(image).line(points, fill=(0, 0, 0, 255), width=3)
+        path = folder / f"witness-{seed}.png"
+        image.save(path, format="PNG")
+        args += ["--witness", f"{who}={path}"]
+    return args
+
+
 def destruction_run(
     run: Run, deployment: Deployment, corpus: Corpus, rng: random.Random, max_delay: float
 ) -> tuple[int, list[int]]:
@@ -373,7 +390,15 @@ def destruction_run(
     run.kill = pick_kill(rng, DESTRUCTION_POINTS, items, max_delay)
     run.killed, _, _ = start_killed(
         deployment,
-        ["destruction", "execute", str(request_id), "--as", "clerk", "--json"],
+        [
+            "destruction",
+            "execute",
+            str(request_id),
+            *witness_args(folder),
+            "--as",
+            "clerk",
+            "--json",
+        ],
         run.kill,
     )
     return request_id, bystanders
@@ -388,8 +413,15 @@ def recover(run: Run, deployment: Deployment, request_id: int | None) -> None:
         from retention.models import DestructionRequest, RequestState
 
         if DestructionRequest.objects.get(pk=request_id).state == RequestState.APPROVED:
+            folder = deployment.data_dir.parent / "inputs" / f"run-{run.number}"
             again = deployment.run(
-                "destruction", "execute", str(request_id), "--as", "clerk", "--json"
+                "destruction",
+                "execute",
+                str(request_id),
+                *witness_args(folder),
+                "--as",
+                "clerk",
+                "--json",
             )
             if again.returncode != 0:
                 run.violations.append(f"execute again failed: {again.stderr[-800:]}")

@@ -7,6 +7,7 @@ import uuid
 from django.conf import settings
 from django.db import models
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from records_dms.accounts.roles import Confidentiality
 
@@ -16,7 +17,7 @@ class JobStatus(models.TextChoices):
     PROCESSING = "processing", _("Processing")
     FILED = "filed", _("Filed")
     DUPLICATE = "duplicate", _("Duplicate")
-    REJECTED = "rejected", _("Rejected")
+    REJECTED = "rejected", pgettext_lazy("upload", "Rejected")
     FAILED = "failed", _("Failed")
 
 

@@ -10,6 +10,7 @@ failed run stored is removed again, so nothing is half filed.
 from __future__ import annotations
 
 import datetime
+import logging
 import shutil
 import tempfile
 from collections.abc import Callable
@@ -25,6 +26,7 @@ from django.db import IntegrityError, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from ingestion.events import record_filed
 from ingestion.models import IngestionJob, JobStatus
 from ingestion.ocr import normalise_text
 from ingestion.originals import StoredOriginal, original_discard, original_store
@@ -32,12 +34,14 @@ from ingestion.parsers.base import ParseContext, Parser, ParseResult, RejectedIn
 from ingestion.parsers.registry import parser_for
 from ingestion.preflight import sniff, zip_check
 from ingestion.sandbox import bounded, memory_budget
+from ingestion.selectors import duplicate_reason
 from ingestion.suggest import date_suggest, title_suggest
 from records_dms.archive.models import ComplaintCase, Record, RecordState, Volume
 from records_dms.archive.services import record_create, record_pages_set
 from records_dms.common.failpoints import chaos_point
 
 T = TypeVar("T")
+logger = logging.getLogger(__name__)
 
 
 class Stop(Exception):
@@ -84,7 +88,7 @@ class DuplicateCheck:
     def run(self, state: FileState) -> None:
         existing = _live_record_with(state.job.sha256)
         if existing is not None:
-            raise Stop(JobStatus.DUPLICATE, _duplicate_reason(existing), existing)
+            raise Stop(JobStatus.DUPLICATE, _duplicate_reason(existing, state.job), existing)
 
 
 class StoreOriginal:
@@ -182,7 +186,7 @@ class FileRecord:
                 # Two runs of this same job raced (a recovered job): the other one filed it.
                 job.status, job.record, state.record = JobStatus.FILED, existing, existing
                 return
-            raise Stop(JobStatus.DUPLICATE, _duplicate_reason(existing), existing) from error
+            raise Stop(JobStatus.DUPLICATE, _duplicate_reason(existing, job), existing) from error
         state.record = record
 
 
@@ -219,6 +223,25 @@ class Attachments:
             )
 
 
+class Inspect:
+    """Tell who follows filing (the four-property check of the record just filed, after its
+    attachments, which it counts). A fault is recorded and shown on the record, not a reason
+    to unfile it; a receiver that fails is logged and left to the scheduled run."""
+
+    def run(self, state: FileState) -> None:
+        assert state.record is not None
+        for _receiver, outcome in record_filed.send_robust(
+            sender=IngestionJob, record=state.record, actor=state.job.created_by
+        ):
+            if isinstance(outcome, Exception):
+                logger.error(
+                    "after filing %s: %s",
+                    state.record.reference,
+                    outcome,
+                    exc_info=(type(outcome), outcome, outcome.__traceback__),
+                )
+
+
 STAGES: tuple[Stage, ...] = (
     Preflight(),
     DuplicateCheck(),
@@ -227,6 +250,7 @@ STAGES: tuple[Stage, ...] = (
     Normalise(),
     FileRecord(),
     Attachments(),
+    Inspect(),
 )
 
 
@@ -270,8 +294,8 @@ def _record_type(state: FileState) -> str:
     return "email" if state.mime_type in EMAIL_TYPES else state.job.record_type
 
 
-def _duplicate_reason(existing: Record) -> str:
-    return _("already filed as %(reference)s") % {"reference": existing.reference}
+def _duplicate_reason(existing: Record, job: IngestionJob) -> str:
+    return duplicate_reason(existing, user=job.created_by)
 
 
 def _live_record_with(sha256: str) -> Record | None:

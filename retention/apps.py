@@ -20,11 +20,12 @@ class RetentionConfig(AppConfig):
 
     def ready(self) -> None:
         from records_dms.archive.blockers import destruction_blocker_register
+        from records_dms.archive.references import retention_class_register
         from records_dms.archive.triggers import record_trigger_register
-        from retention import permissions  # noqa: F401  (declares its permissions)
+        from retention import events, permissions  # noqa: F401  (declares them)
         from retention.services.filing import permanent_blocker
         from retention.services.holds import held_blocker
-        from retention.services.schedules import retention_on_trigger
+        from retention.services.schedules import retention_class_code, retention_on_trigger
 
         destruction_blocker_register(held_blocker)
         destruction_blocker_register(permanent_blocker)
@@ -34,5 +35,6 @@ class RetentionConfig(AppConfig):
         from retention.admin import hooks  # noqa: F401  (its Wagtail admin screens)
 
         record_trigger_register(retention_on_trigger)
+        retention_class_register(retention_class_code)
         # After migrate and after flush (transactional tests), the defaults are there.
         post_migrate.connect(_defaults_after_migrate, sender=self)

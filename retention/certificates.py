@@ -5,6 +5,7 @@ from __future__ import annotations
 import hashlib
 import io
 from dataclasses import dataclass
+from typing import Any
 from xml.sax.saxutils import escape
 
 from django.core.files.base import ContentFile
@@ -15,37 +16,43 @@ from reportlab.lib import colors
 from reportlab.lib.pagesizes import A4, landscape
 from reportlab.lib.styles import ParagraphStyle
 from reportlab.lib.units import mm
-from reportlab.platypus import Paragraph, SimpleDocTemplate, Spacer, Table, TableStyle
+from reportlab.platypus import (
+    Flowable,
+    Image,
+    Paragraph,
+    SimpleDocTemplate,
+    Spacer,
+    Table,
+    TableStyle,
+)
 
 from records_dms.archive.indexing import indexed_record_ids
-from records_dms.archive.models import Page, Record, RecordState, RecordType
+from records_dms.archive.models import Page, Record, RecordState
 from records_dms.archive.object_lock import versions_present
 from records_dms.archive.services import counter_next
 from records_dms.common.failpoints import chaos_point
+from records_dms.common.handsign import signature_image_bytes
 from records_dms.common.pdfrender import chinese_font
+from records_dms.common.people import display_name
+from retention.inventory import item_year, type_label
 from retention.models import DestructionCertificate, DestructionRequest, ItemState
 from retention.signing import pdf_sign, pdf_signature_problem
 
-TYPE_ZH = {
-    "contract": "合同",
-    "contract_amendment": "合同变更",
-    "minutes": "会议纪要",
-    "phone_record": "电话记录",
-    "email": "电子邮件",
-    "survey": "满意度调查",
-    "complaint": "投诉",
-    "complaint_handling": "投诉处理记录",
-    "feedback": "反馈",
-    "other": "其他",
-}
+CELL = ParagraphStyle("c", fontName="Helvetica", fontSize=7, leading=9, wordWrap="CJK")
+GRID = TableStyle(
+    [
+        ("GRID", (0, 0), (-1, -1), 0.4, colors.grey),
+        ("BACKGROUND", (0, 0), (-1, 0), colors.whitesmoke),
+        ("VALIGN", (0, 0), (-1, -1), "TOP"),
+    ]
+)
 
 
 def _who(user: object) -> str:
     if user is None:
         return "—"
-    full = user.get_full_name() if hasattr(user, "get_full_name") else ""
-    name = user.get_username()  # type: ignore[attr-defined]
-    return f"{full} ({name})" if full else name
+    full, name = display_name(user), user.get_username()  # type: ignore[attr-defined]
+    return f"{full} ({name})" if full != name else name
 
 
 def _when(value: object) -> str:
@@ -54,14 +61,94 @@ def _when(value: object) -> str:
     return timezone.localtime(value).strftime("%Y-%m-%d %H:%M:%S %Z")  # type: ignore[arg-type]
 
 
-def certificate_pdf(request: DestructionRequest, number: str, issued_at: object) -> bytes:
-    """The unsigned certificate: who proposed, approved, executed and witnessed what, when."""
-    font = chinese_font()
-    title = ParagraphStyle("t", fontName=font, fontSize=16, leading=22, wordWrap="CJK")
-    body = ParagraphStyle("b", fontName=font, fontSize=9, leading=13, wordWrap="CJK")
-    cell = ParagraphStyle("c", fontName=font, fontSize=7, leading=9, wordWrap="CJK")
+def _table(header: list[str], rows: list[list[Any]], widths: list[float], cell: Any) -> Table:
+    def para(value: Any) -> Any:
+        return value if isinstance(value, Flowable) else Paragraph(escape(str(value)), cell)
+
+    table = Table(
+        [[para(h) for h in header], *[[para(v) for v in row] for row in rows]],
+        colWidths=[w * mm for w in widths],
+        repeatRows=1,
+    )
+    table.setStyle(GRID)
+    return table
+
+
+def _inventory(request: DestructionRequest, cell: Any) -> Table:
+    """销毁清册: one row per item of the list, as the standard's inventory names them."""
+    header = [
+        "序号 No.",
+        "档号 Reference",
+        "题名 Title",
+        "类型 Type",
+        "年度 Year",
+        "保管期限 Retention",
+        "页数 Pages",
+        "SHA-256",
+        "方式 Method",
+        "结果 Result",
+    ]
+    rows = []
+    for number, item in enumerate(request.items.order_by("reference"), start=1):
+        result = (
+            "已销毁 destroyed"
+            if item.state == ItemState.DESTROYED
+            else f"未销毁 not destroyed: {item.skip_reason}"
+        )
+        method = request.paper_method if item.paper else request.method
+        rows.append(
+            [
+                number,
+                item.reference,
+                item.title,
+                type_label(item.record_type),
+                item_year(item),
+                item.retention_period or "—",
+                "—" if item.pages is None else item.pages,
+                item.sha256 or "—",
+                method + (" (纸质 paper)" if item.paper else ""),
+                result,
+            ]
+        )
+    return _table(header, rows, [9, 36, 42, 22, 11, 22, 11, 44, 30, 26], cell)
+
+
+def _signature_image(key: str) -> Flowable | str:
+    data = signature_image_bytes(key)
+    if data is None:
+        return "签名图像缺失 signature image missing"
+    return Image(io.BytesIO(data), width=50 * mm, height=18 * mm, kind="proportional")
+
+
+def _witnesses(request: DestructionRequest, cell: Any) -> Table:
+    """监销人: name, department, the hand signature itself and its SHA-256."""
+    header = [
+        "序号 No.",
+        "监销人 Witness",
+        "部门 Department",
+        "签名 Signature",
+        "签名时间 Signed",
+        "签名图像 SHA-256 of the signature",
+    ]
+    rows = [
+        [
+            w.position,
+            f"{w.name} ({w.user.get_username()})" if w.user else w.name,
+            w.unit or "—",
+            _signature_image(w.image_key),
+            _when(w.signed_at),
+            w.sha256,
+        ]
+        for w in request.witnesses.select_related("user")
+    ]
+    return _table(header, rows, [12, 40, 36, 56, 36, 70], cell)
+
+
+def _facts(request: DestructionRequest, number: str, issued_at: object) -> list[tuple[str, str]]:
     approvals = request.approvals.select_related("approver")
-    facts = [
+    items = list(request.items.values_list("state", flat=True))
+    destroyed = sum(1 for state in items if state == ItemState.DESTROYED)
+    return [
         ("证明编号 Certificate", number),
         ("销毁申请 Request", request.number),
         ("申请人 Proposed by", f"{_who(request.proposed_by)}  {_when(request.proposed_at)}"),
@@ -73,60 +160,41 @@ def certificate_pdf(request: DestructionRequest, number: str, issued_at: object)
             "执行人 Executed by",
             f"{_who(request.executed_by)}  {_when(request.execution_started_at)}",
         ),
-        ("监销人 Witness", request.witness or "—"),
+        (
+            "数量 Items",
+            f"{len(items)} (已销毁 destroyed {destroyed}, 未销毁 not destroyed "
+            f"{len(items) - destroyed})",
+        ),
         ("电子文件销毁方式 Method (electronic)", request.method),
         ("纸质原件销毁方式 Method (paper)", request.paper_method or "—"),
         ("申请理由 Reason", request.reason or "—"),
         ("出具时间 Issued", _when(issued_at)),
     ]
-    story: list = [
-        Paragraph("销毁记录 Certificate of destruction", title),
+
+
+def certificate_pdf(request: DestructionRequest, number: str, issued_at: object) -> bytes:
+    """The unsigned certificate: the destruction inventory (销毁清册) with who proposed,
+    approved, executed and witnessed what, when, and each witness's hand signature."""
+    font = chinese_font()
+    title = ParagraphStyle("t", fontName=font, fontSize=16, leading=22, wordWrap="CJK")
+    heading = ParagraphStyle("h", fontName=font, fontSize=11, leading=16, wordWrap="CJK")
+    body = ParagraphStyle("b", fontName=font, fontSize=9, leading=13, wordWrap="CJK")
+    cell = ParagraphStyle("c", parent=CELL, fontName=font)
+    story: list[Any] = [
+        Paragraph("销毁清册 Destruction inventory", title),
+        Paragraph("销毁记录 Certificate of destruction", heading),
         Spacer(1, 6),
-        *[Paragraph(f"<b>{escape(k)}</b>: {escape(v)}", body) for k, v in facts],
+        *[
+            Paragraph(f"<b>{escape(k)}</b>: {escape(v)}", body)
+            for k, v in _facts(request, number, issued_at)
+        ],
         Spacer(1, 8),
+        _inventory(request, cell),
+        Spacer(1, 10),
+        Paragraph("监销人签字 Signatures of the witnesses", heading),
+        Spacer(1, 4),
+        _witnesses(request, cell),
     ]
-    header = [
-        "档号 Reference",
-        "类型 Type",
-        "题名 Title",
-        "文件日期 Date",
-        "到期日 Due",
-        "SHA-256",
-        "方式 Method",
-        "结果 Result",
-    ]
-    rows = [[Paragraph(escape(h), cell) for h in header]]
-    labels = dict(RecordType.choices)
-    for item in request.items.order_by("reference"):
-        method = request.paper_method if item.paper else request.method
-        result = (
-            "已销毁 destroyed"
-            if item.state == ItemState.DESTROYED
-            else f"未销毁 not destroyed: {item.skip_reason}"
-        )
-        values = [
-            item.reference,
-            f"{TYPE_ZH.get(item.record_type, '')} {labels.get(item.record_type, item.record_type)}",
-            item.title,
-            item.document_date.isoformat(),
-            item.due_date.isoformat() if item.due_date else "—",
-            item.sha256 or "—",
-            method + (" (纸质 paper)" if item.paper else ""),
-            result,
-        ]
-        rows.append([Paragraph(escape(str(v)), cell) for v in values])
-    widths = [38 * mm, 26 * mm, 45 * mm, 20 * mm, 20 * mm, 52 * mm, 38 * mm, 28 * mm]
-    table = Table(rows, colWidths=widths, repeatRows=1)
-    table.setStyle(
-        TableStyle(
-            [
-                ("GRID", (0, 0), (-1, -1), 0.4, colors.grey),
-                ("BACKGROUND", (0, 0), (-1, 0), colors.whitesmoke),
-                ("VALIGN", (0, 0), (-1, -1), "TOP"),
-            ]
-        )
-    )
-    story.append(table)
     # On S3: the object versions each destroyed record's files had (none on the local folder).
     removed = [i for i in request.items.order_by("reference") if i.version_ids]
     if removed:
@@ -142,10 +210,10 @@ def certificate_pdf(request: DestructionRequest, number: str, issued_at: object)
     SimpleDocTemplate(
         buffer,
         pagesize=landscape(A4),
-        title=f"销毁记录 {number}",
+        title=f"销毁清册 {number}",
         author="records-dms",
-        leftMargin=12 * mm,
-        rightMargin=12 * mm,
+        leftMargin=10 * mm,
+        rightMargin=10 * mm,
     ).build(story)
     return buffer.getvalue()
 

@@ -125,6 +125,25 @@ def _request(number: str) -> Any:
     return request
 
 
+def _witness(value: str) -> Any:
+    """``NAME[/DEPARTMENT]=PNG``: a user name (that user) or a person's name, and the PNG of
+    the hand signature."""
+    from pathlib import Path
+
+    from retention.services.witnesses import WitnessSignature, user_by_username
+
+    who, equals, path = value.rpartition("=")
+    if not equals or not who.strip() or not path:
+        raise RetentionCommandError(f"--witness {value}: give NAME=PNG (or NAME/DEPARTMENT=PNG)")
+    name, _slash, unit = who.partition("/")
+    try:
+        png = Path(path).read_bytes()
+    except OSError as error:
+        raise RetentionCommandError(f"--witness {value}: {path}: {error.strerror}") from error
+    user = user_by_username(name.strip())
+    return WitnessSignature(png=png, name=name.strip(), user=user, unit=unit.strip())
+
+
 def cmd_destruction(args: argparse.Namespace, actor: Any, emit: Emit) -> int:
     from retention.services import destruction
 
@@ -149,11 +168,12 @@ def cmd_destruction(args: argparse.Namespace, actor: Any, emit: Emit) -> int:
                 )
             )
         elif step == "execute":
+            witnesses = [_witness(value) for value in args.witness or []]
             request = _run(
                 lambda: destruction.destruction_request_execute(
                     request=request,
                     actor=actor,
-                    witness=args.witness or "",
+                    witnesses=witnesses,
                     paper_method=args.paper_method,
                 )
             )
@@ -308,7 +328,11 @@ def add_retention_commands(
             sub_parser.add_argument("--reason", required=True)
         if name == "execute":
             sub_parser.add_argument(
-                "--witness", help="who witnessed the destruction of paper originals"
+                "--witness",
+                action="append",
+                metavar="NAME=PNG",
+                help="a witness (监销人) and the PNG of their hand signature, at least twice; "
+                "NAME is a user name or a person's name (NAME/DEPARTMENT=PNG)",
             )
             sub_parser.add_argument("--paper-method", default="shredding")
 

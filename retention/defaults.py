@@ -15,6 +15,7 @@ DEFAULT_SCHEDULES: list[dict[str, Any]] = [
     },
     {
         "code": "complaint-major",
+        "retention_class": "D10",
         "name": "重大投诉档案 Major complaint records",
         "record_types": ["complaint", "complaint_handling"],
         "complaint_severity": "major",
@@ -23,6 +24,7 @@ DEFAULT_SCHEDULES: list[dict[str, Any]] = [
     },
     {
         "code": "contract",
+        "retention_class": "D10",
         "name": "合同及合同变更 Contracts and amendments",
         "record_types": ["contract", "contract_amendment"],
         "complaint_severity": "",
@@ -31,6 +33,7 @@ DEFAULT_SCHEDULES: list[dict[str, Any]] = [
     },
     {
         "code": "minutes",
+        "retention_class": "D10",
         "name": "会议纪要 Meeting minutes",
         "record_types": ["minutes"],
         "complaint_severity": "",
@@ -61,6 +64,7 @@ DEFAULT_SCHEDULES: list[dict[str, Any]] = [
         "trigger": "document_date",
         "period_years": 0,
         "disposition": "keep_permanently",
+        "retention_class": "Y",
     },
 ]
 
@@ -68,6 +72,11 @@ DEFAULT_SCHEDULES: list[dict[str, Any]] = [
 def schedules_ensure(apps: Any) -> None:
     """Create the default schedules that are missing; an administrator's edits are kept."""
     model = apps.get_model("retention", "RetentionSchedule")
+    # A migration before 0005 sees the model without its retention class: leave that out.
+    known = {field.name for field in model._meta.get_fields()}
     for default in DEFAULT_SCHEDULES:
-        values = {"disposition": "review", **{k: v for k, v in default.items() if k != "code"}}
+        values = {
+            "disposition": "review",
+            **{k: v for k, v in default.items() if k != "code" and k in known},
+        }
         model.objects.get_or_create(code=default["code"], defaults=values)

@@ -2,12 +2,20 @@
 
 from __future__ import annotations
 
+import re
+
 from django.conf import settings
+from django.core.exceptions import ValidationError
 from django.db import models
 from django.db.models import F, Q
+from django.utils.translation import get_language, pgettext_lazy
 from django.utils.translation import gettext_lazy as _
 
 from records_dms.archive.models import Customer, Record, RecordType, Severity, Volume
+
+# A seeded schedule is named in both languages, "投诉档案 Complaint records": the Chinese part
+# ends at the last CJK character (or closing bracket) followed by an English rest.
+_BILINGUAL = re.compile(r"^(?P<zh>.*[\u3400-\u9fff)）])\s+(?P<en>[A-Za-z][^\u3400-\u9fff]*)$")
 
 
 class TriggerEvent(models.TextChoices):
@@ -23,6 +31,19 @@ class Disposition(models.TextChoices):
     DESTROY = "destroy", _("Destroy")
     KEEP_PERMANENTLY = "keep_permanently", _("Keep permanently")
     TRANSFER = "transfer", _("Transfer")
+
+
+class RetentionClass(models.TextChoices):
+    """The retention classes of DA/T 22-2015; their value is the 保管期限 code of the 档号."""
+
+    PERMANENT = "Y", _("Permanent (永久)")
+    D30 = "D30", _("30 years (定期30年)")
+    D10 = "D10", _("10 years (定期10年)")
+    CUSTOM = "", _("Custom (own period)")
+
+
+# Years of each fixed class; "permanent" is a disposition, not a period.
+CLASS_YEARS = {RetentionClass.D30: 30, RetentionClass.D10: 10}
 
 
 class RetentionSchedule(models.Model):
@@ -42,6 +63,10 @@ class RetentionSchedule(models.Model):
     disposition = models.CharField(
         _("disposition"), max_length=20, choices=Disposition.choices, default=Disposition.REVIEW
     )
+    # DA/T 22-2015's class; a custom schedule is coded from its own period (D3, D5…).
+    retention_class = models.CharField(
+        _("retention class"), max_length=4, choices=RetentionClass.choices, blank=True
+    )
     active = models.BooleanField(_("active"), default=True)
     updated_at = models.DateTimeField(_("updated at"), auto_now=True)
 
@@ -51,7 +76,45 @@ class RetentionSchedule(models.Model):
         verbose_name_plural = _("retention schedules")
 
     def __str__(self) -> str:
-        return f"{self.code} {self.name}"
+        return self.local_name()
+
+    def local_name(self) -> str:
+        """The name in the screen's language (one language, not both)."""
+        match = _BILINGUAL.match(self.name.strip())
+        if match is None:
+            return self.name
+        return match["zh"] if (get_language() or "zh").startswith("zh") else match["en"]
+
+    def clean(self) -> None:
+        """A standard class fixes the period (D10, D30) or the disposition (Y)."""
+        years = CLASS_YEARS.get(RetentionClass(self.retention_class))
+        period = (self.period_years, self.period_months, self.period_days)
+        if years is not None and period != (years, 0, 0):
+            raise ValidationError(
+                {
+                    "retention_class": _("This class needs a period of exactly %(n)d years.")
+                    % {"n": years}
+                }
+            )
+        permanent = self.disposition == Disposition.KEEP_PERMANENTLY
+        if (self.retention_class == RetentionClass.PERMANENT and not permanent) or (
+            years is not None and permanent
+        ):
+            raise ValidationError(
+                {
+                    "retention_class": _(
+                        "The class Permanent goes with the disposition Keep permanently, "
+                        "and only with it."
+                    )
+                }
+            )
+
+    def class_code(self) -> str:
+        """The 保管期限 code of the 档号: Y, D30, D10, or D + the period's years rounded up."""
+        if self.retention_class or self.disposition == Disposition.KEEP_PERMANENTLY:
+            return self.retention_class or RetentionClass.PERMANENT.value
+        partial = bool(self.period_months or self.period_days)
+        return f"D{max(1, self.period_years + partial)}"
 
     def type_labels(self) -> str:
         labels = dict(RecordType.choices)
@@ -166,7 +229,7 @@ class LegalHold(models.Model):
 class RequestState(models.TextChoices):
     SUBMITTED = "submitted", _("Submitted")
     APPROVED = "approved", _("Approved")
-    REJECTED = "rejected", _("Rejected")
+    REJECTED = "rejected", pgettext_lazy("destruction request", "Rejected")
     EXECUTING = "executing", _("Executing")
     COMPLETED = "completed", _("Completed")
 
@@ -261,6 +324,10 @@ class DestructionItem(models.Model):
     original_key = models.CharField(max_length=200, blank=True)
     rendition_key = models.CharField(max_length=200, blank=True)
     paper = models.BooleanField(_("paper original"), default=False)
+    # For the destruction inventory (销毁清册), kept from the proposal on; empty on lists
+    # proposed before they were recorded (filled when execution starts).
+    pages = models.PositiveIntegerField(_("pages"), null=True, blank=True)
+    retention_period = models.CharField(_("retention period"), max_length=100, blank=True)
     # The S3 object versions removed (original's first), listed before anything is deleted;
     # empty on the local folder. The certificate names them.
     version_ids = models.JSONField(_("storage versions removed"), default=list, blank=True)
@@ -277,6 +344,42 @@ class DestructionItem(models.Model):
 
     def type_label(self) -> str:
         return str(dict(RecordType.choices).get(self.record_type, self.record_type))
+
+
+class DestructionWitness(models.Model):
+    """监销人: a person who watched the destruction and signed the inventory by hand. Either an
+    account of the system (``user``) or a person named without one (``user`` empty); ``name``
+    is kept as it was at signing either way."""
+
+    request = models.ForeignKey(
+        DestructionRequest, on_delete=models.PROTECT, related_name="witnesses"
+    )
+    position = models.PositiveSmallIntegerField(_("No."))
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
+    name = models.CharField(_("name"), max_length=100)
+    unit = models.CharField(_("department"), max_length=100, blank=True)
+    image_key = models.CharField(max_length=200)
+    sha256 = models.CharField(_("SHA-256"), max_length=64)
+    signed_at = models.DateTimeField(_("signed at"), auto_now_add=True)
+
+    class Meta:
+        ordering = ["request", "position"]
+        verbose_name = _("destruction witness")
+        verbose_name_plural = _("destruction witnesses")
+        constraints = [
+            models.UniqueConstraint(fields=["request", "position"], name="witness_position_once"),
+            models.UniqueConstraint(fields=["request", "name"], name="witness_name_once"),
+            models.UniqueConstraint(
+                fields=["request", "user"],
+                condition=Q(user__isnull=False),
+                name="witness_user_once",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.request_id}: {self.name}"
 
 
 class DestructionCertificate(models.Model):

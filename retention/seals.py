@@ -10,11 +10,13 @@ from typing import Any
 
 from records_dms.audit.services import audit_seals
 from records_dms.common.chain import seal, seal_diff
+from records_dms.common.handsign import signature_image_sha256
 from retention.models import (
     DestructionApproval,
     DestructionCertificate,
     DestructionItem,
     DestructionRequest,
+    DestructionWitness,
 )
 
 REQUEST = "destruction_request"
@@ -45,7 +47,11 @@ ITEM_FIELDS = (
     "rendition_key",
     "paper",
 )
+# Added for the destruction inventory: sealed only when filled, so that lists sealed before
+# they existed still verify.
+ITEM_INVENTORY_FIELDS = ("pages", "retention_period")
 APPROVAL_FIELDS = ("approver_id", "proposer_id", "approved_at")
+WITNESS_FIELDS = ("position", "user_id", "name", "unit", "image_key", "sha256", "signed_at")
 CERTIFICATE_FIELDS = ("number", "request_id", "pdf_key", "sha256", "issued_at")
 
 
@@ -59,12 +65,21 @@ def request_content(request_id: int) -> dict[str, Any] | None:
     if row is None:
         return None
     content = _plain(row)
-    for item in DestructionItem.objects.filter(request_id=request_id).values("pk", *ITEM_FIELDS):
+    for item in DestructionItem.objects.filter(request_id=request_id).values(
+        "pk", *ITEM_FIELDS, *ITEM_INVENTORY_FIELDS
+    ):
+        for field in ITEM_INVENTORY_FIELDS:
+            if item[field] in (None, ""):
+                del item[field]
         content[f"item {item.pop('pk')}"] = _plain(item)
     for approval in DestructionApproval.objects.filter(request_id=request_id).values(
         "pk", *APPROVAL_FIELDS
     ):
         content[f"approval {approval.pop('pk')}"] = _plain(approval)
+    for witness in DestructionWitness.objects.filter(request_id=request_id).values(
+        "pk", *WITNESS_FIELDS
+    ):
+        content[f"witness {witness.pop('pk')}"] = _plain(witness)
     return content
 
 
@@ -107,4 +122,19 @@ def destruction_seals_verify() -> list[SealProblem]:
             problems += [
                 SealProblem(subject, problem) for problem in seal_diff(sealed["fields"], content)
             ]
+    return problems + witness_images_verify()
+
+
+def witness_images_verify() -> list[SealProblem]:
+    """Each witness's signature image is still the one whose SHA-256 the list sealed."""
+    problems = []
+    for witness in DestructionWitness.objects.select_related("request"):
+        if signature_image_sha256(witness.image_key) != witness.sha256:
+            problems.append(
+                SealProblem(
+                    f"destruction request {witness.request.number}",
+                    f"witness {witness.pk} ({witness.name}): the signature image is missing "
+                    "or changed",
+                )
+            )
     return problems

@@ -8,7 +8,7 @@ from django_tasks import task
 @task()
 def destruction_execute_task(request_id: int) -> str:
     """Carry out an executing destruction request (safe to run again)."""
-    from retention.services.destruction import destruction_run
+    from retention.services.execution import destruction_run
 
     return str(destruction_run(request_id).state)
 

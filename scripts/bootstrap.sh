@@ -6,7 +6,7 @@
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
-PACKAGES=(tesseract-ocr tesseract-ocr-chi-sim tesseract-ocr-eng poppler-utils fonts-wqy-zenhei gettext)
+PACKAGES=(tesseract-ocr tesseract-ocr-chi-sim tesseract-ocr-eng poppler-utils fonts-wqy-zenhei gettext clamav)
 if [ "${1:-}" = "test" ]; then
   PACKAGES+=(chromium)
 fi

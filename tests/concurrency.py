@@ -14,8 +14,17 @@ def setup_django(database_url: str, data_dir: str) -> None:
     django.setup()
 
 
-def file_records(database_url: str, data_dir: str, customer_code: str, count: int) -> list[str]:
-    """File ``count`` metadata-only records for one customer; return their references."""
+def file_records(
+    database_url: str,
+    data_dir: str,
+    customer_code: str,
+    count: int,
+    environ: dict[str, str] | None = None,
+) -> list[str]:
+    """File ``count`` metadata-only records for one customer; return their references.
+
+    ``environ``: more ``DMS_*`` settings of the filing process (e.g. the reference rule)."""
+    os.environ.update(environ or {})
     setup_django(database_url, data_dir)
     import datetime
 

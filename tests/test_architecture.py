@@ -18,7 +18,18 @@ import pytest
 
 ROOT = Path(__file__).resolve().parents[1]
 OURS = ("records_dms", "ingestion", "retention", "search")
-SUBAPPS = ("accounts", "archive", "audit", "common", "fixity", "lending", "reports", "cli")
+SUBAPPS = (
+    "accounts",
+    "archive",
+    "audit",
+    "common",
+    "fixity",
+    "inspection",
+    "lending",
+    "reports",
+    "transfer",
+    "cli",
+)
 
 # What each app's domain may import besides itself: each layer only what lies below it.
 BELOW: dict[str, set[str]] = {

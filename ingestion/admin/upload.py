@@ -17,13 +17,14 @@ from django.utils.translation import gettext_lazy
 
 from ingestion.api.serializers import UploadJobSerializer
 from ingestion.models import IngestionJob
+from ingestion.selectors import visible_record_ids
 from ingestion.services import ingest_retry, ingest_submit
 from records_dms.accounts.admin.views import ArchiveView, visible_customer
 from records_dms.accounts.policy import policy
 from records_dms.accounts.roles import Confidentiality
 from records_dms.archive.models import Channel, RecordType
 from records_dms.archive.permissions import ADD_RECORD
-from records_dms.archive.selectors import visible_customers, visible_records
+from records_dms.archive.selectors import visible_customers
 from records_dms.common.widgets import DateInput
 
 # Placeholder the page's script swaps for the batch or job id it has at hand.
@@ -68,11 +69,7 @@ def _require_add_record(request: HttpRequest) -> None:
 def jobs_json(jobs: Iterable[IngestionJob], user: Any) -> list[dict[str, Any]]:
     """What the upload page shows of each job; records the user may not see are not named."""
     jobs = list(jobs)
-    visible = set(
-        visible_records(user=user)
-        .filter(pk__in=[job.record_id for job in jobs if job.record_id])
-        .values_list("pk", flat=True)
-    )
+    visible = visible_record_ids(jobs, user=user)
     return list(UploadJobSerializer(jobs, many=True, context={"visible": visible}).data)
 
 

@@ -11,6 +11,7 @@ from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
 from ingestion.models import IngestionJob, JobStatus
+from ingestion.selectors import job_reason
 from ingestion.services import children_of
 
 
@@ -24,6 +25,7 @@ class UploadJobSerializer(serializers.ModelSerializer[IngestionJob]):
     reference = serializers.SerializerMethodField()
     record_url = serializers.SerializerMethodField()
     duplicate = serializers.SerializerMethodField()
+    reason = serializers.SerializerMethodField()
 
     class Meta:
         model = IngestionJob
@@ -52,6 +54,9 @@ class UploadJobSerializer(serializers.ModelSerializer[IngestionJob]):
     def get_record_url(self, job: IngestionJob) -> str | None:
         record = self._record(job)
         return reverse("archive:record", args=[record.pk]) if record else None
+
+    def get_reason(self, job: IngestionJob) -> str:
+        return job_reason(job, visible=self.context["visible"])
 
     def get_duplicate(self, job: IngestionJob) -> bool:
         return job.status == JobStatus.DUPLICATE
@@ -105,7 +110,7 @@ class JobSerializer(serializers.Serializer[IngestionJob]):
     file = serializers.CharField(source="original_name", read_only=True)
     customer = serializers.CharField(source="customer.code", read_only=True)
     status = serializers.CharField(read_only=True)
-    reason = serializers.CharField(read_only=True)
+    reason = serializers.SerializerMethodField()
     record_id = serializers.SerializerMethodField()
     reference = serializers.SerializerMethodField()
     status_url = serializers.SerializerMethodField()
@@ -115,6 +120,9 @@ class JobSerializer(serializers.Serializer[IngestionJob]):
     def _record(self, job: IngestionJob) -> Any:
         visible: set[int] = self.context.get("visible_records", set())
         return job.record if job.record_id in visible else None
+
+    def get_reason(self, job: IngestionJob) -> str:
+        return job_reason(job, visible=self.context.get("visible_records", set()))
 
     def get_record_id(self, job: IngestionJob) -> int | None:
         record = self._record(job)

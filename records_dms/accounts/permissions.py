@@ -9,3 +9,6 @@ from records_dms.common.permissions import permission
 MANAGE_GRANTS = permission(
     "manage_grants", _("Give staff access to customers"), roles=(CLERK, ADMINISTRATOR)
 )
+MANAGE_CLEARANCES = permission(
+    "manage_clearances", _("Set users' clearances"), roles=(CLERK, ADMINISTRATOR)
+)

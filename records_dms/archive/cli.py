@@ -1,4 +1,4 @@
-"""`dms customer add`, `dms show`, `dms search` and `dms reindex`."""
+"""`dms customer add`, `dms show`, `dms stamp`, `dms search` and `dms reindex`."""
 
 from __future__ import annotations
 
@@ -75,6 +75,51 @@ def cmd_show(args: argparse.Namespace) -> int:
     return EXIT_OK
 
 
+def cmd_stamp(args: argparse.Namespace) -> int:
+    """Write the record's PDF with its filing stamp (归档章) to OUT; audited as a download."""
+    import hashlib
+    import os
+    import tempfile
+    from pathlib import Path
+
+    from django.core.exceptions import ValidationError
+
+    from records_dms.accounts.policy import policy
+    from records_dms.archive.models import Record
+    from records_dms.archive.permissions import READ_RECORD
+    from records_dms.archive.selectors import visible_records
+    from records_dms.archive.services import record_access_log
+    from records_dms.archive.stamping import record_stamped_pdf
+    from records_dms.audit import events
+
+    who = actor(args)
+    records = visible_records(user=who) if who is not None else Record.objects.all()
+    record = records.filter(reference=args.reference.strip().upper()).first()
+    if record is None or (who is not None and not policy.has(who, READ_RECORD)):
+        raise CommandError(f"no record {args.reference!r}")
+    try:
+        data = record_stamped_pdf(record)
+    except ValidationError as error:
+        raise CommandError("; ".join(error.messages)) from error
+    out = Path(args.out)
+    if not out.parent.is_dir():
+        raise CommandError(f"{out}: no such folder {str(out.parent)!r}")
+    # Whole or nothing: a temporary file beside OUT, renamed over it once written.
+    handle, temporary = tempfile.mkstemp(dir=out.parent, prefix=f".{out.name}.")
+    with os.fdopen(handle, "wb") as stream:
+        stream.write(data)
+    os.replace(temporary, out)
+    record_access_log(record=record, actor=who, action=events.RECORD_DOWNLOADED, what="cli stamp")
+    payload = {
+        "reference": record.reference,
+        "file": str(out),
+        "bytes": len(data),
+        "sha256": hashlib.sha256(data).hexdigest(),
+    }
+    emit(args, payload, f"wrote {out} ({len(data)} bytes), {record.reference} stamped")
+    return EXIT_OK
+
+
 def show_text(payload: dict[str, Any]) -> str:
     head = [
         f"{payload['reference']}  {payload['title']}",
@@ -121,5 +166,13 @@ def register(commands: Any, add: Add) -> None:
     )
     show = add("show", cmd_show, "one record: metadata, state and its pages", json_flag=True)
     show.add_argument("reference")
+    stamp = add(
+        "stamp",
+        cmd_stamp,
+        "write a record's PDF with its filing stamp (归档章, DA/T 22-2015)",
+        json_flag=True,
+    )
+    stamp.add_argument("reference")
+    stamp.add_argument("out", help="the PDF file to write")
     add_search_arguments(add("search", cmd_search, "full-text search", json_flag=True))
     add("reindex", cmd_reindex, "rebuild the search index without downtime", json_flag=True)

@@ -5,6 +5,7 @@ from __future__ import annotations
 from django.conf import settings
 from django.db import models
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from records_dms.accounts.roles import Confidentiality
 
@@ -17,7 +18,8 @@ class CustomerKind(models.TextChoices):
 
 
 class RelationshipStatus(models.TextChoices):
-    ACTIVE = "active", _("Active")
+    # "Active" alone is a user account's word (已启用); a customer relationship is 合作中.
+    ACTIVE = "active", pgettext_lazy("customer relationship", "Active")
     ENDED = "ended", _("Ended")
 
 
@@ -187,6 +189,15 @@ class ComplaintCase(models.Model):
 
     def __str__(self) -> str:
         return f"{self.number} {self.subject}"
+
+
+# The languages a record's text may be in (``Record.language``), as people name them. A plain
+# mapping, not field choices: older records and the API may hold other language tags.
+LANGUAGE_LABELS = {
+    "zh-hans": _("Simplified Chinese"),
+    "zh-hant": _("Traditional Chinese"),
+    "en": _("English"),
+}
 
 
 class Record(models.Model):

@@ -14,6 +14,7 @@ from django.db import transaction
 from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
+from records_dms.accounts.signals import refuse_own_change
 from records_dms.archive.events import records_changed
 from records_dms.archive.models import (
     TYPE_CODES,
@@ -29,6 +30,7 @@ from records_dms.archive.models import (
     Severity,
     Volume,
 )
+from records_dms.archive.references import reference_series
 from records_dms.archive.triggers import record_triggers_changed
 from records_dms.audit import events
 from records_dms.audit.services import audit_log
@@ -136,6 +138,14 @@ def customer_update(*, customer: Customer, actor: User, **fields: Any) -> Custom
                     reason="customer.updated",
                 )
     return customer
+
+
+def customer_owner_set(*, customer: Customer, owner: Any, actor: User) -> Customer:
+    """Make ``owner`` (or nobody) the customer's owner, who then sees its dossier. Audited as a
+    customer change; nobody makes itself the owner (another clerk or administrator must)."""
+    if owner is not None:
+        refuse_own_change(owner, actor)
+    return customer_update(customer=customer, actor=actor, owner=owner)
 
 
 # Volumes and complaints -----------------------------------------------------------------------
@@ -257,11 +267,17 @@ def complaint_update(*, complaint: ComplaintCase, actor: User, **fields: Any) ->
 # Records --------------------------------------------------------------------------------------
 
 
+def record_reference_next(record: Record) -> str:
+    """Next file reference number (档号) of an unsaved record, gap-free in its series, in the
+    form ``DMS_REFERENCE_RULE`` chooses (records_dms/archive/references.py)."""
+    series = reference_series(record)
+    return series.reference(counter_next(series.key))
+
+
 def record_reference(customer: Customer, record_type: str, year: int) -> str:
-    """Next file reference number (档号), gap-free per customer, type and year."""
-    type_code = TYPE_CODES[record_type]
-    sequence = counter_next(f"record:{customer.code}:{type_code}:{year}")
-    return f"{customer.code}-{type_code}-{year}-{sequence:04d}"
+    """Next file reference number of a record of this customer, type and year."""
+    record = Record(customer=customer, type=record_type, document_date=datetime.date(year, 1, 1))
+    return record_reference_next(record)
 
 
 def record_create(
@@ -304,7 +320,7 @@ def record_create(
             record.size = original["size"]
             record.sha256 = original["sha256"]
         _check_links(record)
-        record.reference = record_reference(customer, type, document_date.year)
+        record.reference = record_reference_next(record)
         record.full_clean()
         record.save()
         audit_log(

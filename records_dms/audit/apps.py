@@ -8,5 +8,5 @@ class AuditConfig(AppConfig):
     verbose_name = _("Audit trail")
 
     def ready(self) -> None:
-        from records_dms.audit import permissions  # noqa: F401  (declares its permissions)
+        from records_dms.audit import events, permissions  # noqa: F401  (declares them)
         from records_dms.audit.admin import hooks  # noqa: F401  (its Wagtail admin screens)

@@ -88,3 +88,24 @@ def audit_seals(kind: str) -> dict[str, dict[str, Any]]:
             if sealed.get("kind") == kind:
                 newest[str(sealed.get("id"))] = sealed
     return newest
+
+
+def audit_trail_export(*, filters: Any, file_format: str, actor: User | AnonymousUser) -> bytes:
+    """The events ``filters`` select as ``csv`` or ``xlsx``; the export itself is audited
+    (who, format, filters, row count) in the same transaction."""
+    from django.db import transaction
+
+    from records_dms.audit import events as names
+    from records_dms.audit.exports import audit_csv, audit_xlsx
+    from records_dms.audit.selectors import audit_events
+
+    render = {"csv": audit_csv, "xlsx": audit_xlsx}[file_format]
+    with transaction.atomic():
+        selected = audit_events(filters)
+        content = render(selected.iterator(chunk_size=2000))
+        audit_log(
+            action=names.AUDIT_EXPORTED,
+            actor=actor,
+            data={"format": file_format, "filters": filters.as_params(), "rows": selected.count()},
+        )
+    return content

@@ -99,7 +99,7 @@ def cmd_worker(args: argparse.Namespace) -> int:
 
     from ingestion.services import ingest_recover
     from records_dms.archive.indexing import index_recover
-    from retention.services.destruction import destruction_recover
+    from retention.services.execution import destruction_recover
     from retention.services.review import retention_daily_start
 
     if settings.WORKER.kind == "rq":

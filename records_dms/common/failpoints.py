@@ -26,6 +26,7 @@ POINTS = (
     "ingest:normalise",
     "ingest:filerecord",
     "ingest:attachments",
+    "ingest:inspect",
     "ingest:saved",
     "destruction:started",
     "destruction:purging",

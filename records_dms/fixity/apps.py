@@ -9,6 +9,7 @@ class FixityConfig(AppConfig):
 
     def ready(self) -> None:
         from records_dms.archive.daily import daily_job_register
+        from records_dms.fixity import events  # noqa: F401  (declares its audit events)
         from records_dms.fixity.checkpoints import checkpoints_mail_daily
         from records_dms.fixity.services import fixity_daily
 

@@ -29,8 +29,8 @@ from django.core.serializers.json import DjangoJSONEncoder
 from django.db import transaction
 from django.db.models import Model
 
-BACKUP_WRITTEN = "backup.written"
-BACKUP_RESTORED = "backup.restored"
+from records_dms.fixity.events import BACKUP_RESTORED, BACKUP_WRITTEN
+
 DATABASE_FILE = "database.json"
 FILES_DIR = "files"
 KEYS_DIR = "keys"

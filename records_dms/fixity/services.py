@@ -27,10 +27,9 @@ from django.utils.translation import gettext as _
 from records_dms.accounts import roles
 from records_dms.archive.models import Record, RecordState
 from records_dms.audit.services import audit_log
+from records_dms.fixity.events import FIXITY_FAILED, FIXITY_RUN
 from records_dms.fixity.models import FixityCheck, FixityRun
 
-FIXITY_FAILED = "fixity.failed"
-FIXITY_RUN = "fixity.run"
 MISSING = "missing"
 MISMATCH = "mismatch"
 

@@ -9,7 +9,7 @@ class LendingConfig(AppConfig):
 
     def ready(self) -> None:
         from records_dms.archive.blockers import destruction_blocker_register
-        from records_dms.lending import permissions  # noqa: F401  (declares its permissions)
+        from records_dms.lending import events, permissions  # noqa: F401  (declares them)
         from records_dms.lending.selectors import on_loan_blocker
 
         destruction_blocker_register(on_loan_blocker)

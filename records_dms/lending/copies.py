@@ -11,9 +11,13 @@ from django.core.files.storage import default_storage
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from records_dms.accounts.policy import policy
 from records_dms.archive.models import Record
+from records_dms.archive.permissions import READ_RECORD
+from records_dms.archive.selectors import visible_records
 from records_dms.archive.services import record_access_log
 from records_dms.common.pdfrender import render_text_pdf
+from records_dms.common.people import display_name
 from records_dms.lending import events
 from records_dms.lending.models import LoanItem, LoanKind, LoanState
 from records_dms.lending.watermark import watermark_image, watermark_pdf
@@ -28,7 +32,10 @@ class Copy:
 
 
 def copy_available(item: LoanItem, user: Any) -> bool:
-    """Only the borrower, only an electronic item, only from checkout until return or due date."""
+    """Only the borrower, only an electronic item, only from checkout until return or due date,
+    and only while the borrower may still see the record: its level, grant and seal are read
+    afresh on every call (a record raised above the borrower's clearance, or a dossier sealed,
+    after checkout closes the copy; the approval given at the time is no grant)."""
     loan = item.loan
     return (
         item.kind == LoanKind.ELECTRONIC
@@ -36,6 +43,8 @@ def copy_available(item: LoanItem, user: Any) -> bool:
         and loan.state == LoanState.CHECKED_OUT
         and loan.borrower_id == getattr(user, "pk", None)
         and timezone.localdate() <= loan.due_on
+        and policy.has(user, READ_RECORD)
+        and visible_records(user=user).filter(pk=item.record_id).exists()
     )
 
 
@@ -65,12 +74,12 @@ def copy_download(*, item: LoanItem, actor: Any) -> Copy:
     record, loan = item.record, item.loan
     moment = timezone.localtime().strftime("%Y-%m-%d %H:%M")
     stamp = _("Lent copy · %(user)s · %(time)s · %(loan)s · %(reference)s") % {
-        "user": actor.get_full_name() or actor.get_username(),
+        "user": display_name(actor),
         "time": moment,
         "loan": loan.number,
         "reference": record.reference,
     }
-    if actor.get_full_name():
+    if display_name(actor) != actor.get_username():
         stamp += f" ({actor.get_username()})"
     data, form = _source(record)
     if form == "image":

@@ -18,7 +18,7 @@ from records_dms.archive.selectors import visible_records
 from records_dms.archive.services import User
 from records_dms.audit.services import audit_log
 from records_dms.lending import events
-from records_dms.lending.events import RegisterEvent
+from records_dms.lending.events import USER_DEACTIVATED, RegisterEvent
 from records_dms.lending.models import (
     Custody,
     HandSignature,
@@ -31,8 +31,6 @@ from records_dms.lending.permissions import LEND
 from records_dms.lending.register import register_append
 from records_dms.lending.selectors import custody_of, loans_open_of
 from records_dms.lending.signatures import signature_store
-
-USER_DEACTIVATED = "user.deactivated"
 
 
 def custody_hand_over(

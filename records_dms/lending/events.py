@@ -3,19 +3,23 @@
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
-LOAN_REQUESTED = "loan.requested"
-LOAN_APPROVED = "loan.approved"
-LOAN_REFUSED = "loan.refused"
-LOAN_CHECKED_OUT = "loan.checked_out"
-LOAN_RETURNED = "loan.returned"
-LOAN_OVERDUE = "loan.overdue"
-LOAN_EXPIRED = "loan.expired"
-LOAN_OVERDUE_NOTIFIED = "loan.overdue_notified"
-LOAN_COPY_DOWNLOADED = "loan.copy_downloaded"
-LOAN_REGISTER_EXPORTED = "loan.register_exported"
-LOCATION_SET = "location.set"
-READING_REGISTERED = "reading.registered"
-CUSTODY_HANDED_OVER = "custody.handed_over"
+from records_dms.common.events import event
+
+LOAN_REQUESTED = event("loan.requested", _("Loan requested"))
+LOAN_APPROVED = event("loan.approved", _("Loan approved"))
+LOAN_REFUSED = event("loan.refused", _("Loan refused"))
+LOAN_CHECKED_OUT = event("loan.checked_out", _("Checked out"))
+LOAN_RETURNED = event("loan.returned", _("Returned"))
+LOAN_OVERDUE = event("loan.overdue", _("Loan overdue"))
+LOAN_EXPIRED = event("loan.expired", _("Loan access expired"))
+LOAN_OVERDUE_NOTIFIED = event("loan.overdue_notified", _("Overdue reminder sent"))
+LOAN_COPY_DOWNLOADED = event("loan.copy_downloaded", _("Lent copy downloaded"))
+LOAN_REGISTER_EXPORTED = event("loan.register_exported", _("Checkout register exported"))
+SIGNATURE_VIEWED = event("loan.signature_viewed", _("Hand signature viewed"))
+LOCATION_SET = event("location.set", _("Physical location set"))
+READING_REGISTERED = event("reading.registered", _("Reading in the room registered"))
+CUSTODY_HANDED_OVER = event("custody.handed_over", _("Custody handed over"))
+USER_DEACTIVATED = event("user.deactivated", _("User deactivated"))
 
 
 class RegisterEvent(models.TextChoices):

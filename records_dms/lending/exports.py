@@ -18,9 +18,10 @@ from reportlab.lib.units import mm
 from reportlab.platypus import Image, Paragraph, SimpleDocTemplate, Spacer, Table, TableStyle
 
 from records_dms.common import signing
+from records_dms.common.cells import csv_row
 from records_dms.common.pdfrender import chinese_font
 from records_dms.lending.events import RegisterEvent
-from records_dms.lending.models import RegisterEntry
+from records_dms.lending.models import Condition, LoanKind, RegisterEntry
 from records_dms.lending.register import register_verify
 from records_dms.lending.signatures import signature_bytes
 
@@ -62,9 +63,12 @@ def entry_details(entry: RegisterEntry) -> str:
     items = data.get("items") or []
     if items:
         described = []
+        kinds, conditions = dict(LoanKind.choices), dict(Condition.choices)
         for item in items:
-            condition = f", {item['condition']}" if item.get("condition") else ""
-            described.append(f"{item['reference']} ({item['kind']}{condition})")
+            kind = kinds.get(item.get("kind"), item.get("kind"))
+            condition = item.get("condition")
+            condition = f", {conditions.get(condition, condition)}" if condition else ""
+            described.append(f"{item['reference']} ({kind}{condition})")
         parts.append("; ".join(described))
     for field in ("reference", "references"):
         if data.get(field):
@@ -109,19 +113,21 @@ def register_csv(entries: list[RegisterEntry]) -> bytes:
     )
     for entry in entries:
         writer.writerow(
-            [
-                entry.sequence,
-                _local(entry.occurred_at),
-                entry.event,
-                entry.loan.number if entry.loan else "",
-                entry.actor_name,
-                entry_details(entry),
-                _signers(entry),
-                entry.previous_hash,
-                entry.hash,
-                entry.key_id,
-                entry.signature,
-            ]
+            csv_row(
+                [
+                    entry.sequence,
+                    _local(entry.occurred_at),
+                    entry.event,
+                    entry.loan.number if entry.loan else "",
+                    entry.actor_name,
+                    entry_details(entry),
+                    _signers(entry),
+                    entry.previous_hash,
+                    entry.hash,
+                    entry.key_id,
+                    entry.signature,
+                ]
+            )
         )
     return ("\ufeff" + buffer.getvalue()).encode("utf-8")
 

@@ -22,6 +22,11 @@ VIEW_REGISTER = permission(
 )
 
 
+def may_see_signatures(user: Any) -> bool:
+    """Hand signatures are shown to those who keep or read the register."""
+    return policy.has(user, VIEW_REGISTER) or policy.has(user, LEND)
+
+
 def may_approve_loan(user: Any, level: str) -> bool:
     """Clerks approve loans of internal records; compliance officers any level."""
     needed = APPROVE_LOAN if level == Confidentiality.INTERNAL else APPROVE_CLASSIFIED_LOAN

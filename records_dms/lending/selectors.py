@@ -2,7 +2,8 @@
 
 from __future__ import annotations
 
-from collections.abc import Mapping, Sequence
+from collections.abc import Iterable, Mapping, Sequence
+from dataclasses import dataclass
 from typing import Any
 
 from django.db.models import QuerySet
@@ -11,6 +12,7 @@ from django.utils.translation import gettext as _
 from records_dms.accounts.policy import policy
 from records_dms.accounts.roles import Confidentiality
 from records_dms.archive.models import Record
+from records_dms.archive.selectors import visible_records
 from records_dms.lending.models import OUT_STATES, Custody, Loan, LoanItem, LoanState
 from records_dms.lending.permissions import (
     APPROVE_CLASSIFIED_LOAN,
@@ -61,3 +63,21 @@ def loans_open_of(user: Any) -> QuerySet[Loan]:
 
 def custody_of(user: Any) -> QuerySet[Custody]:
     return Custody.objects.filter(holder_id=user.pk).select_related("record")
+
+
+@dataclass(frozen=True)
+class TrimmedItems:
+    """A loan's items as one viewer may see them: the records within the viewer's reach, and
+    how many others there are (never their reference, title or hash)."""
+
+    shown: list[LoanItem]
+    hidden: int
+
+
+def items_visible(user: Any, items: Iterable[LoanItem]) -> TrimmedItems:
+    """Trim a loan's items to the records ``user`` may see now (clearance, grant, seal)."""
+    items = list(items)
+    ids = [item.record_id for item in items]
+    seen = set(visible_records(user=user).filter(pk__in=ids).values_list("pk", flat=True))
+    shown = [item for item in items if item.record_id in seen]
+    return TrimmedItems(shown, len(items) - len(shown))

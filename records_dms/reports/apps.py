@@ -14,6 +14,7 @@ class ReportsConfig(AppConfig):
         from records_dms.reports import (  # noqa: F401
             builtin_panels,
             builtin_summary,
+            events,
             permissions,
         )
         from records_dms.reports.admin import hooks  # noqa: F401  (its Wagtail admin screens)

@@ -10,7 +10,7 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.dates import MONTHS_AP
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy
+from django.utils.translation import gettext_lazy, pgettext
 
 from ingestion.models import IngestionJob, JobStatus
 from records_dms.accounts import roles
@@ -26,7 +26,14 @@ from records_dms.archive.permissions import ADD_RECORD, VIEW_RECORD
 from records_dms.archive.selectors import visible_customers
 from records_dms.reports import selectors
 from records_dms.reports.charts import Series, bar_chart, line_chart
-from records_dms.reports.panels import Count, Panel, PanelData, Table, panel_register
+from records_dms.reports.panels import (
+    Count,
+    Panel,
+    PanelData,
+    Table,
+    dashboard_year,
+    panel_register,
+)
 
 RECENT_DAYS = 14
 
@@ -36,7 +43,24 @@ def month_labels() -> list[str]:
 
 
 def this_year() -> int:
-    return timezone.localdate().year
+    """The dashboard's year: the one picked on the home page, else this year."""
+    return dashboard_year()
+
+
+# One colour per record type, the same in every chart whichever types a chart shows.
+TYPE_COLORS: dict[str, str] = {
+    RecordType.CONTRACT: "#1f77b4",
+    RecordType.CONTRACT_AMENDMENT: "#17becf",
+    RecordType.MINUTES: "#2ca02c",
+    RecordType.PHONE_RECORD: "#ff7f0e",
+    RecordType.EMAIL: "#9467bd",
+    RecordType.SURVEY: "#bcbd22",
+    RecordType.COMPLAINT: "#d62728",
+    RecordType.COMPLAINT_HANDLING: "#e377c2",
+    RecordType.FEEDBACK: "#8c564b",
+    RecordType.OTHER: "#7f7f7f",
+    RecordType.DESTRUCTION_CERTIFICATE: "#393b79",
+}
 
 
 def _monthly_table(series: list[Series]) -> Table:
@@ -88,7 +112,9 @@ def ingestion_queue(user: AnyUser) -> PanelData:
                 warn=bool(by_status.get(JobStatus.FAILED)),
             ),
             Count(
-                _("Rejected"), by_status.get(JobStatus.REJECTED, 0), f"{jobs_url}?status=rejected"
+                pgettext("upload", "Rejected"),
+                by_status.get(JobStatus.REJECTED, 0),
+                f"{jobs_url}?status=rejected",
             ),
         ],
         chart=bar_chart(_("Files received in the last 14 days"), labels, series),
@@ -230,15 +256,20 @@ def satisfaction_overview(user: AnyUser) -> PanelData:
 
 
 def records_filed(user: AnyUser) -> PanelData:
+    """The year's records per month and type, counted by their document date."""
     year = this_year()
-    data = selectors.records_filed_per_month(user, year)
+    data = selectors.records_dated_per_month(user, year)
     series = [
-        Series(t.value, str(t.label), data[t.value]) for t in RecordType if any(data[t.value])
+        Series(t.value, str(t.label), data[t.value], color=TYPE_COLORS[t.value])
+        for t in RecordType
+        if any(data[t.value])
     ]
     return PanelData(
-        counts=[Count(_("Records filed this year"), sum(sum(v) for v in data.values()))],
+        counts=[
+            Count(_("Records dated in the year"), sum(sum(v) for v in data.values())),
+        ],
         chart=bar_chart(
-            _("Records filed per month by type, %(year)s") % {"year": year},
+            _("Records per month by type and document date, %(year)s") % {"year": year},
             month_labels(),
             series,
         ),

@@ -6,7 +6,8 @@ from __future__ import annotations
 import datetime
 
 from django.db.models import Count as CountOf
-from django.db.models import Q
+from django.db.models import Min, Q
+from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
@@ -24,34 +25,40 @@ from records_dms.reports.summary import Lines, SummarySection, summary_section_r
 
 
 def summary_customers(user: AnyUser, year: int) -> Lines:
-    start, end = selectors.year_bounds(year)
-    customers = visible_customers(user=user)
+    """A customer counts from its creation or its earliest dated record, whichever is first
+    (a dossier filed today with records of 2024 was a customer in 2024)."""
+    first_day, last_day = datetime.date(year, 1, 1), datetime.date(year, 12, 31)
+    customers = visible_customers(user=user).exclude(code=selectors.own_dossier_code())
+    since = []
+    pairs = customers.annotate(earliest=Min("records__document_date")).values_list(
+        "created_at", "earliest"
+    )
+    for created_at, earliest in pairs:
+        created = timezone.localdate(created_at)
+        since.append(min(created, earliest) if earliest else created)
     return [
-        (_("Customers at year end"), customers.filter(created_at__lt=end).count()),
-        (
-            _("New customers"),
-            customers.filter(created_at__gte=start, created_at__lt=end).count(),
-        ),
+        (_("Customers at year end"), sum(1 for day in since if day <= last_day)),
+        (_("New customers"), sum(1 for day in since if first_day <= day <= last_day)),
         (_("Relationships ended"), customers.filter(relationship_ended_on__year=year).count()),
     ]
 
 
 def summary_records(user: AnyUser, year: int) -> Lines:
+    """Records counted by their DOCUMENT date, not the day they were filed."""
     records = visible_records(user=user)
-    start, end = selectors.year_bounds(year)
-    filed = dict(
-        records.filter(created_at__gte=start, created_at__lt=end)
-        .values_list("type")
-        .annotate(n=CountOf("id"))
+    dated = dict(
+        records.filter(document_date__year=year).values_list("type").annotate(n=CountOf("id"))
     )
     lines: list[tuple[object, int]] = [
-        (RecordType(value).label, filed.get(value, 0)) for value in RecordType.values
+        (RecordType(value).label, dated.get(value, 0)) for value in RecordType.values
     ]
-    lines.append((_("Records filed in the year"), sum(filed.values())))
+    lines.append((_("Records dated in the year"), sum(dated.values())))
     lines.append(
         (
             _("Records held at year end"),
-            records.filter(created_at__lt=end).exclude(state=RecordState.DESTROYED).count(),
+            records.filter(document_date__lte=datetime.date(year, 12, 31))
+            .exclude(state=RecordState.DESTROYED)
+            .count(),
         )
     )
     return lines  # type: ignore[return-value]

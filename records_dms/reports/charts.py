@@ -27,6 +27,11 @@ class Series:
     key: str
     label: str
     values: Sequence[float | int | None]
+    color: str = ""  # a fixed colour (e.g. one per record type); else the palette's by position
+
+
+def series_color(item: Series, index: int) -> str:
+    return item.color or PALETTE[index % len(PALETTE)]
 
 
 def nice_max(value: float) -> float:
@@ -96,7 +101,7 @@ def _legend(series: Sequence[Series]) -> list[str]:
         width = 22 + 13 * len(item.label)
         if x + width > WIDTH - RIGHT and x > LEFT:
             x, y = LEFT, y + 16
-        color = PALETTE[index % len(PALETTE)]
+        color = series_color(item, index)
         parts.append(
             f'<rect x="{x}" y="{y - 9}" width="10" height="10" fill="{color}"/>'
             f'<text x="{x + 14}" y="{y}" font-size="12" fill="#333">{escape(item.label)}</text>'
@@ -127,7 +132,7 @@ def bar_chart(
             y = HEIGHT - BOTTOM - plot_h * base / top - height
             parts.append(
                 f'<rect class="bar" x="{x:.1f}" y="{y:.1f}" width="{bar_w:.1f}" '
-                f'height="{height:.1f}" fill="{PALETTE[index % len(PALETTE)]}" '
+                f'height="{height:.1f}" fill="{series_color(item, index)}" '
                 f'data-series="{escape(item.key)}" data-category="{escape(category)}" '
                 f'data-value="{_number(value)}"><title>{escape(category)} · '
                 f"{escape(item.label)}: {_number(value)}{escape(unit)}</title></rect>"
@@ -160,7 +165,7 @@ def line_chart(
             f"<title>{escape(target_label)}: {_number(target)}{escape(unit)}</title></line>"
         )
     for index, item in enumerate(series):
-        color = PALETTE[index % len(PALETTE)]
+        color = series_color(item, index)
         runs: list[list[str]] = [[]]
         points = []
         for i, value in enumerate(item.values):

@@ -27,6 +27,7 @@ from reportlab.lib.styles import ParagraphStyle
 from reportlab.lib.units import mm
 from reportlab.platypus import Paragraph, SimpleDocTemplate, Spacer, Table, TableStyle
 
+from records_dms.common.cells import csv_row, csv_text, xlsx_text_cell
 from records_dms.common.pdfrender import chinese_font
 
 
@@ -58,6 +59,12 @@ def _text(value: Any) -> str:
     return str(value)
 
 
+def _csv_field(value: Any) -> str:
+    """Numbers as numbers (a negative one is no formula); any text escaped."""
+    text = _text(value)
+    return text if isinstance(_cell(value), int | float) else csv_text(text)
+
+
 def render_csv(sheets: Sequence[Sheet]) -> bytes:
     """UTF-8 with a BOM so Excel opens Chinese text correctly; sheets one after another."""
     buffer = io.StringIO()
@@ -66,9 +73,9 @@ def render_csv(sheets: Sequence[Sheet]) -> bytes:
         if index:
             writer.writerow([])
         if len(sheets) > 1:
-            writer.writerow([sheet.title])
-        writer.writerow([str(h) for h in sheet.headers])
-        writer.writerows([[_text(v) for v in row] for row in sheet.rows])
+            writer.writerow(csv_row([sheet.title]))
+        writer.writerow(csv_row(sheet.headers))
+        writer.writerows([[_csv_field(v) for v in row] for row in sheet.rows])
     return ("\ufeff" + buffer.getvalue()).encode("utf-8")
 
 
@@ -100,19 +107,22 @@ def render_xlsx(title: str, sheets: Sequence[Sheet]) -> bytes:
         worksheet.freeze_panes = "A2"
         bold = []
         for header in sheet.headers:
-            cell = WriteOnlyCell(worksheet, value=str(header))
+            cell = xlsx_text_cell(worksheet, str(header))
             cell.font = Font(bold=True)
             bold.append(cell)
         worksheet.append(bold)
         for row in sheet.rows:
             values = [_cell(v) for v in row]
-            worksheet.append([_date_cell(worksheet, v) for v in values])
+            worksheet.append([_xlsx_cell(worksheet, v) for v in values])
     buffer = io.BytesIO()
     workbook.save(buffer)
     return buffer.getvalue()
 
 
-def _date_cell(worksheet: Any, value: Any) -> Any:
+def _xlsx_cell(worksheet: Any, value: Any) -> Any:
+    """Text as a string cell (never a formula), dates formatted, numbers as they are."""
+    if isinstance(value, str):
+        return xlsx_text_cell(worksheet, value)
     if not isinstance(value, datetime.date):
         return value
     cell = WriteOnlyCell(worksheet, value=value)

@@ -25,10 +25,13 @@ Slots the lead wires after merging (keys reserved, listed in ``PLANNED``): clerk
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterable, Mapping, Sequence
+from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
+from contextlib import contextmanager
+from contextvars import ContextVar
 from dataclasses import dataclass
 from typing import Any
 
+from django.utils import timezone
 from django.utils.functional import Promise
 from django.utils.safestring import SafeString
 from wagtail.admin.ui.components import Component
@@ -121,6 +124,30 @@ def panels_for(user: AnyUser) -> list[Panel]:
     return [panel for panel in registered_panels() if panel.shown_to(user, user_roles)]
 
 
+_year: ContextVar[int | None] = ContextVar("dashboard_year", default=None)
+
+
+def dashboard_year() -> int:
+    """The year the dashboard shows (picked on the home page), else this year."""
+    return _year.get() or timezone.localdate().year
+
+
+@contextmanager
+def showing_year(year: int | None) -> Iterator[None]:
+    """Panels computed inside this block show ``year``."""
+    token = _year.set(year)
+    try:
+        yield
+    finally:
+        _year.reset(token)
+
+
+def picked_year(request: Any) -> int | None:
+    """The ``?year=`` of the home page when it is a plausible year; None otherwise."""
+    value = str(getattr(request, "GET", {}).get("year", ""))
+    return int(value) if value.isdigit() and 1900 <= int(value) <= 9999 else None
+
+
 class DashboardPanel(Component):
     """A registered panel as a Wagtail homepage component."""
 
@@ -131,16 +158,33 @@ class DashboardPanel(Component):
 
     def get_context_data(self, parent_context: Mapping[str, Any] | None) -> Mapping[str, Any]:
         request = (parent_context or {})["request"]
+        with showing_year(picked_year(request)):
+            data = self.panel.compute(request.user)
+        return {"panel": self.panel, "data": data, "request": request}
+
+
+class YearPicker(Component):
+    """The dashboards' year picker: the years the user's records are dated in."""
+
+    template_name = "reports/panels/year_picker.html"
+    order = 0
+
+    def get_context_data(self, parent_context: Mapping[str, Any] | None) -> Mapping[str, Any]:
+        from records_dms.reports.selectors import record_years
+
+        request = (parent_context or {})["request"]
         return {
-            "panel": self.panel,
-            "data": self.panel.compute(request.user),
-            "request": request,
+            "year": picked_year(request) or dashboard_year(),
+            "years": record_years(request.user),
         }
 
 
 def homepage_panels(request: Any, panels: list[Any]) -> None:
     """The ``construct_homepage_panels`` hook: the user's role panels ahead of Wagtail's."""
-    panels.extend(DashboardPanel(panel) for panel in panels_for(request.user))
+    shown = [DashboardPanel(panel) for panel in panels_for(request.user)]
+    if shown:
+        panels.append(YearPicker())
+    panels.extend(shown)
 
 
 __all__ = [
@@ -150,6 +194,8 @@ __all__ = [
     "Panel",
     "PanelData",
     "Table",
+    "YearPicker",
+    "dashboard_year",
     "panel_register",
     "panel_unregister",
     "panels_for",

@@ -15,7 +15,7 @@ from statistics import median
 from typing import Any
 
 from django.conf import settings
-from django.db.models import Avg, Count, OuterRef, Q, QuerySet, Subquery
+from django.db.models import Avg, Count, OuterRef, QuerySet, Subquery
 from django.db.models.functions import ExtractMonth, ExtractYear
 from django.utils import timezone
 
@@ -181,21 +181,31 @@ def year_bounds(year: int) -> tuple[datetime.datetime, datetime.datetime]:
     return start, timezone.make_aware(datetime.datetime(year + 1, 1, 1))
 
 
-def records_filed_per_month(user: AnyUser, year: int) -> dict[str, list[int]]:
-    """Records filed (by filing date, local time) in each month of ``year``, per type."""
+def records_dated_per_month(user: AnyUser, year: int) -> dict[str, list[int]]:
+    """Records whose DOCUMENT date falls in each month of ``year``, per type: a year's figures
+    describe the documents of that year, whenever they were filed."""
     result = {key: [0] * 12 for key in RecordType.values}
-    # One conditional count per local month: plain comparisons the database runs itself.
-    edges = [timezone.make_aware(datetime.datetime(year, m, 1)) for m in range(1, 13)]
-    edges.append(year_bounds(year)[1])
-    months = {
-        f"m{m}": Count("id", filter=Q(created_at__gte=edges[m], created_at__lt=edges[m + 1]))
-        for m in range(12)
-    }
-    filed = visible_records(user=user).filter(created_at__gte=edges[0], created_at__lt=edges[12])
-    rows: Any = filed.values("type").annotate(**months)  # per-month keys: not a TypedDict
+    rows = (
+        visible_records(user=user)
+        .filter(document_date__year=year)
+        .annotate(month=ExtractMonth("document_date"))
+        .values("type", "month")
+        .annotate(n=Count("id"))
+    )
     for row in rows:
-        result[row["type"]] = [row[f"m{m}"] for m in range(12)]
+        result[row["type"]][row["month"] - 1] += row["n"]
     return result
+
+
+def record_years(user: AnyUser) -> list[int]:
+    """The years the user's records are dated in, and this year, newest first (a year picker)."""
+    years = (
+        visible_records(user=user)
+        .annotate(year=ExtractYear("document_date"))
+        .values_list("year", flat=True)
+        .distinct()
+    )
+    return sorted({*(y for y in years if y), timezone.localdate().year}, reverse=True)
 
 
 def records_by_confidentiality(user: AnyUser) -> dict[str, int]:
@@ -223,10 +233,19 @@ class YearScore:
     below_target: bool
 
 
+def own_dossier_code() -> str:
+    """The archive's own dossier (certificates of destruction): not a customer of the QMS."""
+    return str(settings.RETENTION.archive_own_code).upper()
+
+
 def survey_results(user: AnyUser) -> QuerySet[SurveyResult]:
-    return SurveyResult.objects.filter(
-        record__in=visible_records(user=user).exclude(state=RecordState.DESTROYED)
-    ).select_related("record", "record__customer")
+    return (
+        SurveyResult.objects.filter(
+            record__in=visible_records(user=user).exclude(state=RecordState.DESTROYED)
+        )
+        .exclude(record__customer__code=own_dossier_code())
+        .select_related("record", "record__customer")
+    )
 
 
 def satisfaction_by_customer_year(user: AnyUser, customer: str = "") -> list[YearScore]:
@@ -288,6 +307,7 @@ def customers_without_survey(
     return (
         visible_customers(user=user)
         .filter(status=RelationshipStatus.ACTIVE)
+        .exclude(code=own_dossier_code())
         .exclude(pk__in=recent.values("customer_id"))
         .annotate(last_survey=Subquery(last.values("document_date")[:1]))
         .order_by("code")

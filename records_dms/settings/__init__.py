@@ -24,7 +24,9 @@ from records_dms.settings.groups import (
     Demo,
     Fixity,
     Ingestion,
+    Inspection,
     Lending,
+    References,
     Reports,
     Retention,
     Search,
@@ -47,7 +49,9 @@ INGESTION = dataclasses.replace(INGESTION, ocr_workers=INGESTION.ocr_workers or 
 STORAGE = load(Storage)
 WORKER = load(Worker)
 FIXITY = load(Fixity)
+INSPECTION = load(Inspection)
 SEARCH = load(Search)
+REFERENCES = load(References)
 RETENTION = load(Retention)
 LENDING = load(Lending)
 REPORTS = load(Reports)
@@ -87,6 +91,8 @@ INSTALLED_APPS = [
     "records_dms.lending",
     "records_dms.reports",
     "records_dms.fixity",
+    "records_dms.transfer",
+    "records_dms.inspection",
     "ingestion",
     "retention",
     "django_tasks",

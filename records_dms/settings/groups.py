@@ -8,9 +8,12 @@ are these declarations (tests/test_configuration.py).
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, Literal
+
+from django.core.exceptions import ImproperlyConfigured
 
 from records_dms.settings.env import var
 
@@ -253,6 +256,39 @@ class Fixity:
 
 
 @dataclass(frozen=True)
+class Inspection:
+    """The four-property check (四性检测, DA/T 70-2018): at filing, on a schedule, on demand."""
+
+    on_filing: bool = var(
+        "DMS_INSPECT_ON_FILING",
+        True,
+        "check each record right after it is filed (`0`: only on a schedule or on demand)",
+    )
+    days: int = var(
+        "DMS_INSPECTION_DAYS",
+        30,
+        "every live record is checked again once in this many days (`0`: no scheduled check)",
+        minimum=0,
+    )
+    clamav_command: str = var(
+        "DMS_CLAMAV_COMMAND",
+        "clamscan",
+        "the virus scanner: `clamscan` (Debian's `clamav`) or `clamdscan` (asks a running `clamd`)",
+    )
+    clamav_database_dir: Path = var(
+        "DMS_CLAMAV_DATABASE_DIR",
+        Path("/var/lib/clamav"),
+        "ClamAV's signature databases (kept current by `freshclam`), used besides the "
+        "signatures shipped in `records_dms/inspection/signatures/` when it holds any",
+    )
+    formats: tuple[str, ...] = var(
+        "DMS_INSPECTION_FORMATS",
+        ("pdf", "pdfa", "ofd", "jpeg", "tiff", "png", "eml"),
+        "formats accepted for long-term keeping (any of `pdf pdfa ofd jpeg tiff png eml msg text`)",
+    )
+
+
+@dataclass(frozen=True)
 class Search:
     """Full-text search: SQLite FTS5 in the data dir, or an Elasticsearch cluster."""
 
@@ -284,6 +320,58 @@ class Search:
     elasticsearch_password: str | None = var(
         "DMS_ELASTICSEARCH_PASSWORD", None, "basic-auth password for the cluster", shown="none"
     )
+
+
+_CODE = re.compile(r"[A-Z0-9]{1,8}")
+
+
+@dataclass(frozen=True)
+class References:
+    """File reference numbers (档号): today's customer form or DA/T 22-2015's, and its parts."""
+
+    rule: Literal["customer", "dat22"] = var(
+        "DMS_REFERENCE_RULE",
+        "customer",
+        "form of new references: `customer` (`KH-0101-TS-2024-0007`: customer code, type code, "
+        "year, number) or `dat22` (DA/T 22-2015 `全宗号-门类代码·年度-保管期限-机构(问题)-件号`, "
+        "e.g. `Q001-WS·2024-D10-TS-0007`); references already given never change",
+    )
+    fonds_code: str = var(
+        "DMS_FONDS_CODE",
+        "",
+        "全宗号 (fonds number, 1–8 capital letters or digits, given by the archives office); "
+        "required by `dat22`, shown on the filing stamp",
+        shown="none",
+    )
+    category_code: str = var(
+        "DMS_CATEGORY_CODE", "WS", "门类代码 (records category) of `dat22`: `WS` = 文书"
+    )
+    class_code: str = var(
+        "DMS_REFERENCE_CLASS",
+        "type",
+        "机构(问题) part of `dat22`: `type` (the record type's code, `HT`, `TS`…), `customer` "
+        "(the customer code without separators, `KH0101`), `none` (left out) or a fixed "
+        "department code such as `KF`",
+    )
+
+    def __post_init__(self) -> None:
+        if self.rule == "dat22" and not self.fonds_code:
+            raise ImproperlyConfigured("DMS_REFERENCE_RULE=dat22 needs DMS_FONDS_CODE (全宗号)")
+        for name, value in (
+            ("DMS_FONDS_CODE", self.fonds_code),
+            ("DMS_CATEGORY_CODE", self.category_code),
+        ):
+            if value and not _CODE.fullmatch(value):
+                raise ImproperlyConfigured(
+                    f"{name} must be 1–8 capital letters or digits, got {value!r}"
+                )
+        if self.class_code not in ("type", "customer", "none") and not _CODE.fullmatch(
+            self.class_code
+        ):
+            raise ImproperlyConfigured(
+                "DMS_REFERENCE_CLASS must be type, customer, none or 1–8 capital letters or "
+                f"digits, got {self.class_code!r}"
+            )
 
 
 @dataclass(frozen=True)
@@ -334,6 +422,13 @@ class Lending:
     )
     loan_days_secret: int = var(
         "DMS_LOAN_DAYS_SECRET", 7, "longest loan of secret records", minimum=1
+    )
+    staff_download_originals: bool = var(
+        "DMS_STAFF_DOWNLOAD_ORIGINALS",
+        False,
+        "staff may download unwatermarked originals and searchable PDFs directly "
+        "(off: only as a watermarked electronic loan; clerks, auditors and compliance "
+        "officers always may)",
     )
     remind_days: int = var(
         "DMS_LOAN_REMIND_DAYS",
@@ -411,7 +506,9 @@ GROUPS: dict[str, tuple[str, type[Any]]] = {
     "STORAGE": ("Storage of originals", Storage),
     "WORKER": ("Background work", Worker),
     "FIXITY": ("Fixity", Fixity),
+    "INSPECTION": ("Four-property check", Inspection),
     "SEARCH": ("Search", Search),
+    "REFERENCES": ("File reference numbers (档号)", References),
     "RETENTION": ("Retention and destruction", Retention),
     "LENDING": ("Lending", Lending),
     "REPORTS": ("Reports", Reports),

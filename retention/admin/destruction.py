@@ -3,11 +3,9 @@
 from __future__ import annotations
 
 import io
-from functools import partial
 
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.db import transaction
 from django.http import FileResponse, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect
 from django.urls import reverse
@@ -19,15 +17,15 @@ from records_dms.audit.services import audit_log
 from records_dms.common.permissions import Permission
 from retention import events
 from retention.admin.base import RetentionView, error_text
+from retention.admin.execution import execution_context
 from retention.certificates import certificate_bytes
 from retention.models import DestructionCertificate, DestructionRequest, RequestState
 from retention.permissions import APPROVE_DESTRUCTION, EXECUTE_DESTRUCTION, VIEW_RETENTION
+from retention.selectors import certificate_visible, destruction_items_visible
 from retention.services.destruction import (
     destruction_request_approve,
-    destruction_request_execute,
     destruction_request_reject,
 )
-from retention.tasks import destruction_execute_task
 
 
 class RequestListView(RetentionView):
@@ -67,15 +65,22 @@ class RequestView(RetentionView):
             and destruction.proposed_by_id != user.pk
             and not destruction.approvals.filter(approver_id=user.pk).exists()
         )
+        # Records out of the viewer's reach are a count, never a reference, title or hash.
+        trimmed = destruction_items_visible(user=user, request=destruction)
+        certificate = DestructionCertificate.objects.filter(request=destruction).first()
         return self.render_to_response(
             self.get_context_data(
                 destruction=destruction,
-                items=destruction.items.all(),
+                items=trimmed.shown,
+                hidden_items=trimmed.hidden,
                 approvals=destruction.approvals.select_related("approver"),
                 can_decide=can_decide,
                 can_execute=policy.has(user, EXECUTE_DESTRUCTION)
                 and destruction.state == RequestState.APPROVED,
-                certificate=DestructionCertificate.objects.filter(request=destruction).first(),
+                certificate=certificate,
+                certificate_allowed=certificate is not None
+                and certificate_visible(user=user, certificate=certificate),
+                **execution_context(destruction),
             )
         )
 
@@ -94,18 +99,6 @@ def _step(request: HttpRequest, pk: int, action: Permission, step: str) -> HttpR
                 request=destruction, actor=request.user, reason=request.POST.get("reason", "")
             )
             messages.success(request, _("Rejected."))
-        else:
-            with transaction.atomic():
-                destruction_request_execute(
-                    request=destruction,
-                    actor=request.user,
-                    witness=request.POST.get("witness", ""),
-                    paper_method=request.POST.get("paper_method", "") or "shredding",
-                    run=False,
-                )
-                # The worker carries it out (and finishes it after a crash).
-                transaction.on_commit(partial(destruction_execute_task.enqueue, destruction.pk))
-            messages.success(request, _("Execution started."))
     except (ValidationError, PermissionDenied) as error:
         messages.error(request, error_text(error))
     return redirect(reverse("retention:request", args=[pk]))
@@ -119,14 +112,13 @@ def request_reject(request: HttpRequest, pk: int) -> HttpResponse:
     return _step(request, pk, APPROVE_DESTRUCTION, "reject")
 
 
-def request_execute(request: HttpRequest, pk: int) -> HttpResponse:
-    return _step(request, pk, EXECUTE_DESTRUCTION, "execute")
-
-
 def certificate_download(request: HttpRequest, pk: int) -> FileResponse:
-    """The signed certificate of a request, logged like any other download."""
+    """The signed certificate of a request, logged like any other download; refused to who
+    may not see every record it names."""
     require_action(request, VIEW_RETENTION)
     certificate = get_object_or_404(DestructionCertificate, request_id=pk)
+    if not certificate_visible(user=request.user, certificate=certificate):
+        raise PermissionDenied(_("The certificate names records you cannot see."))
     audit_log(action=events.CERTIFICATE_DOWNLOADED, actor=request.user, obj=certificate, data={})
     return FileResponse(
         io.BytesIO(certificate_bytes(certificate)),

@@ -129,8 +129,6 @@ class ScheduleEditView(RetentionView):
             except ValidationError as error:
                 form.add_error(None, error)
             else:
-                messages.success(
-                    request, _("Schedule %s saved; due dates recomputed.") % schedule.code
-                )
+                messages.success(request, _("Schedule %s saved; due dates recomputed.") % schedule)
                 return redirect(reverse("retention:schedules"))
         return self.render_to_response(self.get_context_data(form=form, schedule=schedule))

@@ -1,7 +1,7 @@
 from django.urls import path
 
 from records_dms.common import converters  # noqa: F401  (registers <id:…>)
-from retention.admin import destruction, holds, review, sealing
+from retention.admin import destruction, execution, holds, review, sealing
 
 urlpatterns = [
     path("queue/", review.QueueView.as_view(), name="queue"),
@@ -15,7 +15,16 @@ urlpatterns = [
     path("destruction/<id:pk>/", destruction.RequestView.as_view(), name="request"),
     path("destruction/<id:pk>/approve/", destruction.request_approve, name="request_approve"),
     path("destruction/<id:pk>/reject/", destruction.request_reject, name="request_reject"),
-    path("destruction/<id:pk>/execute/", destruction.request_execute, name="request_execute"),
+    path(
+        "destruction/<id:pk>/execute/",
+        execution.ExecuteView.as_view(),
+        name="request_execute",
+    ),
+    path(
+        "destruction/<id:pk>/progress.json",
+        execution.progress_view,
+        name="request_progress",
+    ),
     path(
         "destruction/<id:pk>/certificate.pdf",
         destruction.certificate_download,

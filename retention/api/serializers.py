@@ -19,10 +19,12 @@ from retention.models import (
     DestructionCertificate,
     DestructionItem,
     DestructionRequest,
+    DestructionWitness,
     DossierSeal,
     LegalHold,
     RecordRetention,
 )
+from retention.selectors import VisibleItems, destruction_items_visible
 from retention.services.holds import hold_records
 
 References = serializers.ListField(child=serializers.CharField())
@@ -94,6 +96,15 @@ class DestructionItemSerializer(serializers.ModelSerializer[DestructionItem]):
         read_only_fields = fields
 
 
+class DestructionWitnessSerializer(serializers.ModelSerializer[DestructionWitness]):
+    user = UsernameField(allow_null=True)
+
+    class Meta:
+        model = DestructionWitness
+        fields = ["position", "name", "user", "unit", "sha256", "signed_at"]
+        read_only_fields = fields
+
+
 class DestructionRequestSerializer(serializers.ModelSerializer[DestructionRequest]):
     """A destruction request (销毁清单) with its items and, once executed, its certificate."""
 
@@ -102,7 +113,11 @@ class DestructionRequestSerializer(serializers.ModelSerializer[DestructionReques
     rejected_by = UsernameField(allow_null=True)
     executed_by = UsernameField(allow_null=True)
     witness = BlankAsNullField()
-    items = DestructionItemSerializer(many=True, read_only=True)
+    witnesses = DestructionWitnessSerializer(many=True, read_only=True)
+    items = serializers.SerializerMethodField()
+    hidden_items = serializers.SerializerMethodField(
+        help_text="how many items are records the caller may not see (not named)"
+    )
     certificate = serializers.SerializerMethodField(help_text="the certificate's number")
 
     class Meta:
@@ -118,10 +133,26 @@ class DestructionRequestSerializer(serializers.ModelSerializer[DestructionReques
             "rejected_by",
             "executed_by",
             "witness",
+            "witnesses",
             "items",
+            "hidden_items",
             "certificate",
         ]
         read_only_fields = fields
+
+    def _trimmed(self, request: DestructionRequest) -> VisibleItems:
+        """Items of records the caller may see; without a user (the operator's CLI) all."""
+        user = self.context.get("user")
+        if user is None:
+            return VisibleItems(list(request.items.all()), 0)
+        return destruction_items_visible(user=user, request=request)
+
+    @extend_schema_field(DestructionItemSerializer(many=True))
+    def get_items(self, request: DestructionRequest) -> Any:
+        return DestructionItemSerializer(self._trimmed(request).shown, many=True).data
+
+    def get_hidden_items(self, request: DestructionRequest) -> int:
+        return self._trimmed(request).hidden
 
     @extend_schema_field(References)
     def get_approved_by(self, request: DestructionRequest) -> list[str]:
@@ -264,8 +295,37 @@ class RejectSerializer(serializers.Serializer[Any]):
     reason = serializers.CharField(max_length=300)
 
 
+class WitnessInputSerializer(serializers.Serializer[Any]):
+    """A witness (监销人) at execution: a user (``username``) or a person (``name``), and the
+    hand signature as a PNG (base64, or a ``data:image/png;base64,`` URL)."""
+
+    username = serializers.CharField(max_length=150, required=False, default="")
+    name = serializers.CharField(max_length=100, required=False, default="")
+    unit = serializers.CharField(max_length=100, required=False, default="")
+    signature = serializers.CharField(help_text="PNG, base64")
+
+    def validate(self, attrs: dict[str, Any]) -> dict[str, Any]:
+        import base64
+        import binascii
+
+        from retention.services.witnesses import user_by_username
+
+        text = attrs["signature"]
+        text = text.split(",", 1)[1] if text.startswith("data:") else text
+        try:
+            attrs["png"] = base64.b64decode(text, validate=True)
+        except (binascii.Error, ValueError) as error:
+            raise serializers.ValidationError({"signature": "not base64"}) from error
+        attrs["user"] = None
+        if attrs["username"]:
+            attrs["user"] = user_by_username(attrs["username"])
+            if attrs["user"] is None:
+                raise serializers.ValidationError({"username": "no such active user"})
+        return attrs
+
+
 class ExecuteSerializer(serializers.Serializer[Any]):
-    witness = serializers.CharField(max_length=100, required=False, allow_blank=True, default="")
+    witnesses = WitnessInputSerializer(many=True)
     paper_method = serializers.CharField(max_length=100, required=False, default="shredding")
 
 

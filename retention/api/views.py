@@ -25,6 +25,7 @@ from django.db import transaction
 from django.db.models import Model, QuerySet
 from django.http import FileResponse
 from django.utils import timezone
+from django.utils.translation import gettext as _
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiParameter, extend_schema
 from rest_framework import mixins, viewsets
@@ -73,6 +74,7 @@ from retention.permissions import (
     SEAL,
     VIEW_RETENTION,
 )
+from retention.selectors import certificate_visible
 from retention.services.deletion import (
     deletion_letter_bytes,
     deletion_request_answer,
@@ -87,6 +89,7 @@ from retention.services.destruction import (
 from retention.services.holds import hold_lift, hold_place
 from retention.services.review import due_records
 from retention.services.sealing import dossier_seal, dossier_unseal
+from retention.services.witnesses import WitnessSignature
 
 ModelT = TypeVar("ModelT", bound=Model)
 GET, POST = "GET", "POST"
@@ -262,6 +265,10 @@ class DestructionViewSet(RetentionViewSet[DestructionRequest]):
             rows = rows.filter(state=state)
         return rows
 
+    def get_serializer_context(self) -> dict[str, Any]:
+        # The items are named only as far as the caller may see their records.
+        return {**super().get_serializer_context(), "user": self.request.user}
+
     @extend_schema(
         parameters=[OpenApiParameter("state", str, description="only requests in this state")]
     )
@@ -317,7 +324,12 @@ class DestructionViewSet(RetentionViewSet[DestructionRequest]):
                 lambda: destruction_request_execute(
                     request=found,
                     actor=request.user,
-                    witness=data["witness"],
+                    witnesses=[
+                        WitnessSignature(
+                            png=w["png"], name=w["name"], user=w["user"], unit=w["unit"]
+                        )
+                        for w in data["witnesses"]
+                    ],
                     paper_method=data["paper_method"] or "shredding",
                     run=False,
                 )
@@ -338,8 +350,11 @@ class CertificateViewSet(RetentionViewSet[DestructionCertificate]):
     @extend_schema(responses={(200, "application/pdf"): bytes})
     @action(detail=True, methods=["get"])
     def download(self, request: Request, pk: str) -> FileResponse:
-        """The signed PDF, logged like any other download."""
+        """The signed PDF, logged like any other download; refused (403) to a caller who may
+        not see every record it names (a signed PDF cannot be trimmed)."""
         certificate = self.get_object()
+        if not certificate_visible(user=request.user, certificate=certificate):
+            raise PermissionDenied(_("The certificate names records you cannot see."))
         audit_log(
             action=events.CERTIFICATE_DOWNLOADED, actor=request.user, obj=certificate, data={}
         )

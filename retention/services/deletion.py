@@ -30,12 +30,13 @@ from reportlab.platypus import Paragraph, SimpleDocTemplate, Spacer, Table, Tabl
 
 from records_dms.accounts.policy import policy
 from records_dms.archive.blockers import destruction_blockers
-from records_dms.archive.models import Customer, Record, RecordState, RecordType
+from records_dms.archive.models import Customer, Record, RecordState
 from records_dms.archive.services import User, counter_next
 from records_dms.audit.services import audit_log
 from records_dms.common.pdfrender import chinese_font
+from records_dms.common.people import display_name
 from retention import events
-from retention.certificates import TYPE_ZH
+from retention.inventory import type_label
 from retention.models import (
     OPEN_STATES,
     DeletionRequest,
@@ -141,7 +142,7 @@ def _answer_rows(
     free: list[Record] = []
     for record in records:
         state = states.get(record.pk)
-        schedule = state.schedule.name if state and state.schedule else "—"
+        schedule = state.schedule.local_name() if state and state.schedule else "—"
         due = state.due_date if state else None
         row = AnswerRow(
             reference=record.reference,
@@ -254,8 +255,8 @@ def deletion_request_answer(*, request: DeletionRequest, actor: User) -> Deletio
 def _who(user: Any) -> str:
     if user is None:
         return "—"
-    full = user.get_full_name()
-    return f"{full} ({user.get_username()})" if full else str(user.get_username())
+    full, name = display_name(user), str(user.get_username())
+    return f"{full} ({name})" if full != name else name
 
 
 def deletion_letter_pdf(request: DeletionRequest) -> bytes:
@@ -295,8 +296,6 @@ def deletion_letter_pdf(request: DeletionRequest) -> bytes:
         *[Paragraph(escape(text), body) for text in paragraphs],
         Spacer(1, 8),
     ]
-    with translation.override("en"):
-        labels = {key: str(value) for key, value in RecordType.choices}
     for heading, chosen in (
         ("保留并封存的文件 Records kept (sealed)", kept),
         ("销毁的文件 Records to be destroyed", destroyed),
@@ -313,7 +312,7 @@ def deletion_letter_pdf(request: DeletionRequest) -> bytes:
         for row in chosen:
             values = [
                 row["reference"],
-                f"{TYPE_ZH.get(row['type'], '')} {labels.get(row['type'], row['type'])}",
+                type_label(row["type"]),
                 row["title"],
                 f"{row['why_zh']} / {row['why_en']}",
                 row["until"] or "—",

@@ -1,8 +1,5 @@
-"""Destruction requests: propose (clerk) → approve or reject (someone else) → execute → completed.
-
-Execution is resumable: each record is marked "being destroyed" before its files go, so a run
-killed at any point is finished by the next one, and only records of the approved list are
-ever touched.
+"""Destruction requests: propose (clerk) → approve or reject (someone else) → execute (two
+witnesses sign) → completed. The run itself is in ``retention.services.execution``.
 """
 
 from __future__ import annotations
@@ -10,7 +7,6 @@ from __future__ import annotations
 import datetime
 import logging
 from collections.abc import Sequence
-from pathlib import Path
 
 from django.conf import settings
 from django.contrib.auth.models import User as AuthUser
@@ -22,24 +18,24 @@ from django.utils.translation import gettext as _
 from records_dms.accounts.policy import policy
 from records_dms.archive.blockers import destruction_blockers
 from records_dms.archive.events import records_changed
-from records_dms.archive.models import Channel, Page, Record, RecordState
-from records_dms.archive.object_lock import ObjectLockError, original_destroy, original_versions
+from records_dms.archive.models import Channel, Record, RecordState
 from records_dms.archive.services import User, counter_next
 from records_dms.audit.services import audit_log
 from records_dms.common.failpoints import chaos_point
 from retention import events
+from retention.inventory import items_complete, period_label
 from retention.models import (
     OPEN_STATES,
     DestructionApproval,
     DestructionItem,
     DestructionRequest,
-    ItemState,
     RecordRetention,
     RequestState,
 )
 from retention.permissions import APPROVE_DESTRUCTION, EXECUTE_DESTRUCTION, REVIEW_RETENTION
-from retention.seals import certificate_seal, request_seal
+from retention.seals import request_seal
 from retention.services.schedules import retention_recompute
+from retention.services.witnesses import WitnessSignature, witnesses_check, witnesses_store
 
 log = logging.getLogger(__name__)
 
@@ -47,8 +43,9 @@ ELECTRONIC_METHOD = "deleted from storage, search index and database"
 PAPER_METHOD = "shredding"
 
 
-def _not_due_reasons(records: Sequence[Record], on: datetime.date) -> dict[int, list[str]]:
-    """Record id → why it may not be destroyed on that day (its own state and schedule)."""
+def not_destroyable_reasons(records: Sequence[Record], on: datetime.date) -> dict[int, list[str]]:
+    """Record id → why it may not be destroyed on that day (its own state and schedule, holds,
+    loans and the other blockers)."""
     states = {s.record_id: s for s in RecordRetention.objects.filter(record__in=records)}
     reasons: dict[int, list[str]] = {}
     for record in records:
@@ -100,7 +97,7 @@ def destruction_propose_as(
     with transaction.atomic():
         locked = list(Record.objects.select_for_update().filter(pk__in=[r.pk for r in records]))
         retention_recompute([r.pk for r in locked], actor=actor, reason="proposal")
-        reasons = _not_due_reasons(locked, timezone.localdate())
+        reasons = not_destroyable_reasons(locked, timezone.localdate())
         already = DestructionItem.objects.filter(
             record__in=locked, request__state__in=OPEN_STATES
         ).select_related("request")
@@ -116,7 +113,10 @@ def destruction_propose_as(
             proposed_by=person,
             approvals_required=max(1, settings.RETENTION.destruction_approvers),
         )
-        states = {s.record_id: s for s in RecordRetention.objects.filter(record__in=locked)}
+        states = {
+            s.record_id: s
+            for s in RecordRetention.objects.filter(record__in=locked).select_related("schedule")
+        }
         DestructionItem.objects.bulk_create(
             [
                 DestructionItem(
@@ -131,6 +131,8 @@ def destruction_propose_as(
                     original_key=record.original_key,
                     rendition_key=record.rendition_key,
                     paper=record.channel == Channel.PAPER or bool(record.physical_location),
+                    pages=record.page_count,
+                    retention_period=period_label(states[record.pk].schedule),
                 )
                 for record in locked
             ]
@@ -169,7 +171,7 @@ def destruction_request_approve(*, request: DestructionRequest, actor: User) -> 
         if request.approvals.filter(approver_id=person.pk).exists():
             raise ValidationError(_("You have already approved this list."))
         records = _records_of(request)
-        _refuse(records, _not_due_reasons(records, timezone.localdate()))
+        _refuse(records, not_destroyable_reasons(records, timezone.localdate()))
         DestructionApproval.objects.create(
             request=request, proposer_id=request.proposed_by_id, approver=person
         )
@@ -222,199 +224,50 @@ def destruction_request_execute(
     *,
     request: DestructionRequest,
     actor: User,
-    witness: str = "",
+    witnesses: Sequence[WitnessSignature] = (),
     paper_method: str = PAPER_METHOD,
     run: bool = True,
 ) -> DestructionRequest:
-    """Start (or resume) the execution of an approved list; ``run`` carries it out here."""
+    """Start (or resume) the execution of an approved list; ``run`` carries it out here.
+
+    At least two witnesses (监销人) sign the inventory before anything is destroyed; resuming
+    an executing list needs none (they signed when it started)."""
     person = policy.require(actor, EXECUTE_DESTRUCTION)
     with transaction.atomic():
         request = _open_request(request, RequestState.APPROVED, RequestState.EXECUTING)
         if request.state == RequestState.APPROVED:
-            if request.items.filter(paper=True).exists() and not witness.strip():
-                raise ValidationError(
-                    _("Paper originals are on this list: name the witness of their destruction.")
-                )
+            signed = witnesses_check(witnesses, person)
+            items_complete(request)
+            rows = witnesses_store(request, signed)
             request.state = RequestState.EXECUTING
             request.executed_by = person
             request.execution_started_at = timezone.now()
             request.method = ELECTRONIC_METHOD
             request.paper_method = paper_method.strip()[:100] or PAPER_METHOD
-            request.witness = witness.strip()[:100]
+            request.witness = "、".join(w.name for w in rows)[:100]
             request.save()
             audit_log(
                 action=events.DESTRUCTION_EXECUTION_STARTED,
                 actor=actor,
                 obj=request,
-                data={"witness": request.witness, "paper_method": request.paper_method},
+                data={
+                    "witnesses": [
+                        {
+                            "name": w.name,
+                            "user": w.user.get_username() if w.user else None,
+                            "unit": w.unit,
+                            "sha256": w.sha256,
+                        }
+                        for w in rows
+                    ],
+                    "paper_method": request.paper_method,
+                },
                 seals=[request_seal(request)],
             )
     chaos_point("destruction:started")
     if run:
+        from retention.services.execution import destruction_run
+
         destruction_run(request.pk)
         request.refresh_from_db()
     return request
-
-
-# Execution -----------------------------------------------------------------------------------
-
-
-def destruction_run(request_id: int) -> DestructionRequest:
-    """Carry out an executing request to its end; safe to run again after a crash."""
-    request = DestructionRequest.objects.select_related("executed_by").get(pk=request_id)
-    if request.state != RequestState.EXECUTING:
-        return request
-    for item_id in request.items.exclude(
-        state__in=(ItemState.DESTROYED, ItemState.SKIPPED)
-    ).values_list("pk", flat=True):
-        _item_execute(item_id, request)
-    from retention.certificates import certificate_issue
-
-    chaos_point("destruction:certificate")
-    with transaction.atomic():
-        # One worker at a time issues the certificate and completes the request: several
-        # starting at once (destruction_recover) may all have run the items up to here.
-        request = DestructionRequest.objects.select_for_update().get(pk=request.pk)
-        if request.state != RequestState.EXECUTING:
-            return request
-        certificate_issue(request)
-        request.state = RequestState.COMPLETED
-        request.completed_at = timezone.now()
-        request.save(update_fields=["state", "completed_at"])
-        items = request.items.all()
-        audit_log(
-            action=events.DESTRUCTION_COMPLETED,
-            actor=request.executed_by,
-            obj=request,
-            data={
-                "destroyed": [i.reference for i in items if i.state == ItemState.DESTROYED],
-                "skipped": [i.reference for i in items if i.state == ItemState.SKIPPED],
-                "certificate": request.certificate.number,
-            },
-            seals=[request_seal(request), certificate_seal(request.certificate)],
-        )
-    return request
-
-
-def _item_execute(item_id: int, request: DestructionRequest) -> None:
-    actor = request.executed_by
-    with transaction.atomic():
-        item = DestructionItem.objects.select_for_update().select_related("record").get(pk=item_id)
-        if item.state == ItemState.PENDING:
-            # The last check: still due, not held, not on loan, not destroyed meanwhile.
-            record = item.record
-            reasons = _not_due_reasons([record], timezone.localdate()).get(record.pk)
-            if record.state != RecordState.APPROVED:
-                reasons = [*(reasons or []), record.get_state_display()]
-            if reasons:
-                item.state, item.skip_reason = ItemState.SKIPPED, "; ".join(reasons)[:300]
-                item.save(update_fields=["state", "skip_reason"])
-                if record.state == RecordState.APPROVED:
-                    Record.objects.filter(pk=record.pk).update(state=RecordState.FILED)
-                    records_changed(
-                        [record.pk], reason=events.DESTRUCTION_ITEM_SKIPPED, fields=("state",)
-                    )
-                audit_log(
-                    action=events.DESTRUCTION_ITEM_SKIPPED,
-                    actor=actor,
-                    obj=record,
-                    customer_code=record.customer.code,
-                    data={"request": request.number, "reason": item.skip_reason},
-                )
-                return
-            item.state = ItemState.PURGING
-            # The store's versions are written down before any goes, so that a run killed
-            # half way still names them all on the certificate ([] on the local folder).
-            item.version_ids = original_versions(record)
-            item.save(update_fields=["state", "version_ids"])
-    # From here on the record goes, whatever happens: a crash is finished by the next run.
-    chaos_point("destruction:purging")
-    try:
-        removed = _files_delete(item)
-    except ObjectLockError as refused:
-        if refused.removed:  # part of it is gone: only finishing it makes sense
-            raise
-        _item_refused(item.pk, request, str(refused))
-        return
-    chaos_point("destruction:files-deleted")
-    # Out of the index now, not only after the commit below: a kill between that commit and
-    # its on-commit hook would otherwise leave the destroyed text findable.
-    records_changed([item.record_id], reason=events.RECORD_DESTROYED, withdraw=True)
-    chaos_point("destruction:unindexed")
-    with transaction.atomic():
-        item = DestructionItem.objects.select_for_update().get(pk=item.pk)
-        if item.state == ItemState.DESTROYED:  # another worker finished it meanwhile
-            return
-        versions = [*item.version_ids, *(v for v in removed if v not in item.version_ids)]
-        record = Record.objects.select_for_update().get(pk=item.record_id)
-        Page.objects.filter(record=record).delete()
-        records_changed([record.pk], reason=events.RECORD_DESTROYED, fields=("state", "pages"))
-        record.state = RecordState.DESTROYED
-        record.original_key = ""
-        record.rendition_key = ""
-        record.email_headers = {}
-        record.save(update_fields=["state", "original_key", "rendition_key", "email_headers"])
-        DestructionItem.objects.filter(pk=item.pk).update(
-            state=ItemState.DESTROYED, destroyed_at=timezone.now(), version_ids=versions
-        )
-        audit_log(
-            action=events.RECORD_DESTROYED,
-            actor=actor,
-            obj=record,
-            customer_code=record.customer.code,
-            data={
-                "request": request.number,
-                "reference": record.reference,
-                "sha256": record.sha256,
-                "paper": item.paper,
-                **({"versions": versions} if versions else {}),
-            },
-        )
-    chaos_point("destruction:item-destroyed")
-
-
-def _item_refused(item_id: int, request: DestructionRequest, why: str) -> None:
-    """The store refused to delete (a COMPLIANCE lock not yet run out, or a legal-hold flag)
-    before anything went: the record stays, and the certificate says why."""
-    with transaction.atomic():
-        item = DestructionItem.objects.select_for_update().select_related("record").get(pk=item_id)
-        if item.state != ItemState.PURGING:
-            return
-        item.state, item.skip_reason = ItemState.SKIPPED, why[:300]
-        item.save(update_fields=["state", "skip_reason"])
-        record = item.record
-        if Record.objects.filter(pk=record.pk, state=RecordState.APPROVED).update(
-            state=RecordState.FILED
-        ):
-            records_changed([record.pk], reason=events.DESTRUCTION_ITEM_SKIPPED, fields=("state",))
-        audit_log(
-            action=events.DESTRUCTION_ITEM_SKIPPED,
-            actor=request.executed_by,
-            obj=record,
-            customer_code=record.customer.code,
-            data={"request": request.number, "reason": item.skip_reason},
-        )
-
-
-def _files_delete(item: DestructionItem) -> list[str]:
-    """Remove the original and the searchable PDF (and any spooled copy) from storage; return
-    the S3 versions removed. Bytes another live record still uses stay; on S3 a GOVERNANCE
-    lock is bypassed, as this is an approved destruction."""
-    from ingestion.models import IngestionJob
-
-    record = Record.objects.get(pk=item.record_id)
-    removed = original_destroy(record, approved=True)
-    for spooled in IngestionJob.objects.filter(record_id=item.record_id).exclude(spool_path=""):
-        Path(spooled.spool_path).unlink(missing_ok=True)
-    return removed
-
-
-def destruction_recover() -> int:
-    """Finish every execution a killed process left half done (run when a worker starts)."""
-    count = 0
-    for request_id in DestructionRequest.objects.filter(state=RequestState.EXECUTING).values_list(
-        "pk", flat=True
-    ):
-        destruction_run(request_id)
-        count += 1
-    return count

@@ -16,11 +16,12 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
+from records_dms.accounts.roles import LEVEL_ORDER, Confidentiality
 from records_dms.archive.models import Customer, Record, RecordType
 from records_dms.archive.services import User, customer_create, record_create, record_pages_set
 from records_dms.audit.services import audit_log
 from retention import events
-from retention.models import DestructionCertificate
+from retention.models import DestructionCertificate, DestructionRequest
 
 # The record type's label lives in the archive; its translation is retention's.
 RECORD_TYPE_LABEL = gettext_lazy("Certificate of destruction")
@@ -49,6 +50,7 @@ def certificate_file(certificate: DestructionCertificate, actor: User = None) ->
             type=RecordType.DESTRUCTION_CERTIFICATE,
             title=f"销毁记录 Certificate of destruction {certificate.number} ({request.number})",
             document_date=timezone.localdate(certificate.issued_at),
+            confidentiality=_highest_level(request),
             actor=actor,
             original={
                 "key": certificate.pdf_key,
@@ -69,6 +71,14 @@ def certificate_file(certificate: DestructionCertificate, actor: User = None) ->
             data={"certificate": certificate.number, "record": record.reference},
         )
     return record
+
+
+def _highest_level(request: DestructionRequest) -> str:
+    """The certificate names every item of its request: it is as confidential as the most
+    confidential of them, so nobody reads through it what they could not read itself."""
+    levels = set(request.items.values_list("record__confidentiality", flat=True))
+    order = [str(level) for level in LEVEL_ORDER]
+    return max(levels, key=order.index, default=str(Confidentiality.INTERNAL))
 
 
 def _size(certificate: DestructionCertificate) -> int:

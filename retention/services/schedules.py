@@ -15,11 +15,19 @@ from django.utils.translation import gettext as _
 from records_dms.accounts.policy import policy
 from records_dms.archive.models import Record, RecordState, RecordType, Severity
 from records_dms.archive.permissions import CHANGE_RECORD
+from records_dms.archive.references import retention_class_of
 from records_dms.archive.services import User
 from records_dms.audit.services import audit_log
 from retention import events
 from retention.locks import DueChange, locks_after_recompute
-from retention.models import Disposition, RecordRetention, RetentionSchedule, TriggerEvent, Waiting
+from retention.models import (
+    Disposition,
+    RecordRetention,
+    RetentionClass,
+    RetentionSchedule,
+    TriggerEvent,
+    Waiting,
+)
 from retention.permissions import MANAGE_SCHEDULES
 
 SCHEDULE_FIELDS = (
@@ -31,6 +39,7 @@ SCHEDULE_FIELDS = (
     "period_months",
     "period_days",
     "disposition",
+    "retention_class",
     "active",
 )
 
@@ -187,6 +196,21 @@ def retention_backfill() -> int:
     )
 
 
+def retention_class_code(record: Record) -> str:
+    """The 保管期限 code (DA/T 22) of the record's schedule: Y, D30, D10 or a custom D<n>;
+    Y when it is kept permanently by decision, "" when no schedule applies. A record not yet
+    saved (a reference being given) gets the schedule it is about to follow."""
+    rows = RecordRetention.objects.filter(record_id=record.pk).select_related("schedule")
+    state = rows.first() if record.pk is not None else None
+    if state is not None and state.keep_permanently:
+        return RetentionClass.PERMANENT.value
+    if state is not None:
+        schedule = state.schedule
+    else:
+        schedule = schedule_for(record, list(RetentionSchedule.objects.filter(active=True)))
+    return schedule.class_code() if schedule is not None else ""
+
+
 def retention_state(record: Record) -> RecordRetention:
     """The record's retention row, computed now if it has none yet."""
     state = RecordRetention.objects.filter(record=record).select_related("schedule").first()
@@ -316,5 +340,6 @@ def record_retention_panel(record: Record) -> dict[str, Any]:
         return {"destroyed": item}
     return {
         "state": retention_state(record),
+        "class_code": retention_class_of(record),  # as the 归档章 shows it
         "holds": holds_on([record]).get(record.pk, []),
     }

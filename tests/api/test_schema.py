@@ -28,7 +28,7 @@ from retention.services.destruction import (
 )
 from tests.factories import make_record
 from tests.lending.helpers import loan_out
-from tests.retention.helpers import closed_complaint_record
+from tests.retention.helpers import closed_complaint_record, two_witnesses
 
 # The schema document itself is the one endpoint it does not describe (an OpenAPI document
 # has no schema of its own worth the name).
@@ -174,11 +174,12 @@ def test_destruction_show_prints_what_the_api_answers(capsys, users, customer, c
     record = closed_complaint_record(customer, clerk)
     request = destruction_request_propose(records=[record], actor=clerk, reason="到期")
     destruction_request_approve(request=request, actor=compliance)
-    executed = destruction_request_execute(request=request, actor=clerk, witness="王五")
+    executed = destruction_request_execute(witnesses=two_witnesses(), request=request, actor=clerk)
     printed = cli_json(capsys, "destruction", "show", str(executed.pk), "--as", "compliance")
     answered = api_json(compliance, reverse("api:retention-destruction-detail", args=[request.pk]))
     assert printed == answered
-    assert printed["certificate"] and printed["witness"] == "王五"
+    assert printed["certificate"] and printed["witness"] == "李明、赵六"
+    assert [w["name"] for w in printed["witnesses"]] == ["李明", "赵六"]
     assert printed["items"][0]["state"] == "destroyed"
 
 

@@ -53,7 +53,7 @@ def test_every_page_of_a_lent_pdf_carries_borrower_time_and_reference(staff, cus
     item = LoanItem.objects.get(loan=loan)
     response = client_for(staff).get(reverse("lending:copy", args=[item.pk]))
     assert response.status_code == 200 and response["Content-Type"] == "application/pdf"
-    data = b"".join(response.streaming_content)  # type: ignore[attr-defined]
+    data = response.content
     with pdfplumber.open(io.BytesIO(data)) as document:
         texts = [page.extract_text() or "" for page in document.pages]
     assert len(texts) == 3
@@ -90,7 +90,7 @@ def test_a_lent_image_is_stamped_visibly(staff, customer, clerk):
     item = LoanItem.objects.get(loan=loan)
     response = client_for(staff).get(reverse("lending:copy", args=[item.pk]))
     assert response.status_code == 200 and response["Content-Type"] == "image/png"
-    body = b"".join(response.streaming_content)  # type: ignore[attr-defined]
+    body = response.content
     stamped = Image.open(io.BytesIO(body)).convert("L")
     original = Image.open(io.BytesIO(scan)).convert("L")
     assert stamped.size == original.size

@@ -90,7 +90,7 @@ def test_a_clerk_records_a_handover_between_two_others_and_both_signatures_are_k
     # The register page shows both signatures of the handover, as images.
     page = client.get(reverse("lending:register")).content.decode()
     for s in entry.data["signatures"]:
-        assert reverse("lending:signature", args=[s["sha256"]]) in page
+        assert reverse("lending:signature", args=[entry.sequence, s["sha256"]]) in page
     # The printed and exported register carry it too.
     pdf = client.get(reverse("lending:register_export"))
     assert pdf.status_code == 200 and pdf.content.startswith(b"%PDF")

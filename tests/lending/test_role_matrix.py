@@ -15,7 +15,7 @@ from django.urls import URLPattern, URLResolver, get_resolver, reverse
 from records_dms.accounts import roles
 from records_dms.accounts.services import grant_create
 from records_dms.audit.models import AuditEvent
-from records_dms.lending.models import HandSignature, Loan, LoanItem, RegisterEntry
+from records_dms.lending.models import Loan, LoanItem, RegisterEntry
 from records_dms.lending.services import loan_approve, loan_request
 from tests.conftest import client_for
 from tests.factories import file_pdf, make_record
@@ -46,7 +46,7 @@ EXPECTED_GET: dict[str, tuple[set[str], str]] = {
     "lending:copy": ({STAFF}, "copy"),  # only the borrower of the electronic copy
     "lending:register": (REGISTER_READERS, ""),
     "lending:register_export": (REGISTER_READERS, ""),
-    "lending:signature": (REGISTER_READERS, "sha256"),
+    "lending:signature": (REGISTER_READERS, "signature"),
     "lending:location": ({CLERK}, "record"),
     "lending:reading": ({CLERK}, ""),
     "lending:handover": ({CLERK}, ""),
@@ -93,16 +93,23 @@ def world(users, customer, clerk) -> dict[str, Any]:
         "approved": approved.pk,
         "out": out.pk,
         "copy": LoanItem.objects.get(loan=copy_loan).pk,
-        "sha256": HandSignature.objects.first().sha256,  # type: ignore[union-attr]
+        "signature": _checkout_signature(out),
         "record": record.pk,
     }
+
+
+def _checkout_signature(loan: Any) -> dict[str, Any]:
+    """The register entry of a checkout and the borrower's signature given in it."""
+    entry = loan.entries.get(event="checked_out")
+    return {"sequence": entry.sequence, "sha256": entry.data["signatures"][0]["sha256"]}
 
 
 def url_for(name: str, key: str, world: dict[str, Any]) -> str:
     if not key:
         return reverse(name)
-    kwarg = "sha256" if key == "sha256" else "pk"
-    return reverse(name, kwargs={kwarg: world[key]})
+    if key == "signature":
+        return reverse(name, kwargs=world[key])
+    return reverse(name, kwargs={"pk": world[key]})
 
 
 @pytest.mark.django_db

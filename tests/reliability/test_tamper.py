@@ -5,6 +5,7 @@ append-only guards, as someone with the database file or a database login would.
 
 from __future__ import annotations
 
+import hashlib
 import json
 from dataclasses import replace
 from typing import Any
@@ -18,7 +19,12 @@ from records_dms.audit.services import audit_log
 from records_dms.cli.main import main
 from records_dms.common.chain import checkpoint_log_path
 from records_dms.lending.models import Loan, LoanItem, RegisterEntry, RegisterHead
-from retention.models import DestructionApproval, DestructionCertificate, DestructionItem
+from retention.models import (
+    DestructionApproval,
+    DestructionCertificate,
+    DestructionItem,
+    DestructionWitness,
+)
 from retention.services.destruction import (
     destruction_request_approve,
     destruction_request_execute,
@@ -26,7 +32,7 @@ from retention.services.destruction import (
 )
 from tests.factories import UserFactory, make_record
 from tests.lending.helpers import loan_out
-from tests.retention.helpers import closed_complaint_record
+from tests.retention.helpers import closed_complaint_record, two_witnesses
 
 pytestmark = pytest.mark.django_db
 
@@ -72,7 +78,9 @@ def archive(users, customer, clerk, committed) -> dict[str, Any]:
         request = destruction_request_propose(records=[due], actor=clerk, reason="到期")
         destruction_request_approve(request=request, actor=officer)
         destruction_request_approve(request=request, actor=second)
-        request = destruction_request_execute(request=request, actor=clerk)
+        request = destruction_request_execute(
+            witnesses=two_witnesses(), request=request, actor=clerk
+        )
         for n in range(3):
             audit_log(action="test.event", actor=clerk, data={"n": n})
         return {"loan": loan, "request": request, "certificate": request.certificate}
@@ -244,6 +252,67 @@ def test_a_destruction_approval_deleted(archive, capsys):
     assert code == 1
     assert _problems(findings, "destruction") == [
         f"destruction request {request.number}: approval {approval.pk} deleted"
+    ]
+
+
+def test_a_witness_changed_or_deleted(archive, capsys):
+    """销毁清册: another witness written in, or one removed, is found."""
+    request = archive["request"]
+    first, second = DestructionWitness.objects.filter(request=request).order_by("position")
+    table = DestructionWitness._meta.db_table
+    _sql(f"UPDATE {table} SET name = %s, user_id = NULL WHERE id = %s", ["孙八", first.pk])
+    _sql(f"DELETE FROM {table} WHERE id = %s", [second.pk])
+    code, findings = _verify(capsys)
+    assert code == 1
+    assert _problems(findings, "destruction") == [
+        f"destruction request {request.number}: witness {first.pk}.name changed",
+        f"destruction request {request.number}: witness {first.pk}.user_id changed",
+        f"destruction request {request.number}: witness {second.pk} deleted",
+    ]
+
+
+def test_a_witness_signature_swapped(archive, capsys):
+    """A signature image replaced, with its recorded SHA-256 rewritten to match: the seal
+    still holds the digest signed at execution; the stored image rewritten in place is also
+    found on its own."""
+    from django.core.files.storage import default_storage
+
+    from tests.lending.helpers import signature_png
+
+    request = archive["request"]
+    first, second = DestructionWitness.objects.filter(request=request).order_by("position")
+    forged = hashlib.sha256(signature_png(9)).hexdigest()
+    _sql(
+        f"UPDATE {DestructionWitness._meta.db_table} SET sha256 = %s WHERE id = %s",
+        [forged, first.pk],
+    )
+    with default_storage.open(second.image_key, "wb") as handle:
+        handle.write(signature_png(9))
+    code, findings = _verify(capsys)
+    assert code == 1
+    assert sorted(_problems(findings, "destruction")) == [
+        f"destruction request {request.number}: witness {first.pk} (李明): the signature image "
+        "is missing or changed",
+        f"destruction request {request.number}: witness {first.pk}.sha256 changed",
+        f"destruction request {request.number}: witness {second.pk} (赵六): the signature image "
+        "is missing or changed",
+    ]
+
+
+def test_an_inventory_row_changed(archive, capsys):
+    """销毁清册: an item's pages or retention period rewritten is found."""
+    request = archive["request"]
+    item = DestructionItem.objects.get(request=request)
+    table = DestructionItem._meta.db_table
+    _sql(
+        f"UPDATE {table} SET pages = %s, retention_period = %s WHERE id = %s",
+        [99, "永久 Permanent", item.pk],
+    )
+    code, findings = _verify(capsys)
+    assert code == 1
+    assert _problems(findings, "destruction") == [
+        f"destruction request {request.number}: item {item.pk}.pages changed",
+        f"destruction request {request.number}: item {item.pk}.retention_period changed",
     ]
 
 

@@ -20,6 +20,7 @@ def destruction_killed_after_first_delete(
 
     from retention.models import DestructionRequest
     from retention.services.destruction import destruction_request_execute
+    from tests.retention.helpers import two_witnesses
 
     real_delete = FileSystemStorage.delete
 
@@ -29,7 +30,11 @@ def destruction_killed_after_first_delete(
 
     FileSystemStorage.delete = delete_then_die  # type: ignore[method-assign,assignment]
     clerk = get_user_model().objects.get(username="clerk")
-    destruction_request_execute(request=DestructionRequest.objects.get(pk=request_id), actor=clerk)
+    destruction_request_execute(
+        witnesses=two_witnesses(),
+        request=DestructionRequest.objects.get(pk=request_id),
+        actor=clerk,
+    )
 
 
 if __name__ == "__main__":

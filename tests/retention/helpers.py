@@ -40,3 +40,22 @@ def closed_complaint_record(
     complaint_update(complaint=case, actor=clerk, closed_on=closed_on)
     record.refresh_from_db()
     return record
+
+
+def two_witnesses(user: Any = None, *, unit: str = "纪检监察室") -> list[Any]:
+    """Two witnesses (监销人) with drawn signatures: a user of the system (the auditor unless
+    ``user`` is given) and a named person without an account."""
+    from django.contrib.auth import get_user_model
+
+    from retention.services.witnesses import WitnessSignature
+    from tests.factories import UserFactory
+    from tests.lending.helpers import signature_png
+
+    if user is None:
+        user = get_user_model().objects.filter(username="witness").first() or (
+            UserFactory.create(username="witness", first_name="明", last_name="李")
+        )
+    return [
+        WitnessSignature(png=signature_png(1), user=user),
+        WitnessSignature(png=signature_png(2), name="赵六", unit=unit),
+    ]

@@ -3,6 +3,7 @@ workflow through the API with the same rules as the screens and the CLI."""
 
 from __future__ import annotations
 
+import base64
 import datetime
 from typing import Any
 
@@ -30,7 +31,8 @@ from retention.services.holds import hold_place
 from retention.services.sealing import dossier_seal
 from tests.conftest import client_for
 from tests.factories import CustomerFactory, UserFactory
-from tests.retention.helpers import closed_complaint_record
+from tests.lending.helpers import signature_png
+from tests.retention.helpers import closed_complaint_record, two_witnesses
 
 CLERK, AUDITOR, COMPLIANCE, STAFF, ADMIN = (
     roles.CLERK,
@@ -119,7 +121,7 @@ def world(users, customer, clerk):
     done = closed_complaint_record(customer, clerk, pdf=False)
     completed = destruction_request_propose(records=[done], actor=clerk)
     destruction_request_approve(request=completed, actor=compliance)
-    destruction_request_execute(request=completed, actor=clerk)
+    destruction_request_execute(witnesses=two_witnesses(), request=completed, actor=clerk)
     waiting = closed_complaint_record(customer, clerk, pdf=False)
     submitted = destruction_request_propose(records=[waiting], actor=clerk)
     due = closed_complaint_record(customer, clerk, pdf=False)
@@ -222,13 +224,26 @@ def test_the_workflow_through_the_api(users, customer, clerk, django_capture_on_
     compliance_api = client_for(users[COMPLIANCE])
     approved = compliance_api.post(approve)
     assert approved.status_code == 200 and approved.json()["state"] == "approved"
+    execute = reverse("api:retention-destruction-execute", args=[request_id])
+    auditor = {"username": "auditor", "signature": base64.b64encode(signature_png(1)).decode()}
+    person = {
+        "name": "赵六",
+        "unit": "纪检监察室",
+        "signature": "data:image/png;base64," + base64.b64encode(signature_png(2)).decode(),
+    }
+    alone = clerk_api.post(execute, {"witnesses": [auditor]}, content_type="application/json")
+    assert alone.status_code == 400 and "At least 2 witnesses" in alone.content.decode()
+    nobody = {**auditor, "username": "nobody"}
+    unknown = clerk_api.post(
+        execute, {"witnesses": [nobody, person]}, content_type="application/json"
+    )
+    assert unknown.status_code == 400
     with django_capture_on_commit_callbacks(execute=True):
         started = clerk_api.post(
-            reverse("api:retention-destruction-execute", args=[request_id]),
-            {},
-            content_type="application/json",
+            execute, {"witnesses": [auditor, person]}, content_type="application/json"
         )
     assert started.status_code == 202
+    assert [w["user"] for w in started.json()["witnesses"]] == ["auditor", None]
     done = clerk_api.get(reverse("api:retention-destruction-detail", args=[request_id])).json()
     assert done["state"] == "completed" and done["certificate"].startswith("XHJL-")
     record.refresh_from_db()

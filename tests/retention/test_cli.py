@@ -12,6 +12,7 @@ from django.test import TestCase
 
 from records_dms.cli.main import main
 from retention.models import DestructionRequest
+from tests.lending.helpers import signature_png
 from tests.retention.helpers import closed_complaint_record
 
 pytestmark = pytest.mark.django_db
@@ -45,7 +46,7 @@ def test_bad_date_is_bad_usage():
     assert exit_info.value.code == 2
 
 
-def test_the_whole_workflow_with_as(capsys, users, customer, clerk):
+def test_the_whole_workflow_with_as(capsys, users, customer, clerk, tmp_path):
     record = closed_complaint_record(customer, clerk)
     original_key = record.original_key
 
@@ -72,9 +73,28 @@ def test_the_whole_workflow_with_as(capsys, users, customer, clerk):
     approved = run_json(capsys, "destruction", "approve", request_id, "--as", "compliance")
     assert approved["state"] == "approved" and approved["approved_by"] == ["compliance"]
 
+    # Two witnesses (监销人) sign: a user by user name, a person by name and department.
+    (tmp_path / "auditor.png").write_bytes(signature_png(1))
+    (tmp_path / "zhao.png").write_bytes(signature_png(2))
+    one = ["--witness", f"auditor={tmp_path / 'auditor.png'}"]
+    assert main(["destruction", "execute", request_id, *one, "--as", "clerk"]) == 1
+    assert "At least 2 witnesses" in capsys.readouterr().err
+    bad = ["--witness", "auditor"]
+    assert main(["destruction", "execute", request_id, *one, *bad, "--as", "clerk"]) == 1
+    assert "give NAME=PNG" in capsys.readouterr().err
+    missing = ["--witness", f"赵六={tmp_path / 'none.png'}"]
+    assert main(["destruction", "execute", request_id, *one, *missing, "--as", "clerk"]) == 1
+    assert "none.png" in capsys.readouterr().err
+    two = [*one, "--witness", f"赵六/纪检监察室={tmp_path / 'zhao.png'}"]
     with TestCase.captureOnCommitCallbacks(execute=True):  # the commit indexes the certificate
-        executed = run_json(capsys, "destruction", "execute", proposed["number"], "--as", "clerk")
+        executed = run_json(
+            capsys, "destruction", "execute", proposed["number"], *two, "--as", "clerk"
+        )
     assert executed["state"] == "completed"
+    assert [(w["name"], w["user"], w["unit"]) for w in executed["witnesses"]] == [
+        ("auditor", "auditor", ""),
+        ("赵六", None, "纪检监察室"),
+    ]
     assert executed["certificate"].startswith("XHJL-")
     assert executed["items"][0]["state"] == "destroyed"
     assert not default_storage.exists(original_key)

@@ -33,7 +33,7 @@ from retention.services.destruction import (
 from retention.services.holds import query_records
 from search import get_backend
 from tests.factories import UserFactory, make_pdf, make_record
-from tests.retention.helpers import closed_complaint_record
+from tests.retention.helpers import closed_complaint_record, two_witnesses
 
 pytestmark = pytest.mark.django_db
 
@@ -101,7 +101,7 @@ def test_a_rejected_list_touches_nothing(users, customer, clerk):
         destruction_request_reject(request=request, actor=users[roles.COMPLIANCE], reason="")
     destruction_request_reject(request=request, actor=users[roles.COMPLIANCE], reason="仍需保留")
     with pytest.raises(ValidationError):
-        destruction_request_execute(request=request, actor=clerk)
+        destruction_request_execute(witnesses=two_witnesses(), request=request, actor=clerk)
     record.refresh_from_db()
     assert record.state == RecordState.FILED and record.pages.exists()
     assert default_storage.exists(record.original_key)
@@ -129,7 +129,7 @@ def test_other_blockers_are_asked_at_every_step(users, customer, clerk):
     destruction_request_approve(request=request, actor=users[roles.COMPLIANCE])
     destruction_blocker_register(on_loan)
     try:
-        destruction_request_execute(request=request, actor=clerk)
+        destruction_request_execute(witnesses=two_witnesses(), request=request, actor=clerk)
     finally:
         _blockers.remove(on_loan)
     item = request.items.get()
@@ -154,7 +154,9 @@ def test_execution_purges_everything_and_leaves_tombstones_and_a_certificate(
     request = destruction_request_propose(records=[doomed], actor=clerk, reason="保管期满")
     destruction_request_approve(request=request, actor=users[roles.COMPLIANCE])
     with TestCase.captureOnCommitCallbacks(execute=True):  # the commit indexes the certificate
-        request = destruction_request_execute(request=request, actor=clerk)
+        request = destruction_request_execute(
+            witnesses=two_witnesses(), request=request, actor=clerk
+        )
 
     assert request.state == RequestState.COMPLETED
     assert not default_storage.exists(original_key)
@@ -198,7 +200,7 @@ def test_a_one_byte_change_to_a_certificate_fails_verification(users, customer, 
     record = closed_complaint_record(customer, clerk)
     request = destruction_request_propose(records=[record], actor=clerk)
     destruction_request_approve(request=request, actor=users[roles.COMPLIANCE])
-    request = destruction_request_execute(request=request, actor=clerk)
+    request = destruction_request_execute(witnesses=two_witnesses(), request=request, actor=clerk)
     certificate = request.certificate
     path = default_storage.path(certificate.pdf_key)
     with open(path, "rb") as handle:
@@ -222,23 +224,23 @@ def test_verify_notices_a_listed_record_that_is_still_stored(users, customer, cl
     record = closed_complaint_record(customer, clerk)
     request = destruction_request_propose(records=[record], actor=clerk)
     destruction_request_approve(request=request, actor=users[roles.COMPLIANCE])
-    request = destruction_request_execute(request=request, actor=clerk)
+    request = destruction_request_execute(witnesses=two_witnesses(), request=request, actor=clerk)
     item = request.items.get()
     default_storage.save(item.original_key, ContentFile(b"restored from a backup"))
     problems = [p.problem for p in certificate_verify(request.certificate)]
     assert problems == [f"{item.reference}: a stored file is still there ({item.original_key})"]
 
 
-def test_paper_originals_need_a_witness(users, customer, clerk):
+def test_paper_originals_are_witnessed_like_every_list(users, customer, clerk):
     record = closed_complaint_record(customer, clerk)
     Record.objects.filter(pk=record.pk).update(physical_location="库房1/柜3/架2/盒5")
     request = destruction_request_propose(records=[record], actor=clerk)
     destruction_request_approve(request=request, actor=users[roles.COMPLIANCE])
     with pytest.raises(ValidationError, match="witness"):
         destruction_request_execute(request=request, actor=clerk)
-    request = destruction_request_execute(request=request, actor=clerk, witness="王五")
+    request = destruction_request_execute(witnesses=two_witnesses(), request=request, actor=clerk)
     assert request.state == RequestState.COMPLETED
-    assert request.witness == "王五" and request.paper_method == "shredding"
+    assert request.witness == "李明、赵六" and request.paper_method == "shredding"
     assert request.items.get().paper
 
 
@@ -249,7 +251,7 @@ def test_unapproved_lists_cannot_be_executed(customer, clerk):
     due = closed_complaint_record(customer, clerk)
     request = destruction_request_propose(records=[due], actor=clerk)
     with pytest.raises(ValidationError, match="Submitted"):
-        destruction_request_execute(request=request, actor=clerk)
+        destruction_request_execute(witnesses=two_witnesses(), request=request, actor=clerk)
     due.refresh_from_db()
     assert due.state == RecordState.FILED
 
@@ -258,7 +260,7 @@ def test_verify_notices_a_destroyed_record_back_in_the_index(users, customer, cl
     record = closed_complaint_record(customer, clerk)
     request = destruction_request_propose(records=[record], actor=clerk)
     destruction_request_approve(request=request, actor=users[roles.COMPLIANCE])
-    request = destruction_request_execute(request=request, actor=clerk)
+    request = destruction_request_execute(witnesses=two_witnesses(), request=request, actor=clerk)
     assert record.pk not in get_backend().indexed_records()
     # As if a stale backup of the index were restored.
     get_backend().index(record_docs(record))

@@ -20,7 +20,7 @@ from retention.services.destruction import (
     destruction_request_propose,
 )
 from retention.services.review import due_records
-from tests.retention.helpers import closed_complaint_record
+from tests.retention.helpers import closed_complaint_record, two_witnesses
 
 pytestmark = pytest.mark.django_db
 
@@ -32,7 +32,7 @@ def _destroy(users, customer, clerk):
     # The certificate's record is indexed when the execution commits, which a test's
     # rolled-back transaction never reaches: run the commit's callbacks.
     with TestCase.captureOnCommitCallbacks(execute=True):
-        return destruction_request_execute(request=request, actor=clerk)
+        return destruction_request_execute(witnesses=two_witnesses(), request=request, actor=clerk)
 
 
 def test_the_certificate_is_a_permanent_record_that_can_never_be_proposed(

@@ -22,7 +22,7 @@ from retention.services.destruction import (
 )
 from retention.services.holds import hold_lift, hold_place, hold_records, holds_on
 from tests.factories import make_record
-from tests.retention.helpers import closed_complaint_record
+from tests.retention.helpers import closed_complaint_record, two_witnesses
 
 pytestmark = pytest.mark.django_db
 
@@ -91,7 +91,7 @@ def test_a_hold_placed_after_approval_stops_execution_of_that_record(users, cust
     request = destruction_request_propose(records=[held, free], actor=clerk)
     destruction_request_approve(request=request, actor=users[roles.COMPLIANCE])
     hold_place(actor=users[roles.COMPLIANCE], reason="紧急冻结", records=[held])
-    destruction_request_execute(request=request, actor=clerk)
+    destruction_request_execute(witnesses=two_witnesses(), request=request, actor=clerk)
     held.refresh_from_db()
     free.refresh_from_db()
     assert held.state == RecordState.FILED and held.pages.exists()

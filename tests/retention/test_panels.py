@@ -27,7 +27,7 @@ from retention.services.destruction import (
 from retention.services.holds import hold_lift, hold_place
 from retention.services.review import due_records
 from tests.conftest import client_for
-from tests.retention.helpers import closed_complaint_record
+from tests.retention.helpers import closed_complaint_record, two_witnesses
 
 pytestmark = pytest.mark.django_db
 
@@ -39,7 +39,7 @@ def retention_world(users, customer, clerk):
     destroyed = closed_complaint_record(customer, clerk)
     done = destruction_request_propose(records=[destroyed], actor=clerk, reason="保管期满")
     destruction_request_approve(request=done, actor=compliance)
-    destruction_request_execute(request=done, actor=clerk)
+    destruction_request_execute(witnesses=two_witnesses(), request=done, actor=clerk)
     waiting = destruction_request_propose(
         records=[closed_complaint_record(customer, clerk)], actor=clerk
     )

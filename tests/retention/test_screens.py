@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import base64
 import datetime
 from typing import Any
 
@@ -30,7 +31,8 @@ from retention.services.holds import hold_place
 from retention.services.sealing import dossier_seal
 from tests.conftest import client_for
 from tests.factories import CustomerFactory, UserFactory
-from tests.retention.helpers import closed_complaint_record
+from tests.lending.helpers import signature_png
+from tests.retention.helpers import closed_complaint_record, two_witnesses
 
 CLERK, AUDITOR, COMPLIANCE, STAFF, ADMIN = (
     roles.CLERK,
@@ -57,6 +59,7 @@ EXPECTED_GET: dict[str, tuple[set[str], str]] = {
     "retention:request_approve": ({COMPLIANCE}, "submitted"),
     "retention:request_reject": ({COMPLIANCE}, "submitted"),
     "retention:request_execute": ({CLERK, COMPLIANCE}, "submitted"),
+    "retention:request_progress": (VIEWERS, "completed"),
     "retention:certificate": (VIEWERS, "completed"),
     "retention:seals": (SEALED_VIEWERS, ""),
     "retention:unseal": ({COMPLIANCE}, "sealed_customer"),
@@ -71,7 +74,6 @@ POST_ONLY = {
     "retention:hold_lift",
     "retention:request_approve",
     "retention:request_reject",
-    "retention:request_execute",
     "retention:unseal",
     "retention:seal_propose",
     "retention:deletion_answer",
@@ -105,6 +107,11 @@ WRITES: dict[str, dict[str, Any]] = {
 }
 
 
+def _pad(png: bytes) -> str:
+    """What the signature pad's script puts in its hidden field."""
+    return "data:image/png;base64," + base64.b64encode(png).decode()
+
+
 def retention_url_names() -> set[str]:
     names: set[str] = set()
 
@@ -132,7 +139,7 @@ def world(users, customer, clerk):
     done = closed_complaint_record(customer, clerk, lines=["已销毁的投诉记录。"], pdf=False)
     completed = destruction_request_propose(records=[done], actor=clerk)
     destruction_request_approve(request=completed, actor=compliance)
-    destruction_request_execute(request=completed, actor=clerk)
+    destruction_request_execute(witnesses=two_witnesses(), request=completed, actor=clerk)
     waiting = closed_complaint_record(customer, clerk, lines=["待审批的投诉记录。"], pdf=False)
     submitted = destruction_request_propose(records=[waiting], actor=clerk)
     due = closed_complaint_record(customer, clerk, lines=["到期待鉴定的投诉记录。"], pdf=False)
@@ -235,10 +242,19 @@ def test_clerk_proposes_compliance_approves_clerk_executes(
     request.refresh_from_db()
     assert request.state == RequestState.APPROVED
 
+    execute = reverse("retention:request_execute", args=[request.pk])
+    signed = {
+        "witness_1_user": users[AUDITOR].pk,
+        "witness_1_signature": _pad(signature_png(1)),
+        "witness_2_name": "赵六",
+        "witness_2_unit": "纪检监察室",
+        "witness_2_signature": _pad(signature_png(2)),
+    }
     with django_capture_on_commit_callbacks(execute=True):
-        clerk_client.post(reverse("retention:request_execute", args=[request.pk]))
+        clerk_client.post(execute, signed)
     request.refresh_from_db()
     assert request.state == RequestState.COMPLETED
+    assert [w.name for w in request.witnesses.all()] == ["auditor", "赵六"]
     assert not default_storage.exists(key)
     pdf = compliance_client.get(reverse("retention:certificate", args=[request.pk]))
     assert pdf.status_code == 200 and pdf["Content-Type"] == "application/pdf"
@@ -341,3 +357,46 @@ def test_nothing_but_destruction_deletes_a_record(role, users, customer, clerk):
     assert response.status_code in (401, 403, 404, 405), (role, response.status_code)
     record.refresh_from_db()
     assert record.state == RecordState.FILED
+
+
+@pytest.mark.django_db
+def test_execution_confirms_the_inventory_and_needs_two_witnesses(
+    users, customer, clerk, django_capture_on_commit_callbacks
+):
+    """The execute screen previews exactly the inventory (held and sealed ones marked, held
+    ones excluded), refuses fewer than two witnesses, then the request page shows progress."""
+    compliance = users[COMPLIANCE]
+    kept = closed_complaint_record(customer, clerk, lines=["将被冻结的投诉。"])
+    going = closed_complaint_record(customer, clerk, lines=["将被销毁的投诉。"])
+    request = destruction_request_propose(records=[kept, going], actor=clerk)
+    destruction_request_approve(request=request, actor=compliance)
+    hold_place(actor=compliance, reason="诉讼保全", records=[kept])
+    client = client_for(clerk)
+    execute = reverse("retention:request_execute", args=[request.pk])
+    page = client.get(execute).content.decode()
+    assert 'data-total="2" data-destroyed="1" data-excluded="1"' in page
+    assert f'data-reference="{kept.reference}" data-held' in page
+    assert "诉讼保全" in page and going.reference in page
+    assert page.count("<canvas ") == 3
+
+    one = {"witness_1_user": users[AUDITOR].pk, "witness_1_signature": _pad(signature_png(1))}
+    refused = client.post(execute, one)
+    assert refused.status_code == 200 and "At least 2 witnesses" in refused.content.decode()
+    unsigned = client.post(execute, {**one, "witness_2_name": "赵六"})
+    assert "Please sign on the pad" in unsigned.content.decode()
+    request.refresh_from_db()
+    assert request.state == RequestState.APPROVED and not request.witnesses.exists()
+
+    signed = {**one, "witness_2_name": "赵六", "witness_2_signature": _pad(signature_png(2))}
+    with django_capture_on_commit_callbacks(execute=True):
+        response = client.post(execute, signed)
+    assert response["Location"] == reverse("retention:request", args=[request.pk])
+    detail = client.get(response["Location"]).content.decode()
+    assert "destruction-progress" in detail and "赵六" in detail
+    progress = client.get(reverse("retention:request_progress", args=[request.pk])).json()
+    assert progress["state"] == "completed" and progress["total"] == 2
+    assert (progress["destroyed"], progress["skipped"]) == (1, 1)
+    assert progress["certificate_url"] == reverse("retention:certificate", args=[request.pk])
+    # A completed list offers no execution any more.
+    again = client.post(execute, signed)
+    assert "only an approved list can be executed" in again.content.decode()

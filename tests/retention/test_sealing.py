@@ -21,7 +21,7 @@ from retention.services.destruction import destruction_request_approve, destruct
 from retention.services.sealing import dossier_seal, dossier_unseal, sealed_due_propose
 from tests.conftest import client_for
 from tests.factories import CustomerFactory, UserFactory, file_pdf
-from tests.retention.helpers import closed_complaint_record
+from tests.retention.helpers import closed_complaint_record, two_witnesses
 
 pytestmark = pytest.mark.django_db
 CLERK, AUDITOR, COMPLIANCE, STAFF = roles.CLERK, roles.AUDITOR, roles.COMPLIANCE, roles.STAFF
@@ -136,7 +136,9 @@ def test_sealed_records_stay_under_their_schedules_and_are_destroyed_when_due(us
     with pytest.raises(PermissionDenied):  # the proposer may not approve
         destruction_request_approve(request=request, actor=first)
     destruction_request_approve(request=request, actor=second)
-    done = destruction_request_execute(request=request, actor=users[CLERK])
+    done = destruction_request_execute(
+        witnesses=two_witnesses(), request=request, actor=users[CLERK]
+    )
     assert done.state == RequestState.COMPLETED
     sealed["due"].refresh_from_db()
     sealed["fresh"].refresh_from_db()

@@ -33,7 +33,7 @@ from retention.services.holds import hold_lift, hold_place
 from retention.services.review import retention_extend
 from retention.services.schedules import add_period, schedule_update
 from tests.factories import file_pdf
-from tests.retention.helpers import closed_complaint_record
+from tests.retention.helpers import closed_complaint_record, two_witnesses
 
 pytestmark = pytest.mark.django_db
 
@@ -160,7 +160,9 @@ def test_destruction_removes_every_version_and_the_certificate_names_them(
     request = _approved([record], clerk, users)
     # The certificate is indexed when its transaction commits (verify checks the index).
     with django_capture_on_commit_callbacks(execute=True):
-        request = destruction_request_execute(request=request, actor=clerk)
+        request = destruction_request_execute(
+            witnesses=two_witnesses(), request=request, actor=clerk
+        )
 
     assert request.state == RequestState.COMPLETED
     item = request.items.get()
@@ -190,7 +192,9 @@ def test_compliance_mode_leaves_a_record_the_store_still_locks(
 ):
     settings.STORAGE = replace(settings.STORAGE, s3_lock_mode="COMPLIANCE")
     locked = closed_complaint_record(customer, clerk, lines=["合规锁定期内"])
-    request = destruction_request_execute(request=_approved([locked], clerk, users), actor=clerk)
+    request = destruction_request_execute(
+        witnesses=two_witnesses(), request=_approved([locked], clerk, users), actor=clerk
+    )
     assert request.state == RequestState.COMPLETED
     item = request.items.get()
     assert item.state == ItemState.SKIPPED and "refused" in item.skip_reason

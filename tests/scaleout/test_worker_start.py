@@ -26,7 +26,7 @@ from retention.services.destruction import (
     destruction_request_propose,
 )
 from tests.concurrency import database_url_of
-from tests.retention.helpers import closed_complaint_record
+from tests.retention.helpers import closed_complaint_record, two_witnesses
 from tests.scaleout.services import redis_url
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -47,7 +47,7 @@ def test_two_workers_starting_at_once_do_the_start_work_once(
     request = destruction_request_propose(records=records, actor=clerk)
     destruction_request_approve(request=request, actor=users[roles.COMPLIANCE])
     # Started, then the process died before carrying out any item.
-    destruction_request_execute(request=request, actor=clerk, run=False)
+    destruction_request_execute(witnesses=two_witnesses(), request=request, actor=clerk, run=False)
     request.refresh_from_db()
     assert request.state == RequestState.EXECUTING
 

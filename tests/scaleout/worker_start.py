@@ -19,7 +19,7 @@ def worker_start(database_url: str, data_dir: str, barrier: str) -> None:
 
     from django.db import connection
 
-    from retention.services.destruction import destruction_recover
+    from retention.services.execution import destruction_recover
     from retention.services.review import retention_daily_start
 
     connection.ensure_connection()

@@ -33,7 +33,7 @@ from retention.services.destruction import (
 from retention.services.sealing import dossier_seal
 from search import PageDoc, SearchQuery, get_backend
 from tests.factories import make_pdf
-from tests.retention.helpers import closed_complaint_record
+from tests.retention.helpers import closed_complaint_record, two_witnesses
 
 pytestmark = pytest.mark.django_db(transaction=True)
 
@@ -227,7 +227,7 @@ def test_approval_and_destruction_reach_the_index(
         SearchQuery(text="销毁", states=frozenset({RecordState.APPROVED})), search_scope(auditor)
     )
     assert [hit.record_id for hit in approved.hits] == [record.pk]
-    destruction_request_execute(request=request, actor=clerk)
+    destruction_request_execute(witnesses=two_witnesses(), request=request, actor=clerk)
     assert record.pk not in get_backend().indexed_records()
     assert not indexed(record, user=auditor, text="销毁")
     assert not IndexChange.objects.filter(done=False).exists()

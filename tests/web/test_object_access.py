@@ -100,8 +100,10 @@ OBJECT_URLS = [
     "archive:record",
     "archive:record_download",
     "archive:record_rendition",
+    "archive:record_stamped",
     "api:record-detail",
     "api:record-download",
+    "api:record-stamped",
 ]
 # Views staff may not use at all: refused the same way whichever id is asked for.
 ACTION_URLS = ["archive:record_edit", "lending:location"]

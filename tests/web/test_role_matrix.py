@@ -24,7 +24,16 @@ from records_dms.lending.services import loan_request
 from tests.conftest import client_for
 from tests.factories import file_pdf, make_pdf, make_record
 
-OURS = ("archive:", "ingestion:", "audit:", "customers:", "api:", "reports:")
+OURS = (
+    "archive:",
+    "ingestion:",
+    "audit:",
+    "customers:",
+    "api:",
+    "reports:",
+    "inspection:",
+    "access:",
+)
 CLERK, AUDITOR, COMPLIANCE, STAFF, ADMIN = (
     roles.CLERK,
     roles.AUDITOR,
@@ -34,6 +43,8 @@ CLERK, AUDITOR, COMPLIANCE, STAFF, ADMIN = (
 )
 EVERYONE = {CLERK, AUDITOR, COMPLIANCE, STAFF, ADMIN}
 READERS = {CLERK, AUDITOR, COMPLIANCE, STAFF}
+# Unwatermarked originals: staff take them only through a loan (DMS_STAFF_DOWNLOAD_ORIGINALS).
+DOWNLOADERS = {CLERK, AUDITOR, COMPLIANCE}
 
 # url name -> (roles allowed to GET it, kwargs key)
 EXPECTED_GET: dict[str, tuple[set[str], str]] = {
@@ -46,10 +57,18 @@ EXPECTED_GET: dict[str, tuple[set[str], str]] = {
     "archive:complaint_edit": ({CLERK}, "complaint"),
     "archive:record": (READERS, "record"),
     "archive:record_edit": ({CLERK}, "record"),
-    "archive:record_download": (READERS, "record"),
-    "archive:record_rendition": (READERS, "record"),
+    "archive:record_download": (DOWNLOADERS, "record"),
+    "archive:record_rendition": (DOWNLOADERS, "record"),
+    "archive:record_stamped": (DOWNLOADERS, "record"),
     "ingestion:jobs": ({CLERK}, ""),
     "audit:audit": ({AUDITOR, COMPLIANCE}, ""),
+    "audit:audit_export": ({AUDITOR}, ""),
+    "access:index": ({CLERK, ADMIN}, ""),
+    "access:customer": ({CLERK, ADMIN}, "customer"),
+    "access:owner": ({CLERK, ADMIN}, "customer"),  # POST only
+    "access:grant_add": ({CLERK, ADMIN}, ""),  # POST only
+    "access:grant_revoke": ({CLERK, ADMIN}, "grant"),  # POST only
+    "access:clearance": ({CLERK, ADMIN}, "user"),  # POST only
     "archive:search": (READERS, ""),
     "customers:index": (EVERYONE, ""),
     "customers:index_results": (EVERYONE, ""),
@@ -61,7 +80,8 @@ EXPECTED_GET: dict[str, tuple[set[str], str]] = {
     "api:customer-detail": (EVERYONE, "code"),
     "api:record-list": (EVERYONE, ""),  # trimmed to nothing for administrators
     "api:record-detail": (READERS, "record"),
-    "api:record-download": (READERS, "record"),
+    "api:record-download": (DOWNLOADERS, "record"),
+    "api:record-stamped": (DOWNLOADERS, "record"),
     "api:job-detail": ({CLERK}, "job"),  # an upload's job: who may file
     "api:token": (set(), ""),  # POST only
     "api:search": (READERS, ""),
@@ -79,10 +99,21 @@ EXPECTED_GET: dict[str, tuple[set[str], str]] = {
     "reports:catalogue_export": ({AUDITOR}, "customer"),
     "reports:summary": (READERS, ""),
     "reports:summary_export": ({AUDITOR}, ""),
+    "api:inspection-list": ({CLERK, AUDITOR, COMPLIANCE}, ""),
+    "api:inspection-detail": ({CLERK, AUDITOR, COMPLIANCE}, "inspection"),
+    "inspection:list": ({CLERK, AUDITOR, COMPLIANCE}, ""),
+    "inspection:inspection": ({CLERK, AUDITOR, COMPLIANCE}, "inspection"),
+    "inspection:report": ({CLERK, AUDITOR, COMPLIANCE}, "report"),
+    "inspection:run": ({CLERK, COMPLIANCE}, ""),  # POST only (tests/inspection: refused POSTs)
 }
 # Allowed roles get 405 for a GET of these; the rest are refused before the method matters.
 POST_ONLY = {
     "ingestion:job_retry",
+    "inspection:run",
+    "access:owner",
+    "access:grant_add",
+    "access:grant_revoke",
+    "access:clearance",
     "api:loan-approve",
     "api:loan-refuse",
     "api:loan-checkout",
@@ -115,7 +146,7 @@ def test_every_url_of_ours_has_an_expectation():
 
 @pytest.fixture
 def world(users, customer, clerk):
-    grant_create(user=users[STAFF], customer=customer, actor=clerk)
+    grant = grant_create(user=users[STAFF], customer=customer, actor=clerk)
     case = complaint_open(
         customer=customer,
         channel="direct",
@@ -138,12 +169,17 @@ def world(users, customer, clerk):
         "job": job.pk,
         "loan": loan_request(actor=users[STAFF], items=[(record, "paper")], purpose="审核").pk,
         "survey": survey.pk,
+        "inspection": record.inspections.get().pk,  # the check at filing
+        "grant": grant.pk,
+        "user": users[STAFF].pk,
     }
 
 
 def url_for(name: str, key: str, world: dict[str, Any]) -> str:
     if not key:
         return reverse(name)
+    if key == "report":
+        return reverse(name, kwargs={"pk": world["inspection"], "fmt": "xlsx"})
     kwarg = key if key in ("code", "batch") else "pk"
     return reverse(name, kwargs={kwarg: world[key]})
 

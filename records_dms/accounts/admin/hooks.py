@@ -7,7 +7,9 @@ from typing import Any
 
 from django.contrib import messages
 from django.shortcuts import redirect
+from django.urls import include, path, reverse
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 from wagtail import hooks
 
 
@@ -24,3 +26,24 @@ def refuse_changing_own_roles(request: Any, user: Any) -> Any:
         _("You cannot change your own roles, clearance or grants; another administrator must."),
     )
     return redirect(request.path)
+
+
+@hooks.register("register_admin_urls")
+def register_access_urls() -> list[Any]:
+    from records_dms.accounts.admin import urls
+
+    return [path("access/", include((urls.urlpatterns, "access"), namespace="access"))]
+
+
+@hooks.register("register_admin_menu_item")
+def register_access_menu_item() -> Any:
+    from records_dms.accounts.admin.menu import ActionMenuItem
+    from records_dms.accounts.permissions import MANAGE_CLEARANCES, MANAGE_GRANTS
+
+    return ActionMenuItem(
+        gettext_lazy("Access"),
+        reverse("access:index"),
+        actions=(MANAGE_GRANTS, MANAGE_CLEARANCES),
+        icon_name="key",
+        order=850,
+    )

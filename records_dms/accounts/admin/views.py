@@ -19,6 +19,11 @@ class ArchiveView(WagtailAdminTemplateMixin, View):
 
     required_action: Permission | None = None
 
+    def get_breadcrumbs_items(self) -> list[dict[str, Any]]:
+        # Wagtail's default trail is "Home" alone, which the header then shows as the page's
+        # title (the search page said 首页); the page's own title ends the trail.
+        return [*self.breadcrumbs_items, {"url": "", "label": self.get_page_title()}]
+
     def dispatch(self, request: HttpRequest, *args: Any, **kwargs: Any) -> Any:
         if self.required_action and not policy.has(request.user, self.required_action):
             raise PermissionDenied

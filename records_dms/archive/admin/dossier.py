@@ -10,6 +10,7 @@ from django.urls import reverse
 from django.utils.translation import gettext as _
 
 from records_dms.accounts.admin.views import ArchiveView, visible_customer
+from records_dms.accounts.permissions import MANAGE_GRANTS
 from records_dms.accounts.policy import policy
 from records_dms.archive import selectors
 from records_dms.archive.admin.forms import ComplaintEditForm, ComplaintOpenForm
@@ -50,6 +51,8 @@ class DossierView(ArchiveView):
             can_manage_complaints=policy.has(request.user, MANAGE_COMPLAINTS),
             can_edit=policy.has(request.user, CHANGE_CUSTOMER),
             can_export=policy.has(request.user, EXPORT),
+            can_grant=policy.has(request.user, MANAGE_GRANTS),
+            seen_by_staff=customer.owner_id is not None or customer.grants.exists(),
         )
         return self.render_to_response(context)
 

@@ -10,6 +10,7 @@ from django.utils.translation import gettext_lazy as _
 
 from records_dms.accounts.roles import Confidentiality
 from records_dms.archive.models import (
+    LANGUAGE_LABELS,
     ComplaintCase,
     ComplaintChannel,
     Customer,
@@ -69,6 +70,12 @@ class RecordEditForm(RecordLinksMixin, forms.ModelForm):
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         self.limit_links(self.instance.customer)
+        # The language as a choice of names; a tag we have no name for stays choosable.
+        current = self.instance.language
+        names: dict[str, Any] = dict(LANGUAGE_LABELS)
+        if current and current not in names:
+            names[current] = current
+        self.fields["language"].widget = forms.Select(choices=list(names.items()))
 
 
 class ComplaintOpenForm(forms.Form):

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.http import FileResponse, HttpRequest, HttpResponse
+from django.http import FileResponse, HttpRequest, HttpResponse, HttpResponseBase
 from django.shortcuts import redirect
 from django.urls import reverse
 from django.utils.translation import gettext as _
@@ -13,11 +13,19 @@ from ingestion.services import record_file
 from records_dms.accounts.admin.views import ArchiveView, visible_customer, visible_record
 from records_dms.accounts.policy import policy
 from records_dms.archive.admin.forms import RecordEditForm, RecordFileForm
-from records_dms.archive.downloads import original_response
+from records_dms.archive.downloads import original_response, stamped_response
+from records_dms.archive.history import record_history
 from records_dms.archive.models import Channel, Record, RecordType
-from records_dms.archive.permissions import ADD_RECORD, CHANGE_RECORD, READ_RECORD, VIEW_RECORD
+from records_dms.archive.permissions import (
+    ADD_RECORD,
+    CHANGE_RECORD,
+    READ_RECORD,
+    VIEW_RECORD,
+    may_download_original,
+)
 from records_dms.archive.selectors import visible_records
 from records_dms.archive.services import record_access_log, record_update
+from records_dms.archive.stamping import stampable
 from retention.services.schedules import record_retention_panel
 
 
@@ -38,8 +46,10 @@ class RecordView(ArchiveView):
             customer=record.customer,
             pages=record.pages.all() if can_read else [],
             can_read=can_read,
+            can_download=can_read and may_download_original(request.user),
+            stampable=stampable(record),
             can_edit=policy.has(request.user, CHANGE_RECORD),
-            revisions=record.revisions.select_related("changed_by"),
+            revisions=record_history(record.revisions.select_related("changed_by")),
             children=visible_records(user=request.user).filter(parent=record),
             retention=record_retention_panel(record),
         )
@@ -47,7 +57,8 @@ class RecordView(ArchiveView):
 
 
 def record_download(request: HttpRequest, pk: int) -> FileResponse:
-    """Stream the original, after writing who downloaded it and why to the audit trail."""
+    """Stream the original, after writing who downloaded it and why to the audit trail;
+    original_response refuses those who get originals only through a loan."""
     if not policy.has(request.user, READ_RECORD):
         raise PermissionDenied
     record = visible_record(request, pk)
@@ -62,6 +73,18 @@ def record_rendition(request: HttpRequest, pk: int) -> FileResponse:
     return original_response(
         record, user=request.user, purpose=request.GET.get("purpose", ""), rendition=True
     )
+
+
+def record_stamped(request: HttpRequest, pk: int) -> HttpResponseBase:
+    """A copy with the filing stamp (归档章); logged like the original."""
+    if not policy.has(request.user, READ_RECORD):
+        raise PermissionDenied
+    record = visible_record(request, pk)
+    try:
+        return stamped_response(record, user=request.user, purpose=request.GET.get("purpose", ""))
+    except ValidationError as error:
+        messages.error(request, "; ".join(error.messages))
+        return redirect(reverse("archive:record", args=[record.pk]))
 
 
 class RecordFileView(ArchiveView):

@@ -14,6 +14,7 @@ from records_dms.accounts.admin.views import ArchiveView
 from records_dms.archive.models import RecordType
 from records_dms.archive.permissions import VIEW_RECORD
 from records_dms.archive.searching import SearchFilters, SearchPage, record_search
+from records_dms.archive.selectors import visible_customers
 from search import SearchUnavailable
 
 PAGE_SIZE = 20
@@ -91,6 +92,7 @@ class SearchView(ArchiveView):
         if page is None:
             return []
         labels = dict(RecordType.choices)
+        names = self._customer_names(request, page)
         sections = []
         for name, param, title in (
             ("customer", "customer", _("Customer")),
@@ -106,7 +108,7 @@ class SearchView(ArchiveView):
                     "title": title,
                     "values": [
                         {
-                            "label": labels.get(value, value) if name == "type" else value,
+                            "label": self._label(name, value, labels, names),
                             "count": count,
                             "chosen": value in chosen,
                             "url": self._toggle(request, param, value),
@@ -116,6 +118,21 @@ class SearchView(ArchiveView):
                 }
             )
         return sections
+
+    @staticmethod
+    def _customer_names(request: HttpRequest, page: SearchPage) -> dict[str, str]:
+        """The names of the facet's customers, read through the one visibility rule."""
+        codes = list(page.results.facets.get("customer", {}))
+        customers = visible_customers(user=request.user).filter(code__in=codes)
+        return dict(customers.values_list("code", "name"))
+
+    @staticmethod
+    def _label(name: str, value: str, types: dict[str, Any], customers: dict[str, str]) -> str:
+        if name == "type":
+            return str(types.get(value, value))
+        if name == "customer" and value in customers:
+            return f"{value} {customers[value]}"
+        return value
 
     @staticmethod
     def _toggle(request: HttpRequest, param: str, value: str) -> str:

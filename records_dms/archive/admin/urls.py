@@ -7,6 +7,7 @@ from records_dms.archive.admin.records import (
     RecordView,
     record_download,
     record_rendition,
+    record_stamped,
 )
 from records_dms.archive.admin.search import SearchView
 from records_dms.common import converters  # noqa: F401  (registers <id:…>)
@@ -15,6 +16,7 @@ urlpatterns = [
     path("dossiers/<id:pk>/", DossierView.as_view(), name="dossier"),
     path("dossiers/<id:pk>/file/", RecordFileView.as_view(), name="record_file"),
     path("records/<id:pk>/searchable.pdf", record_rendition, name="record_rendition"),
+    path("records/<id:pk>/stamped.pdf", record_stamped, name="record_stamped"),
     path("dossiers/<id:pk>/complaints/new/", ComplaintOpenView.as_view(), name="complaint_open"),
     path("complaints/<id:pk>/edit/", ComplaintEditView.as_view(), name="complaint_edit"),
     path("records/<id:pk>/", RecordView.as_view(), name="record"),

@@ -30,7 +30,7 @@ from records_dms.archive.api.serializers import (
     SearchParamsSerializer,
     SearchResultsSerializer,
 )
-from records_dms.archive.downloads import original_response
+from records_dms.archive.downloads import original_response, stamped_response
 from records_dms.archive.models import Channel, Customer, Record
 from records_dms.archive.permissions import ADD_RECORD, READ_RECORD, VIEW_RECORD
 from records_dms.archive.searching import SearchFilters, SearchPage, record_search
@@ -120,6 +120,20 @@ class RecordViewSet(
         return original_response(
             record, user=request.user, purpose=request.query_params.get("purpose", "")
         )
+
+    @extend_schema(responses={(200, "application/pdf"): bytes})
+    @action(detail=True, methods=["get"], url_path="stamped.pdf", url_name="stamped")
+    def stamped(self, request: Request, pk: str | None = None) -> FileResponse:
+        """The record's PDF with its filing stamp (归档章, DA/T 22-2015); 400 if it has none."""
+        record = self.get_object()
+        if not policy.has(request.user, READ_RECORD):
+            raise PermissionDenied
+        try:
+            return stamped_response(
+                record, user=request.user, purpose=request.query_params.get("purpose", "")
+            )
+        except DjangoValidationError as error:
+            raise ValidationError({"detail": error.messages}) from error
 
 
 class SearchView(APIView):

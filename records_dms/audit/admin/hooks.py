@@ -8,13 +8,16 @@ from wagtail import hooks
 from wagtail.admin.menu import MenuItem
 
 from records_dms.accounts.admin.menu import ActionMenuItem
-from records_dms.audit.admin.views import AuditTrailView
+from records_dms.audit.admin.views import AuditTrailView, audit_export
 from records_dms.audit.permissions import VIEW_AUDIT
 
 
 @hooks.register("register_admin_urls")
 def register_audit_urls() -> list[Any]:
-    patterns = [path("audit/", AuditTrailView.as_view(), name="audit")]
+    patterns = [
+        path("audit/", AuditTrailView.as_view(), name="audit"),
+        path("audit/export/", audit_export, name="audit_export"),
+    ]
     return [path("archive/", include((patterns, "audit"), namespace="audit"))]
 
 

@@ -8,6 +8,7 @@ from django import forms
 from django.contrib.auth import get_user_model
 from django.utils.translation import gettext_lazy as _
 
+from records_dms.common.people import display_name
 from records_dms.common.widgets import DateInput
 from records_dms.lending.models import Condition, LoanKind
 
@@ -83,8 +84,8 @@ class UserChoiceField(forms.ModelChoiceField):
     """An active user, shown by name and user name."""
 
     def label_from_instance(self, obj: Any) -> str:
-        name = obj.get_full_name()
-        return f"{name} ({obj.get_username()})" if name else obj.get_username()
+        name = display_name(obj)
+        return f"{name} ({obj.get_username()})" if name != obj.get_username() else name
 
 
 class HandoverForm(forms.Form):

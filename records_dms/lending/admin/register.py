@@ -7,20 +7,21 @@ import datetime
 
 from django.core.exceptions import PermissionDenied
 from django.core.paginator import Paginator
-from django.http import FileResponse, Http404, HttpRequest, HttpResponse
+from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from records_dms.accounts.policy import policy
 from records_dms.audit.services import audit_log
+from records_dms.common.files import attach, attachment_response
 from records_dms.lending import events
-from records_dms.lending.admin.views import LendingView, may_see_signatures
-from records_dms.lending.copies import copy_available, copy_download
+from records_dms.lending.admin.views import LendingView
+from records_dms.lending.copies import copy_download
 from records_dms.lending.exports import register_csv, register_entries, register_pdf
-from records_dms.lending.models import LoanItem
+from records_dms.lending.models import LoanItem, RegisterEntry
 from records_dms.lending.permissions import VIEW_REGISTER
-from records_dms.lending.signatures import signature_bytes
+from records_dms.lending.signatures import signature_view
 
 
 def _period(request: HttpRequest) -> tuple[datetime.date | None, datetime.date | None]:
@@ -67,32 +68,29 @@ def register_export(request: HttpRequest) -> HttpResponse:
     response = HttpResponse(
         data, content_type="text/csv; charset=utf-8" if as_csv else "application/pdf"
     )
-    response["Content-Disposition"] = f'attachment; filename="{name}.{"csv" if as_csv else "pdf"}"'
+    attach(response, f"{name}.{'csv' if as_csv else 'pdf'}")
     return response
 
 
-def signature_image(request: HttpRequest, sha256: str) -> HttpResponse:
-    """A hand signature's image, for those who keep or read the register."""
-    if not may_see_signatures(request.user):
-        raise PermissionDenied
-    from records_dms.lending.models import HandSignature
-
-    signature = HandSignature.objects.filter(sha256=sha256).first()
-    data = signature_bytes(signature) if signature else None
+def signature_image(request: HttpRequest, sequence: int, sha256: str) -> HttpResponse:
+    """A hand signature's image as given in one register entry, for those who keep or read
+    the register; each viewing is in the audit trail."""
+    entry = get_object_or_404(RegisterEntry.objects.select_related("loan"), sequence=sequence)
+    data = signature_view(entry=entry, sha256=sha256, actor=request.user)
     if data is None:
         raise Http404
-    return HttpResponse(data, content_type="image/png")
+    response = HttpResponse(data, content_type="image/png")
+    response["X-Content-Type-Options"] = "nosniff"
+    response["Cache-Control"] = "private, no-store"
+    return response
 
 
-def copy_view(request: HttpRequest, pk: int) -> FileResponse:
-    """The borrower's watermarked electronic copy; anyone else, or too late: 404."""
+def copy_view(request: HttpRequest, pk: int) -> HttpResponse:
+    """The borrower's watermarked electronic copy, always as an attachment; anyone else, too
+    late, or a record the borrower may no longer see: 404 (checked on every request)."""
     item = get_object_or_404(LoanItem.objects.select_related("loan", "record__customer"), pk=pk)
-    if not copy_available(item, request.user):
-        raise Http404
-    copy = copy_download(item=item, actor=request.user)
-    return FileResponse(
-        iter([copy.data]),
-        as_attachment=True,
-        filename=copy.filename,
-        content_type=copy.content_type,
-    )
+    try:
+        copy = copy_download(item=item, actor=request.user)
+    except PermissionDenied as error:
+        raise Http404 from error
+    return attachment_response(copy.data, filename=copy.filename, content_type=copy.content_type)

@@ -17,7 +17,11 @@ urlpatterns = [
     path("copies/<id:pk>/", register_views.copy_view, name="copy"),
     path("register/", register_views.RegisterView.as_view(), name="register"),
     path("register/export/", register_views.register_export, name="register_export"),
-    path("signatures/<str:sha256>.png", register_views.signature_image, name="signature"),
+    path(
+        "register/<id:sequence>/signatures/<str:sha256>.png",
+        register_views.signature_image,
+        name="signature",
+    ),
     path("records/<id:pk>/location/", views.LocationView.as_view(), name="location"),
     path("reading/", views.ReadingView.as_view(), name="reading"),
     path("handover/", custody_views.HandoverView.as_view(), name="handover"),

@@ -31,8 +31,14 @@ from records_dms.lending.admin.forms import (
 )
 from records_dms.lending.copies import copy_available
 from records_dms.lending.models import OPEN_STATES, Loan, LoanKind, LoanState, Location
-from records_dms.lending.permissions import APPROVE_LOAN, LEND, REQUEST_LOAN, VIEW_REGISTER
-from records_dms.lending.selectors import loans_to_approve, loans_visible
+from records_dms.lending.permissions import (
+    APPROVE_LOAN,
+    LEND,
+    REQUEST_LOAN,
+    VIEW_REGISTER,
+    may_see_signatures,
+)
+from records_dms.lending.selectors import items_visible, loans_to_approve, loans_visible
 from records_dms.lending.services import (
     loan_approve,
     loan_check_out,
@@ -200,20 +206,19 @@ class LoanView(LendingView):
     def get(self, request: HttpRequest, pk: int) -> HttpResponse:
         loan = _visible_loan(request, pk)
         items = list(loan.items.select_related("record"))
+        trimmed = items_visible(request.user, items)
         return self.render_to_response(
             self.get_context_data(
                 loan=loan,
-                items=items,
+                items=trimmed.shown,
+                hidden_items=trimmed.hidden,
+                hidden_references=[i.record.reference for i in items if i not in trimmed.shown],
                 copies=[i for i in items if copy_available(i, request.user)],
                 entries=loan.entries.order_by("sequence"),
                 can_lend=policy.has(request.user, LEND),
                 can_see_signatures=may_see_signatures(request.user),
             )
         )
-
-
-def may_see_signatures(user: Any) -> bool:
-    return policy.has(user, VIEW_REGISTER) or policy.has(user, LEND)
 
 
 class _DeskView(LendingView):
@@ -231,10 +236,12 @@ class _DeskView(LendingView):
         return SignedForm(data)
 
     def render(self, loan: Loan, form: SignedForm) -> HttpResponse:
+        trimmed = items_visible(self.request.user, loan.items.select_related("record"))
         return self.render_to_response(
             self.get_context_data(
                 loan=loan,
-                items=loan.items.select_related("record"),
+                items=trimmed.shown,
+                hidden_items=trimmed.hidden,
                 form=form,
                 signer=self.signer(loan),
                 usable=loan.state in self.states,

@@ -13,6 +13,7 @@ from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
 from records_dms.lending.models import Condition, Loan, LoanItem, LoanKind, RegisterEntry
+from records_dms.lending.selectors import TrimmedItems, items_visible
 
 
 class LoanItemSerializer(serializers.ModelSerializer[LoanItem]):
@@ -83,6 +84,7 @@ class LoanSerializer(serializers.ModelSerializer[Loan]):
 
     borrower = serializers.SlugRelatedField[Any](slug_field="username", read_only=True)
     items = serializers.SerializerMethodField()
+    hidden_items = serializers.SerializerMethodField()
     entry = serializers.SerializerMethodField()
 
     class Meta:
@@ -96,14 +98,27 @@ class LoanSerializer(serializers.ModelSerializer[Loan]):
             "due_on",
             "level",
             "items",
+            "hidden_items",
             "entry",
         ]
         read_only_fields = fields
 
+    def _trimmed(self, loan: Loan) -> TrimmedItems:
+        """Items of records the requesting user may see now; without a request (the
+        operator's CLI) all of them."""
+        items = list(loan.items.select_related("record").order_by("id"))
+        request = self.context.get("request")
+        if request is None:
+            return TrimmedItems(items, 0)
+        return items_visible(request.user, items)
+
     @extend_schema_field(LoanItemSerializer(many=True))
     def get_items(self, loan: Loan) -> Any:
-        items = loan.items.select_related("record").order_by("id")
-        return LoanItemSerializer(items, many=True).data
+        return LoanItemSerializer(self._trimmed(loan).shown, many=True).data
+
+    def get_hidden_items(self, loan: Loan) -> int:
+        """How many items are records the user may not see (not named)."""
+        return self._trimmed(loan).hidden
 
     @extend_schema_field(LoanEntrySerializer(allow_null=True))
     def get_entry(self, loan: Loan) -> Any:

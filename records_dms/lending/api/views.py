@@ -54,7 +54,7 @@ class LendingPermission(BasePermission):
         return needed is None or policy.has(request.user, needed)
 
 
-def _run(work: Callable[[], Loan]) -> Response:
+def _run(work: Callable[[], Loan], request: Request) -> Response:
     try:
         loan = work()
     except DjangoValidationError as error:
@@ -62,7 +62,7 @@ def _run(work: Callable[[], Loan]) -> Response:
     except DjangoPermissionDenied as error:
         raise PermissionDenied(str(error)) from error
     loan.refresh_from_db()  # a service may have moved it on by an update
-    return Response(LoanSerializer(loan).data)
+    return Response(LoanSerializer(loan, context={"request": request}).data)
 
 
 class LoanViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.GenericViewSet[Loan]):
@@ -93,7 +93,8 @@ class LoanViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.Gen
                 items=[(r, data["kind"]) for r in records],
                 purpose=data["purpose"],
                 due_on=data.get("due_on"),
-            )
+            ),
+            request,
         )
         response.status_code = 201
         return response
@@ -105,7 +106,7 @@ class LoanViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.Gen
         params.is_valid(raise_exception=True)
         loan = self.get_object()
         note = params.validated_data["note"]
-        return _run(lambda: loan_approve(loan=loan, actor=request.user, note=note))
+        return _run(lambda: loan_approve(loan=loan, actor=request.user, note=note), request)
 
     @extend_schema(request=DecisionSerializer, responses=LoanSerializer)
     @action(detail=True, methods=["post"])
@@ -114,7 +115,7 @@ class LoanViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.Gen
         params.is_valid(raise_exception=True)
         loan = self.get_object()
         reason = params.validated_data["note"]
-        return _run(lambda: loan_refuse(loan=loan, actor=request.user, reason=reason))
+        return _run(lambda: loan_refuse(loan=loan, actor=request.user, reason=reason), request)
 
     @extend_schema(request=SignatureSerializer, responses=LoanSerializer)
     @action(detail=True, methods=["post"])
@@ -124,7 +125,7 @@ class LoanViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.Gen
         params.is_valid(raise_exception=True)
         loan = self.get_object()
         png = params.validated_data["signature"]
-        return _run(lambda: loan_check_out(loan=loan, actor=request.user, signature=png))
+        return _run(lambda: loan_check_out(loan=loan, actor=request.user, signature=png), request)
 
     @extend_schema(request=ReturnSerializer, responses=LoanSerializer)
     @action(detail=True, methods=["post"], url_path="return", url_name="return")
@@ -150,5 +151,6 @@ class LoanViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.Gen
                 signature=png,
                 conditions=conditions,
                 note=data["note"],
-            )
+            ),
+            request,
         )

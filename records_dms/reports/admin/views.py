@@ -18,6 +18,7 @@ from records_dms.accounts.policy import policy
 from records_dms.archive.models import Record, RecordType, Volume
 from records_dms.archive.permissions import CHANGE_RECORD, MANAGE_COMPLAINTS, VIEW_RECORD
 from records_dms.archive.selectors import visible_customers, visible_records
+from records_dms.common.files import attach
 from records_dms.reports import selectors
 from records_dms.reports.admin.forms import (
     ComplaintFilterForm,
@@ -71,7 +72,7 @@ def _export(
         params=params,
     )
     response = HttpResponse(content, content_type=CONTENT_TYPES[file_format])
-    response["Content-Disposition"] = f'attachment; filename="{filename}.{file_format}"'
+    attach(response, f"{filename}.{file_format}")
     return response
 
 
@@ -171,6 +172,7 @@ class SatisfactionView(ArchiveView):
         surveys = (
             visible_records(user=request.user)
             .filter(type=RecordType.SURVEY)
+            .exclude(customer__code=selectors.own_dossier_code())
             .select_related("customer", "survey_result")
             .order_by("-document_date", "reference")
         )
@@ -332,11 +334,12 @@ class YearlySummaryView(ArchiveView):
 
     def get(self, request: HttpRequest) -> HttpResponse:
         year = _year(request)
-        this_year = timezone.localdate().year
+        # The years the records are dated in (the summary counts by document date).
+        years = sorted({year, *selectors.record_years(request.user)}, reverse=True)
         return self.render_to_response(
             self.get_context_data(
                 year=year,
-                years=range(this_year, this_year - 10, -1),
+                years=years,
                 sections=yearly_summary(request.user, year),
                 can_export=policy.has(request.user, EXPORT),
             )

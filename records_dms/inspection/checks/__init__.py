@@ -1,0 +1,1 @@
+"""The four properties' checks, one module each, over one record's ``Subject``."""
