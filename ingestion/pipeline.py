@@ -9,6 +9,7 @@ failed run stored is removed again, so nothing is half filed.
 
 from __future__ import annotations
 
+import datetime
 import logging
 import shutil
 import tempfile
@@ -34,6 +35,7 @@ from ingestion.parsers.registry import parser_for
 from ingestion.preflight import sniff, zip_check
 from ingestion.sandbox import bounded, memory_budget
 from ingestion.selectors import duplicate_reason
+from ingestion.suggest import date_suggest, title_suggest
 from records_dms.archive.models import ComplaintCase, Record, RecordState, Volume
 from records_dms.archive.services import record_create, record_pages_set
 from records_dms.common.failpoints import chaos_point
@@ -152,8 +154,8 @@ class FileRecord:
                 record = record_create(
                     customer=job.customer,
                     type=_record_type(state),
-                    title=(job.title or result.title or job.original_name)[:TITLE_CHARS],
-                    document_date=job.document_date or result.document_date or timezone.localdate(),
+                    title=_title(job, result)[:TITLE_CHARS],
+                    document_date=_document_date(job, result),
                     actor=job.created_by,
                     original=metadata,
                     channel=job.channel,
@@ -252,8 +254,39 @@ STAGES: tuple[Stage, ...] = (
 )
 
 
+SUGGEST_PAGES = 3  # a document's date is on its first pages (or it is the last line of a letter)
 TITLE_CHARS = 300  # a title taken from the document (a 2 MB subject) is cut to the field's size
 EMAIL_TYPES = frozenset({"message/rfc822", "application/vnd.ms-outlook"})
+
+
+def _title(job: IngestionJob, result: ParseResult) -> str:
+    """The clerk's title, else the document's own (see ingestion/suggest.py), else its name."""
+    return (
+        job.title
+        or title_suggest(result.title, _page_one(result), job.original_name, result.heading)
+        or job.original_name
+    )
+
+
+def _document_date(job: IngestionJob, result: ParseResult) -> datetime.date:
+    """The clerk's date, else the one the file carries (an email's), or its text's, or today."""
+    today = timezone.localdate()
+    return (
+        job.document_date
+        or result.document_date
+        or date_suggest(
+            [_page_one(result), *(page.text for page in result.pages[1:SUGGEST_PAGES])],
+            today=today,
+        )
+        or today
+    )
+
+
+def _page_one(result: ParseResult) -> str:
+    """Page 1 line by line, as laid out where the parser kept it."""
+    if result.page_one_lines:
+        return "\n".join(result.page_one_lines)
+    return result.pages[0].text if result.pages else ""
 
 
 def _record_type(state: FileState) -> str:

@@ -48,6 +48,10 @@ class Attachment:
 class ParseResult:
     pages: list[ParsedPage] = field(default_factory=list)
     title: str = ""  # a suggestion, used when the clerk gave none
+    # Page 1 as laid out, line by line (a text layer's page text joins Chinese lines), and
+    # its line set in clearly the largest type: where ingestion/suggest.py looks.
+    page_one_lines: list[str] = field(default_factory=list)
+    heading: str = ""
     document_date: datetime.date | None = None  # a suggestion (e.g. an email's Date header)
     metadata: dict[str, str] = field(default_factory=dict)  # e.g. from, to, cc, subject
     attachments: list[Attachment] = field(default_factory=list)

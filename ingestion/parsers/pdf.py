@@ -5,7 +5,7 @@ from __future__ import annotations
 import subprocess
 import threading
 from pathlib import Path
-from typing import ClassVar
+from typing import Any, ClassVar
 
 import pdfplumber
 import pypdfium2 as pdfium
@@ -89,7 +89,8 @@ class PdfParser:
                 document.close()
                 raise
         try:
-            pages = self._text_layer(path, has_text, context)
+            layout: list[tuple[str, float]] = []
+            pages = self._text_layer(path, has_text, context, layout)
             scanned = [
                 index
                 for index, page in enumerate(pages)
@@ -109,12 +110,25 @@ class PdfParser:
                 len(pages),
                 context.work_dir / "rendition.pdf",
             )
-        return ParseResult(pages=pages, title=title, rendition=rendition)
+        return ParseResult(
+            pages=pages,
+            title=title,
+            page_one_lines=[text for text, _size in layout],
+            heading=_heading(layout),
+            rendition=rendition,
+        )
 
     def _text_layer(
-        self, path: Path, has_text: list[bool], context: ParseContext
+        self,
+        path: Path,
+        has_text: list[bool],
+        context: ParseContext,
+        layout: list[tuple[str, float]],
     ) -> list[ParsedPage]:
-        """pdfplumber's text of the pages PDFium finds characters on; a scan is not opened."""
+        """pdfplumber's text of the pages PDFium finds characters on; a scan is not opened.
+
+        ``layout`` receives page 1's lines as laid out, with their type size.
+        """
         pages = [ParsedPage(text="", source="text_layer") for _ in has_text]
         if not any(has_text):
             return pages
@@ -123,6 +137,8 @@ class PdfParser:
                 for index, page in enumerate(pdf.pages):
                     if has_text[index]:
                         text = page.extract_text() or ""
+                        if index == 0:
+                            layout[:] = _page_lines(page)
                         pages[index] = ParsedPage(
                             normalise_text(text, join_cjk_lines=True), "text_layer"
                         )
@@ -308,3 +324,24 @@ def _embedded_scan(
         return None
     finally:
         page.close()
+
+
+HEADING_SCALE = 1.2  # type this much larger than the page's usual is a heading
+HEADING_LINES = 12  # a heading is among page 1's first lines
+
+
+def _page_lines(page: Any) -> list[tuple[str, float]]:
+    """A page's lines top to bottom with the largest type size in each."""
+    lines = [
+        (normalise_text(line["text"]), max((char["size"] for char in line["chars"]), default=0))
+        for line in page.extract_text_lines()
+    ]
+    return [(text, size) for text, size in lines if text]
+
+
+def _heading(lines: list[tuple[str, float]]) -> str:
+    """The first of page 1's first lines set in clearly larger type than most, or ""."""
+    sizes = sorted(size for _text, size in lines)
+    usual = sizes[len(sizes) // 2] if sizes else 0
+    top = lines[:HEADING_LINES]
+    return next((text for text, size in top if usual and size >= usual * HEADING_SCALE), "")

@@ -337,6 +337,24 @@ class Counter(models.Model):
         return f"{self.key}={self.value}"
 
 
+class VoidedReference(models.Model):
+    """A reference number given up when a clerk corrected a record's type or date before its
+    filing was final (references.py): the series keeps no unexplained gap."""
+
+    reference = models.CharField(_("file reference number"), max_length=48, unique=True)
+    record = models.ForeignKey(
+        Record, on_delete=models.PROTECT, related_name="voided_references", verbose_name=_("record")
+    )
+    replaced_by = models.CharField(_("replaced by"), max_length=48)
+    voided_at = models.DateTimeField(_("voided at"), auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("voided reference number")
+
+    def __str__(self) -> str:
+        return f"{self.reference} → {self.replaced_by}"
+
+
 class IndexChange(models.Model):
     """The search index's change journal: one row per record change, written in the change's
     transaction (records_dms/archive/indexing.py). ``done`` once the index has it; a row still

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import copy
 import datetime
 from collections.abc import Iterable, Mapping
 from typing import Any
@@ -28,6 +29,7 @@ from records_dms.archive.models import (
     RecordRevision,
     RecordState,
     Severity,
+    VoidedReference,
     Volume,
 )
 from records_dms.archive.references import reference_series
@@ -274,6 +276,32 @@ def record_reference_next(record: Record) -> str:
     return series.reference(counter_next(series.key))
 
 
+def reference_correct(before: Record, record: Record) -> list[str] | None:
+    """Give a record whose type or date a clerk corrected before its filing was final the
+    reference of its new series; returns [old, new], or None when the reference stays.
+
+    Final: filed more than ``DMS_REFERENCE_CORRECTION_DAYS`` ago. The old number goes back
+    to its series when it was the series' last (no gap), else it is recorded as voided
+    (``VoidedReference``), so the series keeps no unexplained gap.
+    """
+    window = datetime.timedelta(days=settings.REFERENCES.correction_days)
+    if record.created_at is None or timezone.now() - record.created_at > window:
+        return None
+    old_series, new_series = reference_series(before), reference_series(record)
+    if old_series.key == new_series.key or not record.reference.startswith(old_series.prefix):
+        return None
+    old = record.reference
+    record.reference = new_series.reference(counter_next(new_series.key))
+    number = int(old.rsplit("-", 1)[1])
+    counter = Counter.objects.select_for_update().get(key=old_series.key)
+    if counter.value == number:
+        counter.value -= 1
+        counter.save(update_fields=["value"])
+    else:
+        VoidedReference.objects.create(reference=old, record=record, replaced_by=record.reference)
+    return [old, record.reference]
+
+
 def record_reference(customer: Customer, record_type: str, year: int) -> str:
     """Next file reference number of a record of this customer, type and year."""
     record = Record(customer=customer, type=record_type, document_date=datetime.date(year, 1, 1))
@@ -358,10 +386,15 @@ def record_update(*, record: Record, actor: User, reason: str = "", **fields: An
         record = Record.objects.select_for_update().get(pk=record.pk)
         if record.state == RecordState.DESTROYED:
             raise ValidationError(_("A destroyed record cannot be changed."))
+        before = copy.copy(record)
         changes = _apply(record, RECORD_EDITABLE_FIELDS, fields)
         if not changes:
             return record
         _check_links(record)
+        if {"type", "document_date"} & changes.keys() and (
+            renumbered := reference_correct(before, record)
+        ):
+            changes["reference"] = renumbered
         record.full_clean()
         record.save()
         RecordRevision.objects.create(

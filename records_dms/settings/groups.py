@@ -353,6 +353,14 @@ class References:
         "(the customer code without separators, `KH0101`), `none` (left out) or a fixed "
         "department code such as `KF`",
     )
+    correction_days: int = var(
+        "DMS_REFERENCE_CORRECTION_DAYS",
+        7,
+        "days after filing during which correcting a record's type or document date gives it "
+        "the reference of its new series (the old number is reused or recorded as voided); "
+        "after that the filing is final and the reference stays",
+        minimum=0,
+    )
 
     def __post_init__(self) -> None:
         if self.rule == "dat22" and not self.fonds_code:

@@ -11,7 +11,7 @@ from email.message import Message
 
 from django.utils.translation import gettext as _
 
-from records_dms.archive.models import Record
+from records_dms.archive.models import Record, VoidedReference
 from records_dms.inspection import items
 from records_dms.inspection.checks.formats import EML
 from records_dms.inspection.checks.subject import Subject
@@ -49,9 +49,14 @@ def _group(subject: Subject, prefix: str) -> dict[int, str]:
     group = subject.batch.groups.get(prefix)
     if group is None:
         group = {}
-        for reference in Record.objects.filter(reference__startswith=prefix).values_list(
-            "reference", flat=True
-        ):
+        # A number voided by a correction before filing was final is accounted for.
+        voided = VoidedReference.objects.filter(reference__startswith=prefix)
+        for reference in [
+            *Record.objects.filter(reference__startswith=prefix).values_list(
+                "reference", flat=True
+            ),
+            *voided.values_list("reference", flat=True),
+        ]:
             match = TRAILING_NUMBER.match(reference)
             if match is not None and match["prefix"] == prefix:
                 group[int(match["number"])] = reference
