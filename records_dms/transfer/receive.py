@@ -28,6 +28,7 @@ from ingestion.originals import StoredOriginal, original_discard, original_key, 
 from records_dms.accounts.policy import policy
 from records_dms.archive.events import records_changed
 from records_dms.archive.models import Counter, Customer, Page, Record, RecordState
+from records_dms.archive.references import DAT22
 from records_dms.archive.services import customer_create
 from records_dms.archive.triggers import record_triggers_changed
 from records_dms.audit.services import audit_log
@@ -152,18 +153,26 @@ def _customer(item: Item, actor: Any) -> Customer:
 
 
 def reference_reserve(reference: str, customer: Customer) -> None:
-    """A received 档号 of the customer form (CODE-TT-YYYY-NNNN) moves its series' counter past
-    it, so the next record filed here does not get the same number."""
-    prefix = f"{customer.code}-"
-    if not reference.startswith(prefix):
+    """A received 档号 moves its series' counter past it, so the next record filed here does
+    not get the same number: the customer form (CODE-TT-YYYY-NNNN) and DA/T 22's standard
+    form (records_dms/archive/references.py) alike."""
+    if DAT22.match(reference):
+        prefix, number = reference.rsplit("-", 1)
+        _counter_past(f"dat22:{prefix}", int(number))
         return
-    parts = reference[len(prefix) :].split("-")
+    code = f"{customer.code}-"
+    if not reference.startswith(code):
+        return
+    parts = reference[len(code) :].split("-")
     if len(parts) != 3 or not (parts[1].isdigit() and parts[2].isdigit()):
         return
-    key = f"record:{customer.code}:{parts[0]}:{parts[1]}"
+    _counter_past(f"record:{customer.code}:{parts[0]}:{parts[1]}", int(parts[2]))
+
+
+def _counter_past(key: str, number: int) -> None:
     counter, _created = Counter.objects.select_for_update().get_or_create(key=key)
-    if counter.value < int(parts[2]):
-        counter.value = int(parts[2])
+    if counter.value < number:
+        counter.value = number
         counter.save(update_fields=["value"])
 
 

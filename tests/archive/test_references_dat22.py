@@ -133,3 +133,15 @@ def test_a_reference_too_long_for_its_field_is_refused_naming_it(dat22):
     with pytest.raises(ValidationError, match="reference"):
         make_record(long)
     assert not Record.objects.exists()
+
+
+def test_a_received_standard_reference_moves_its_series_past_it(dat22, customer):
+    """A transfer received from another archive (records_dms/transfer) brings numbers of our
+    series: the next record filed here must not get one of them again."""
+    from django.db import transaction as db_transaction
+
+    from records_dms.transfer.receive import reference_reserve
+
+    with db_transaction.atomic():
+        reference_reserve("Q001-WS·2024-D10-JY-0007", customer)
+    assert make_record(customer, type="minutes").reference == "Q001-WS·2024-D10-JY-0008"
