@@ -22,7 +22,7 @@ from ingestion.services import ingest_retry, ingest_submit
 from records_dms.accounts.admin.views import ArchiveView, visible_customer
 from records_dms.accounts.policy import policy
 from records_dms.accounts.roles import Confidentiality
-from records_dms.archive.models import Channel, RecordType
+from records_dms.archive.models import Channel, Customer, RecordType, Volume
 from records_dms.archive.permissions import ADD_RECORD
 from records_dms.archive.selectors import visible_customers
 from records_dms.common.widgets import DateInput
@@ -55,10 +55,21 @@ class UploadForm(forms.Form):
         choices=Confidentiality.choices,
         initial=Confidentiality.INTERNAL,
     )
+    volume = forms.ModelChoiceField(
+        label=gettext_lazy("volume"),
+        queryset=Volume.objects.none(),
+        required=False,
+        help_text=gettext_lazy("Leave empty to file the records loose in the dossier."),
+    )
     # Posted by the page's script with each file; the page shows neither field as such.
     # Empty files reach the service, which rejects them naming the file.
     batch = forms.UUIDField(widget=forms.HiddenInput)
     file = forms.FileField(allow_empty_file=True)
+
+    def __init__(self, *args: Any, customer: Customer, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        volumes = Volume.objects.filter(customer=customer).select_related("customer")
+        self.fields["volume"].queryset = volumes  # type: ignore[attr-defined]
 
 
 def _require_add_record(request: HttpRequest) -> None:
@@ -85,7 +96,7 @@ class UploadView(ArchiveView):
         customer = visible_customer(request, pk)
         return self.render_to_response(
             self.get_context_data(
-                form=UploadForm(),
+                form=UploadForm(customer=customer),
                 customer=customer,
                 status_url=reverse("ingestion:upload_status", args=[NIL_UUID]),
                 retry_url=reverse("ingestion:job_retry", args=[NIL_UUID]),
@@ -95,7 +106,7 @@ class UploadView(ArchiveView):
 
     def post(self, request: HttpRequest, pk: int) -> HttpResponse:
         customer = visible_customer(request, pk)
-        form = UploadForm(request.POST, request.FILES)
+        form = UploadForm(request.POST, request.FILES, customer=customer)
         if not form.is_valid():
             return JsonResponse({"errors": form.errors}, status=400)
         data = form.cleaned_data
@@ -111,6 +122,7 @@ class UploadView(ArchiveView):
             confidentiality=data["confidentiality"],
             channel=Channel.UPLOAD,
             batch=data["batch"],
+            volume=data["volume"],
         )
         return JsonResponse(jobs_json([job], request.user)[0])
 

@@ -204,3 +204,24 @@ def test_ingestion_queue_lists_failures_and_retries_them(
     assert response.status_code == 302 and response["Location"] == reverse("ingestion:jobs")
     job.refresh_from_db()
     assert job.status == "filed"
+
+
+def test_a_batch_can_be_filed_into_a_volume_of_this_dossier_only(
+    customer, clerk, django_capture_on_commit_callbacks
+):
+    """Issue 15: the upload offers the dossier's volumes; another dossier's is refused."""
+    from records_dms.archive.services import volume_create
+
+    volume = volume_create(customer=customer, title="2024年投诉", actor=clerk)
+    other = volume_create(customer=CustomerFactory(), title="别家的卷", actor=clerk)
+    client = client_for(clerk)
+    page = client.get(reverse("ingestion:upload", args=[customer.pk])).content.decode()
+    assert 'name="volume"' in page and "2024年投诉" in page and "别家的卷" not in page
+    batch = uuid.uuid4()
+    with django_capture_on_commit_callbacks(execute=True):
+        filed = post_file(client, customer, batch, "a.pdf", make_pdf(), volume=str(volume.pk))
+    assert filed.status_code == 200
+    assert Record.objects.get().volume == volume
+    refused = post_file(client, customer, batch, "b.pdf", make_pdf(["另一份"]), volume=other.pk)
+    assert refused.status_code == 400 and "volume" in refused.json()["errors"]
+    assert Record.objects.count() == 1
