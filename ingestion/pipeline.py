@@ -35,7 +35,7 @@ from ingestion.parsers.registry import parser_for
 from ingestion.preflight import sniff, zip_check
 from ingestion.sandbox import bounded, memory_budget
 from ingestion.selectors import duplicate_reason
-from ingestion.suggest import date_suggest, title_suggest
+from ingestion.suggest import AUTO_TYPE, date_suggest, title_suggest, type_suggest
 from records_dms.archive.models import ComplaintCase, Record, RecordState, Volume
 from records_dms.archive.services import record_create, record_pages_set
 from records_dms.common.failpoints import chaos_point
@@ -206,7 +206,9 @@ class Attachments:
             ) % {"depth": settings.INGESTION.max_email_depth}
             return
         # Attachments take the type the clerk gave the import, unless that was "email".
-        child_type = state.job.record_type if state.job.record_type != "email" else "other"
+        child_type = (
+            state.job.record_type if state.job.record_type not in ("email", AUTO_TYPE) else "other"
+        )
         for attachment in state.result.attachments:
             ingest_path(
                 path=attachment.path,
@@ -290,8 +292,13 @@ def _page_one(result: ParseResult) -> str:
 
 
 def _record_type(state: FileState) -> str:
-    """An email is always an email record, whatever type the import was given."""
-    return "email" if state.mime_type in EMAIL_TYPES else state.job.record_type
+    """An email is always an email record, whatever type the import was given; ``auto``:
+    the type each file's title names (a batch of mixed documents)."""
+    if state.mime_type in EMAIL_TYPES:
+        return "email"
+    if state.job.record_type == AUTO_TYPE:
+        return type_suggest(_title(state.job, state.result), _page_one(state.result))
+    return state.job.record_type
 
 
 def _duplicate_reason(existing: Record, job: IngestionJob) -> str:

@@ -14,6 +14,7 @@ import re
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 
+AUTO_TYPE = "auto"  # the record type to take from each file (a mixed batch)
 EARLIEST_YEAR = 1980  # no customer archive here holds documents older than this
 HEADING_LINES = 8  # a title is among the first lines of page 1
 TITLE_MAX_CHARS = 60
@@ -189,3 +190,26 @@ def _hanzi_number(text: str) -> int:
         return int("".join(str(_CN_DIGITS[char]) for char in text))
     tens, _ten, units = text.partition("十")
     return (_CN_DIGITS[tens] if tens else 1) * 10 + (_CN_DIGITS[units] if units else 0)
+
+
+# What a title says a document is, most specific first (合同变更 before 合同).
+_TYPE_WORDS: tuple[tuple[str, tuple[str, ...]], ...] = (
+    ("contract_amendment", ("合同变更", "补充协议", "变更协议")),
+    ("complaint_handling", ("投诉处理", "处理记录", "处理报告")),
+    ("complaint", ("投诉",)),
+    ("survey", ("满意度", "调查表", "调查问卷")),
+    ("minutes", ("纪要", "会议记录")),
+    ("phone_record", ("来电", "电话记录", "通话记录")),
+    ("contract", ("合同", "协议")),
+    ("feedback", ("反馈", "意见")),
+)
+
+
+def type_suggest(title: str, first_page: str = "") -> str:
+    """The record type a title names (page 1's first lines when there is no title; body
+    text mentions too many things to say what a document is); ``other`` when none."""
+    text = title or "\n".join(_lines(first_page)[:HEADING_LINES])
+    for record_type, words in _TYPE_WORDS:
+        if any(word in text for word in words):
+            return record_type
+    return "other"

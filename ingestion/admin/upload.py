@@ -19,6 +19,7 @@ from ingestion.api.serializers import UploadJobSerializer
 from ingestion.models import IngestionJob
 from ingestion.selectors import visible_record_ids
 from ingestion.services import ingest_retry, ingest_submit
+from ingestion.suggest import AUTO_TYPE
 from records_dms.accounts.admin.views import ArchiveView, visible_customer
 from records_dms.accounts.policy import policy
 from records_dms.accounts.roles import Confidentiality
@@ -36,7 +37,11 @@ class UploadForm(forms.Form):
 
     record_type = forms.ChoiceField(
         label=gettext_lazy("record type"),
-        choices=[("", "---------"), *RecordType.choices],
+        choices=[
+            ("", "---------"),
+            (AUTO_TYPE, gettext_lazy("From each file (its title)")),
+            *RecordType.choices,
+        ],
     )
     document_date = forms.DateField(
         label=gettext_lazy("document date"),

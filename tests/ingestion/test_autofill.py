@@ -12,7 +12,7 @@ from django.utils import timezone
 
 from benchmarks.autofill_docs import Document, document_pdf, documents, written
 from ingestion.services import record_file
-from ingestion.suggest import date_suggest, heading_line, title_suggest
+from ingestion.suggest import AUTO_TYPE, date_suggest, heading_line, title_suggest, type_suggest
 from records_dms.common.pdfrender import render_scan_png
 from tests.factories import SEED_LINES
 
@@ -129,3 +129,44 @@ def test_what_the_clerk_typed_wins_and_a_dateless_file_is_dated_today(customer, 
         actor=clerk,
     )
     assert dateless.document_date == timezone.localdate()
+
+
+@pytest.mark.parametrize(
+    ("title", "expected"),
+    [
+        ("产品销售合同", "contract"),
+        ("合同变更协议", "contract_amendment"),
+        ("客户沟通会议纪要", "minutes"),
+        ("客户来电记录", "phone_record"),
+        ("2024年度客户满意度调查表", "survey"),
+        ("顾客投诉登记表", "complaint"),
+        ("投诉处理记录", "complaint_handling"),
+        ("关于客户档案整理的通知", "other"),
+    ],
+)
+def test_a_title_names_the_record_type(title: str, expected: str) -> None:
+    assert type_suggest(title) == expected
+
+
+@pytest.mark.django_db
+def test_a_mixed_batch_takes_each_files_type_from_its_title(customer, clerk) -> None:
+    """Issue 15, per-file type in a batch: type "auto" files each document as what it is."""
+    filed = {}
+    for document in list(documents(SEED_LINES, 6)):
+        record = record_file(
+            customer=customer,
+            stream=io.BytesIO(document_pdf(document)),
+            filename=f"{document.kind}.pdf",
+            type=AUTO_TYPE,
+            document_date=None,
+            actor=clerk,
+        )
+        filed[document.kind] = record.type
+    assert filed == {
+        "minutes": "minutes",
+        "phone": "phone_record",
+        "contract": "contract",
+        "survey": "survey",
+        "notice": "other",
+        "complaint": "complaint",
+    }
