@@ -117,7 +117,7 @@ def test_clerk_day(live_server: Any, users: Any, clerk: Any, customer: Any) -> N
         # The approved list waiting for execution is one click away.
         todo(page, "retention_execute").locator("ul a").first.click()
         page.wait_for_url(path_is(reverse("retention:request", args=[ready.pk])))
-        expect(page.locator("form.request-execute")).to_be_visible()
+        expect(page.locator("a.request-execute")).to_be_visible()  # to the witnessed inventory
     assert Loan.objects.get(pk=asked.pk).state == LoanState.APPROVED
     assert DestructionRequest.objects.filter(items__record=due).exists()
 

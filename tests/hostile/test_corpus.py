@@ -34,7 +34,8 @@ from tests.hostile.corpus import CASES, FILED, REFUSED, Case
 
 # A legitimate file (some are OCR'd) takes seconds; no case may take longer than this.
 SECONDS_PER_FILE = 60
-CLI_PEAK_RSS_MB = 700
+# Issue 14's bar for a whole import; the four-property check at filing reads each file too.
+CLI_PEAK_RSS_MB = 800
 
 
 def multipart(fields: dict[str, str], filename: str, data: bytes) -> tuple[bytes, str]:

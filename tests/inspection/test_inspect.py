@@ -13,6 +13,7 @@ from django.core.files.storage import default_storage
 from ingestion.services import record_file
 from records_dms.archive.models import Record
 from records_dms.audit.models import AuditEvent
+from records_dms.common.events import event_label
 from records_dms.inspection import events
 from records_dms.inspection.models import Occasion, Outcome
 from records_dms.inspection.services import Expected, inspect
@@ -153,7 +154,8 @@ def test_a_record_without_its_filing_events_fails_the_process_item(customer, cle
         received_date=datetime.date(2024, 5, 6),
         state="filed",
     )
-    assert "record.created" in faults(inspect([record], occasion=Occasion.MANUAL), record)["4-3"]
+    detail = faults(inspect([record], occasion=Occasion.MANUAL), record)["4-3"]
+    assert str(event_label("record.created")) in detail  # named by its label, not its code
 
 
 def test_a_signed_pdf_is_validated_with_pyhanko_and_a_changed_one_fails(customer):

@@ -16,6 +16,7 @@ from records_dms.archive.services import volume_create
 from retention.models import LegalHold
 from tests.conftest import client_for
 from tests.factories import CustomerFactory, file_pdf
+from tests.retention.helpers import confirm_post
 
 pytestmark = pytest.mark.django_db
 
@@ -67,8 +68,8 @@ def test_the_hold_form_chooses_a_volume_by_its_reference(users, customer, clerk)
     assert "卷 ID" not in html
     select = html.split('name="volume"', 1)[1].split("</select>", 1)[0]
     assert f'<option value="{volume.pk}">KH-0101 / 001 2024年投诉</option>' in select
-    response = client.post(
-        reverse("retention:hold_new"), {"reason": "审计", "volume": str(volume.pk)}
+    response = confirm_post(
+        client, reverse("retention:hold_new"), {"reason": "审计", "volume": str(volume.pk)}
     )
     assert response.status_code == 302
     assert LegalHold.objects.get().volume == volume
