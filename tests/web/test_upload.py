@@ -213,7 +213,7 @@ def test_a_batch_can_be_filed_into_a_volume_of_this_dossier_only(
     from records_dms.archive.services import volume_create
 
     volume = volume_create(customer=customer, title="2024年投诉", actor=clerk)
-    other = volume_create(customer=CustomerFactory(), title="别家的卷", actor=clerk)
+    other = volume_create(customer=CustomerFactory.create(), title="别家的卷", actor=clerk)
     client = client_for(clerk)
     page = client.get(reverse("ingestion:upload", args=[customer.pk])).content.decode()
     assert 'name="volume"' in page and "2024年投诉" in page and "别家的卷" not in page
