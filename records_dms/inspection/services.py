@@ -77,6 +77,8 @@ def _tmp_root() -> Path:
 
 
 def _readable(key: str, work: Path) -> Path | None:
+    """A local path of the stored file: the file itself on local storage, else a copy in
+    ``work`` (S3 storage has no path: Django's storages raise NotImplementedError)."""
     if not default_storage.exists(key):
         return None
     try:

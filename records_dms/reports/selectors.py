@@ -336,7 +336,7 @@ def months_before(day: datetime.date, months: int) -> datetime.date:
 # locked after failed sign-ins.
 INCIDENTS = (fixity_events.FIXITY_FAILED, audit_events.LOGIN_LOCKED)
 EXPORTS = (report_events.REPORT_EXPORTED, audit_events.AUDIT_EXPORTED)
-TODO_DAYS = 30
+RECENT_DAYS = 30  # how far back the auditor's to-do looks
 
 
 def _event_line(event: AuditEvent, text: str, url: str, warn: bool = False) -> TodoLine:
@@ -347,7 +347,7 @@ def todo(*, user: AnyUser) -> list[TodoItem]:
     """Auditors: their own recent searches and exports, and the audit trail's latest incidents."""
     if not policy.has(user, EXPORT):
         return []
-    since = timezone.now() - datetime.timedelta(days=TODO_DAYS)
+    since = timezone.now() - datetime.timedelta(days=RECENT_DAYS)
     mine = AuditEvent.objects.filter(actor_id=user.pk, occurred_at__gte=since)
     search_url = reverse("archive:search")
     searches = mine.filter(action=audit_events.SEARCHED).order_by("-sequence")
