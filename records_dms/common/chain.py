@@ -28,6 +28,7 @@ import hashlib
 import json
 import logging
 import os
+import re
 from array import array
 from collections.abc import Callable, Iterable, Iterator, Mapping
 from dataclasses import asdict, dataclass
@@ -163,7 +164,12 @@ def seal_diff(fields: Mapping[str, str], content: Mapping[str, Any]) -> list[str
                 problems.append(f"{part} {verb}")
                 keys = keys - whole
         problems += [f"{key} {verb}" for key in keys]
-    return sorted(problems)
+    return sorted(problems, key=_natural)
+
+
+def _natural(text: str) -> list[tuple[int, int | str]]:
+    """Order "witness 9" before "witness 10", as a reader counts, not as bytes compare."""
+    return [(0, int(part)) if part.isdigit() else (1, part) for part in re.split(r"(\d+)", text)]
 
 
 # Checkpoints -----------------------------------------------------------------------------------

@@ -17,7 +17,7 @@ from records_dms.accounts import roles
 from records_dms.audit.models import AuditChainHead, AuditEvent
 from records_dms.audit.services import audit_log
 from records_dms.cli.main import main
-from records_dms.common.chain import checkpoint_log_path
+from records_dms.common.chain import checkpoint_log_path, seal, seal_diff
 from records_dms.lending.models import Loan, LoanItem, RegisterEntry, RegisterHead
 from retention.models import (
     DestructionApproval,
@@ -349,3 +349,12 @@ def test_a_loan_deleted(archive, capsys):
     code, findings = _verify(capsys)
     assert code == 1
     assert f"{loan.number}: the loan has been deleted" in _problems(findings, "loans")
+
+
+def test_findings_are_listed_as_a_reader_counts():
+    """`dms verify` lists witness 9 before witness 10 (PostgreSQL gave these ids; a byte-wise
+    sort put "witness 10 deleted" first and the order of the report depended on the database)."""
+    witnesses = {"witness 9": {"name": "张三"}, "witness 10": {"name": "李四"}}
+    sealed = seal("request", 1, "XH", witnesses)
+    problems = seal_diff(sealed["fields"], {"witness 9": {"name": "孙八"}})
+    assert problems == ["witness 9.name changed", "witness 10 deleted"]
