@@ -320,6 +320,6 @@ if SECURITY.behind_proxy:
 LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,
-    "handlers": {"console": {"class": "logging.StreamHandler"}},
+    "handlers": {"console": {"class": "records_dms.common.logs.StderrHandler"}},
     "root": {"handlers": ["console"], "level": SITE.log_level},
 }
