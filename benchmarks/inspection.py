@@ -134,7 +134,7 @@ def plants(customer: Any, base: int) -> list[tuple[str, Any, str]]:
     from django.core.files.storage import default_storage
 
     from records_dms.archive.models import Record
-    from records_dms.archive.services import counter_next
+    from records_dms.archive.numbering import counter_next
 
     made: list[tuple[str, Any, str]] = []
 

@@ -52,6 +52,7 @@ from benchmarks.sentences import CUSTOMERS, QUERIES, generate, sentences  # noqa
 from search import analysis  # noqa: E402
 from search.backends.sqlite import SqliteBackend  # noqa: E402
 from search.backends.sqlite import backend as sqlite  # noqa: E402
+from search.backends.sqlite import matching as sqlite_matching  # noqa: E402
 from search.types import PageDoc, Scope, SearchQuery  # noqa: E402
 
 __all__ = ["CUSTOMERS", "QUERIES", "SEEDS", "generate", "main", "sentences"]  # load.py uses them
@@ -99,7 +100,9 @@ def sample_queries(
     counts = dict(con.execute("SELECT term, doc FROM bench_vocab WHERE term GLOB '[一-龥]*'"))
     con.execute("DROP TABLE temp.bench_vocab")
     words = [
-        w for w in corpus.vocabulary.words if len(w) > 1 and sqlite._phrase([w]) not in prepared
+        w
+        for w in corpus.vocabulary.words
+        if len(w) > 1 and sqlite_matching._phrase([w]) not in prepared
     ]
     rare = [w for w in words if 0.00005 * pages <= counts.get(w, 0) <= max(3, 0.0005 * pages)]
     common = [w for w in words if 0.01 * pages <= counts.get(w, 0) <= 0.4 * pages]

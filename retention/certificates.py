@@ -28,8 +28,8 @@ from reportlab.platypus import (
 
 from records_dms.archive.indexing import indexed_record_ids
 from records_dms.archive.models import Page, Record, RecordState
+from records_dms.archive.numbering import counter_next
 from records_dms.archive.object_lock import versions_present
-from records_dms.archive.services import counter_next
 from records_dms.common.failpoints import chaos_point
 from records_dms.common.handsign import signature_image_bytes
 from records_dms.common.pdfrender import chinese_font

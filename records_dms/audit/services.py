@@ -11,7 +11,8 @@ from django.contrib.auth.models import AnonymousUser, User
 from django.utils import timezone
 
 from records_dms.audit.models import AuditChainHead, AuditEvent
-from records_dms.common.chain import ChainFinding, Checkpoint, HashChain, normalised
+from records_dms.common.chain import ChainFinding, HashChain, normalised
+from records_dms.common.checkpoints import Checkpoint
 
 __all__ = ["ChainFinding", "audit_chain_verify", "audit_log", "audit_operator", "audit_seals"]
 

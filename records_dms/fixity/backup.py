@@ -152,7 +152,7 @@ def _checkpoints_copy(target: Path) -> None:
     """The chain checkpoint log (after the heads as they are now), so that the bag is an
     anchor of its own: ``dms verify --checkpoint BAG/data/chain-checkpoints.log``."""
     from records_dms.audit.services import AUDIT_CHAIN
-    from records_dms.common.chain import checkpoint_log_path
+    from records_dms.common.checkpoints import checkpoint_log_path
     from records_dms.lending.register import REGISTER_CHAIN
 
     log = checkpoint_log_path()
@@ -167,7 +167,7 @@ def _checkpoints_copy(target: Path) -> None:
 def _checkpoints_restore(payload: Path) -> None:
     """The backup's checkpoint lines join this deployment's log: the restored chains must
     still agree with them."""
-    from records_dms.common.chain import checkpoint_log_path
+    from records_dms.common.checkpoints import checkpoint_log_path
 
     source = payload / CHECKPOINTS_FILE
     if source.exists():

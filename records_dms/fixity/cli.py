@@ -46,7 +46,7 @@ def cmd_restore(args: argparse.Namespace) -> int:
 def _checkpoints(paths: list[str]) -> list[Any]:
     """The checkpoint lines of each file (a backup's chain-checkpoints.log, or lines kept
     from the daily e-mail)."""
-    from records_dms.common.chain import checkpoints_read
+    from records_dms.common.checkpoints import checkpoints_read
 
     found = []
     for name in paths:

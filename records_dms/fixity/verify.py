@@ -13,7 +13,7 @@ from django.core.files.storage import default_storage
 from records_dms.archive.models import Record, RecordState
 from records_dms.audit.models import AuditEvent
 from records_dms.audit.services import audit_chain_verify
-from records_dms.common.chain import Checkpoint
+from records_dms.common.checkpoints import Checkpoint
 from records_dms.lending.models import Loan, RegisterEntry
 from records_dms.lending.register import loans_verify, register_verify
 from retention.certificates import certificates_verify

@@ -31,7 +31,8 @@ from reportlab.platypus import Paragraph, SimpleDocTemplate, Spacer, Table, Tabl
 from records_dms.accounts.policy import policy
 from records_dms.archive.blockers import destruction_blockers
 from records_dms.archive.models import Customer, Record, RecordState
-from records_dms.archive.services import User, counter_next
+from records_dms.archive.numbering import counter_next
+from records_dms.archive.services import User
 from records_dms.audit.services import audit_log
 from records_dms.common.pdfrender import chinese_font
 from records_dms.common.people import display_name

@@ -19,7 +19,8 @@ from records_dms.accounts.policy import policy
 from records_dms.archive.blockers import destruction_blockers
 from records_dms.archive.events import records_changed
 from records_dms.archive.models import Channel, Record, RecordState
-from records_dms.archive.services import User, counter_next
+from records_dms.archive.numbering import counter_next
+from records_dms.archive.services import User
 from records_dms.audit.services import audit_log
 from records_dms.common.failpoints import chaos_point
 from retention import events

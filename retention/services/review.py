@@ -241,7 +241,7 @@ def retention_daily(day: str) -> int:
     again for that morning; the next worker start or chain run queues the following ones.)
     """
     from records_dms.archive.daily import daily_jobs_run
-    from records_dms.archive.services import counter_next
+    from records_dms.archive.numbering import counter_next
     from retention.tasks import retention_daily_task
 
     on = datetime.date.fromisoformat(day)
@@ -266,7 +266,7 @@ def retention_daily_start() -> None:
     filed before retention existed get their due dates once, and certificates issued before
     they were filed as records are filed once.
     """
-    from records_dms.archive.services import counter_next
+    from records_dms.archive.numbering import counter_next
     from retention.services.filing import certificates_file_missing
     from retention.services.schedules import retention_backfill
 

@@ -11,7 +11,7 @@ import struct
 import zlib
 from email.message import EmailMessage
 
-from tests.hostile.corpus import FONT, TEXT, raw_pdf, stream
+from tests.hostile.corpus.pdfs import FONT, TEXT, raw_pdf, stream
 
 MB = 1024 * 1024
 

@@ -2,7 +2,7 @@
 
 Each is refused with a reason naming the file, or filed safely where it is a legitimate
 document; never a crash, never a blob without its record or a record without its blob, and
-what was filed before is untouched. Time and memory are bounded by settings (see corpus.py).
+what was filed before is untouched. Time and memory are bounded by settings (see corpus/).
 """
 
 from __future__ import annotations

@@ -17,7 +17,7 @@ from ingestion.parsers.base import ParseContext, ParseResult, RejectedInput
 from ingestion.parsers.email import EmlParser
 from ingestion.preflight import MAX_NAME, sanitize_filename
 from records_dms.archive.models import TYPE_CODES
-from records_dms.archive.services import record_reference
+from records_dms.archive.numbering import record_reference
 from tests.factories import CustomerFactory
 
 HOSTILE_CHARS = st.sampled_from(

@@ -122,7 +122,7 @@ def test_metadata_faults_title_size_type_and_name(customer, clerk):
 
 
 def test_a_gap_in_the_numbers_is_found_on_the_record_after_it(customer, clerk):
-    from records_dms.archive.services import counter_next
+    from records_dms.archive.numbering import counter_next
 
     first = file_received(customer, png((10, 10)), name="a.png", mime_type="image/png")
     counter_next(f"record:{customer.code}:JY:2024")  # number 0002 issued, never filed

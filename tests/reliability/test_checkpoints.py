@@ -14,7 +14,7 @@ from records_dms.accounts import roles
 from records_dms.audit.models import AuditChainHead
 from records_dms.audit.services import audit_log
 from records_dms.cli.main import main
-from records_dms.common.chain import Checkpoint, checkpoint_log_path
+from records_dms.common.checkpoints import Checkpoint, checkpoint_log_path
 from records_dms.fixity.backup import backup_write
 from records_dms.fixity.checkpoints import checkpoints_mail_daily
 

@@ -17,7 +17,8 @@ from records_dms.accounts import roles
 from records_dms.audit.models import AuditChainHead, AuditEvent
 from records_dms.audit.services import audit_log
 from records_dms.cli.main import main
-from records_dms.common.chain import checkpoint_log_path, seal, seal_diff
+from records_dms.common.chain import seal, seal_diff
+from records_dms.common.checkpoints import checkpoint_log_path
 from records_dms.lending.models import Loan, LoanItem, RegisterEntry, RegisterHead
 from retention.models import (
     DestructionApproval,

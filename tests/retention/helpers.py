@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import base64
 import datetime
 from typing import Any
 
@@ -71,3 +72,16 @@ def confirm_post(client: Any, url: str, data: dict[str, Any] | None = None, **kw
     token = re.search(r'name="confirm" value="([^"]+)"', preview.content.decode())
     assert token, "no confirmation page"
     return client.post(url, {**(data or {}), "confirm": token.group(1)}, **kw)
+
+
+def pad_value(png: bytes) -> str:
+    """What the signature pad's script puts in its hidden field."""
+    return "data:image/png;base64," + base64.b64encode(png).decode()
+
+
+def refused(response: Any, role: str) -> bool:
+    if role == "anonymous":
+        return response.status_code == 302 and "/login/" in response["Location"]
+    return response.status_code in (403, 404) or (
+        response.status_code == 302 and response["Location"].rstrip("/").endswith("/admin")
+    )

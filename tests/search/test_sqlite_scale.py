@@ -15,6 +15,7 @@ from search import PageDoc, Results, Scope, SearchQuery
 from search.backends.sqlite import backend as sqlite
 from search.backends.sqlite import champions as sqlite_champions
 from search.backends.sqlite import columns as sqlite_columns
+from search.backends.sqlite import matching as sqlite_matching
 from search.backends.sqlite import rank as sqlite_rank
 from search.backends.sqlite import sets as sqlite_sets
 
@@ -175,7 +176,7 @@ def sql_tally(
     backend: sqlite.SqliteBackend, query: SearchQuery, scope: Scope
 ) -> tuple[int, dict[str, dict[str, int]]]:
     """Total and facets by SQL alone: FTS5's match joined to the pages, grouped."""
-    expression = sqlite.match_expression(query, scope)
+    expression = sqlite_matching.match_expression(query, scope)
     levels = sorted(scope.levels)
     rows: list[Any] = backend.con.execute(
         "SELECT p.customer, p.record_type, coalesce(substr(p.document_date, 1, 4), '–'),"  # noqa: S608

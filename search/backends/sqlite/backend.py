@@ -13,10 +13,7 @@ and filtered queries stay fast (posting lists intersect).
 
 from __future__ import annotations
 
-import datetime
-import html
 import os
-import re
 import threading
 from collections.abc import Iterable, Iterator, Sequence
 from contextlib import contextmanager
@@ -25,7 +22,6 @@ from typing import Any, cast
 
 import apsw
 import apsw.fts5
-import numpy as np
 
 from search import analysis
 from search.backends.base import Progress
@@ -40,75 +36,25 @@ from search.backends.sqlite.columns import (
     prune_removed,
     take_ids,
 )
+from search.backends.sqlite.matching import _filters, _phrase, _text, _tokenizer, match_expression
 from search.backends.sqlite.rank import BUSY_MS, PHRASE_COUNTS, Bm25, parts, precount
-from search.backends.sqlite.sets import TERM_SETS, WORD_MIN, TermSets
-from search.highlight import highlight
-from search.types import Hit, PageDoc, Results, Scope, SearchQuery, SearchUnavailable
+from search.backends.sqlite.schema import (
+    _COLUMNS,
+    _HITS_SQL,
+    _LEVELS_SQL,
+    _MATCH_ONLY,
+    _PAGES_SQL,
+    _SCHEMA,
+    _TOP_SQL,
+    _hit,
+    _row,
+)
+from search.backends.sqlite.sets import TERM_SETS, WORD_MIN, TermSets, _intersection
+from search.types import PageDoc, Results, Scope, SearchQuery, SearchUnavailable
 
 TOKENIZER = "dms_zh"
 MMAP_BYTES = 4 << 30  # address space only; the OS pages in what queries touch
 # Only constants and "?" placeholders are ever formatted into SQL here (hence the noqa S608).
-_SCHEMA = """
-CREATE TABLE IF NOT EXISTS pages(
-    id INTEGER PRIMARY KEY,
-    record_id INTEGER NOT NULL,
-    page INTEGER NOT NULL,
-    reference TEXT NOT NULL,
-    customer_id INTEGER NOT NULL,
-    customer TEXT NOT NULL,
-    record_type TEXT NOT NULL,
-    title TEXT NOT NULL,
-    document_date TEXT,
-    confidentiality TEXT NOT NULL,
-    state TEXT NOT NULL,
-    text TEXT NOT NULL,
-    meta TEXT NOT NULL,
-    tags TEXT NOT NULL,
-    UNIQUE (record_id, page)
-);
-CREATE VIRTUAL TABLE IF NOT EXISTS fts USING fts5(
-    text, meta, tags, content='pages', content_rowid='id', tokenize='dms_zh'
-);
-CREATE INDEX IF NOT EXISTS pages_level ON pages(confidentiality);
-CREATE INDEX IF NOT EXISTS pages_facets
-    ON pages(id, customer, record_type, document_date, confidentiality);
-CREATE TRIGGER IF NOT EXISTS pages_ai AFTER INSERT ON pages BEGIN
-    INSERT INTO fts(rowid, text, meta, tags) VALUES (new.id, new.text, new.meta, new.tags);
-END;
-CREATE TRIGGER IF NOT EXISTS pages_ad AFTER DELETE ON pages BEGIN
-    INSERT INTO fts(fts, rowid, text, meta, tags)
-    VALUES ('delete', old.id, old.text, old.meta, old.tags);
-END;
-"""
-_COLUMNS = (
-    "record_id, page, reference, customer_id, customer, record_type, title, document_date, "
-    "confidentiality, state, text, meta, tags"
-)
-_HITS_SQL = (
-    "SELECT p.record_id, p.page, p.reference, p.customer, p.record_type, p.title,"
-    " p.document_date, {rank} AS rank, p.text, p.meta"
-    " FROM fts JOIN pages p ON p.id = fts.rowid WHERE {where} ORDER BY rank LIMIT ? OFFSET ?"
-)
-# When nothing but the text narrows the search (every level present is allowed, no dates),
-# FTS5 ranks alone and only the page of hits is read from ``pages``.
-_TOP_SQL = (
-    "WITH top AS (SELECT rowid AS id, {rank} AS rank FROM fts"
-    " WHERE fts MATCH ? ORDER BY rank LIMIT ? OFFSET ?)"
-    " SELECT p.record_id, p.page, p.reference, p.customer, p.record_type, p.title,"
-    " p.document_date, top.rank, p.text, p.meta FROM top JOIN pages p ON p.id = top.id"
-    " ORDER BY top.rank"
-)
-# The levels present in the index, one seek in pages_level each.
-_LEVELS_SQL = (
-    "WITH RECURSIVE level(v) AS (SELECT min(confidentiality) FROM pages UNION ALL"
-    " SELECT (SELECT min(confidentiality) FROM pages WHERE confidentiality > v) FROM level"
-    " WHERE v IS NOT NULL) SELECT v FROM level WHERE v IS NOT NULL"
-)
-_PAGES_SQL = (
-    "SELECT id, record_id, page, reference, customer, record_type, title, document_date, text,"
-    " meta FROM pages WHERE id IN ({marks})"
-)
-_MATCH_ONLY = "fts MATCH ?"
 BM25 = "bm25(fts, 1.0, 0.6, 0.0)"  # text, reference/title; tags never rank
 # The same bm25 in Python with each phrase's document count cached (see Bm25), for searches
 # that match few pages: FTS5's own recounts every phrase over the whole index per query.
@@ -118,90 +64,6 @@ CACHED_BM25_MAX_PAGES = 2000
 # (champions.py), which rebuild() makes ahead for the PREBUILT_LISTS most frequent words.
 RANK_ALL_MAX = 2000
 PREBUILT_LISTS = 100
-_NOT_TAG = re.compile(r"[^0-9a-z]")
-_CJK_CHAR = re.compile(r"[\u3400-\u9fff\uf900-\ufaff]")
-
-
-def tag(kind: str, value: object) -> str:
-    """A filter token: one letter and the value's letters and digits (one jieba token)."""
-    return kind + _NOT_TAG.sub("", str(value).lower())
-
-
-def doc_tags(doc: PageDoc) -> str:
-    year = doc.document_date.year if doc.document_date else "none"
-    return " ".join(
-        (
-            tag("c", doc.customer_id),
-            tag("l", doc.confidentiality),
-            tag("t", doc.record_type),
-            tag("s", doc.state),
-            tag("y", year),
-        )
-    )
-
-
-@apsw.fts5.StringTokenizer
-def _tokenizer(con: apsw.Connection, args: list[str]) -> Any:  # str-based: see the decorator
-    def tokenize(text: str, flags: int, locale: str | None) -> Iterator[tuple[Any, ...]]:
-        if flags & apsw.FTS5_TOKENIZE_QUERY:
-            # The query is built of quoted, already folded and segmented words.
-            word = analysis.fold(text).strip()
-            if word:
-                yield (0, len(text), word)
-            return
-        for token in analysis.tokenize(text):
-            yield (token.start, token.end, *token.forms)
-
-    return tokenize
-
-
-def match_expression(query: SearchQuery, scope: Scope) -> str | None:
-    """The FTS5 MATCH string: the user's terms, the filters and the permission trim."""
-    terms = analysis.query_terms(query.text)
-    filters = _filters(query, scope)
-    if not terms or filters is None:
-        return None
-    return " AND ".join([_text([_phrase(words) for words in terms]), *filters])
-
-
-def _text(conjuncts: list[str]) -> str:
-    return f"{{text meta}} : ({' AND '.join(conjuncts)})"
-
-
-def _filters(query: SearchQuery, scope: Scope) -> list[str] | None:
-    """The filters and the customers of the trim as MATCH parts; None: nothing is visible."""
-    parts = []
-    if scope.customer_ids is not None:
-        allowed = scope.customer_ids
-        if query.customer_ids:
-            allowed = allowed & query.customer_ids
-        if not allowed:
-            return None
-        parts.append(_any("c", allowed))
-    elif query.customer_ids:
-        parts.append(_any("c", query.customer_ids))
-    if not scope.levels:
-        return None  # the levels themselves are an SQL condition of the same statement (_where)
-    for kind, values in (("t", query.record_types), ("s", query.states), ("y", query.years)):
-        if values:
-            parts.append(_any(kind, values))
-    return parts
-
-
-def _phrase(words: list[str]) -> str:
-    if len(words) == 1 and len(words[0]) == 1 and _CJK_CHAR.match(words[0]):
-        return f'"{words[0]}" *'  # one character: any word starting with it
-    phrase = " + ".join(_quoted(word) for word in words)
-    whole = analysis.dictionary_word(words)
-    return f"({phrase} OR {_quoted(whole)})" if whole else phrase
-
-
-def _quoted(word: str) -> str:
-    return '"' + word.replace('"', '""') + '"'
-
-
-def _any(kind: str, values: Iterable[object]) -> str:
-    return "tags : (" + " OR ".join(sorted(tag(kind, value) for value in values)) + ")"
 
 
 class SqliteBackend:
@@ -538,18 +400,6 @@ class SqliteBackend:
         ]
 
 
-def _intersection(sets: list[Any]) -> Any:
-    """The ids in every one of ``sets`` (each ascending), ascending: the smallest set filtered
-    through a lookup table of each other one."""
-    sets = sorted(sets, key=len)
-    found = sets[0]
-    for other in sets[1:]:
-        if not len(found):
-            break
-        found = found[np.isin(found, other, kind="table")]
-    return found
-
-
 def _frequent_words(con: apsw.Connection) -> list[tuple[str, int]]:
     """The words on the most pages (enough to need a champion list) as query terms, and how
     many pages have each."""
@@ -565,28 +415,3 @@ def _frequent_words(con: apsw.Connection) -> list[tuple[str, int]]:
     finally:
         con.execute("DROP TABLE temp.fts_columns")
     return [(_phrase([word]), int(pages)) for word, pages in words]
-
-
-def _row(doc: PageDoc) -> tuple[Any, ...]:
-    date = doc.document_date.isoformat() if doc.document_date else None
-    return (
-        doc.record_id, doc.page, doc.reference, doc.customer_id, doc.customer, doc.record_type,
-        doc.title, date, doc.confidentiality, doc.state, doc.text, doc.meta, doc_tags(doc),
-    )  # fmt: skip
-
-
-def _hit(row: Sequence[Any], terms: list[list[str]]) -> Hit:
-    record_id, page, reference, customer, record_type, title, date, rank, text, meta = row
-    # The page's text where the match is; else the reference or title that matched.
-    snippet = highlight(text, terms) or highlight(meta, terms) or html.escape(text[:64])
-    return Hit(
-        record_id=record_id,
-        page=page,
-        reference=reference,
-        customer=customer,
-        record_type=record_type,
-        title=title,
-        document_date=datetime.date.fromisoformat(date) if date else None,
-        score=-rank,
-        snippet=snippet,
-    )

@@ -162,3 +162,15 @@ def _load(con: apsw.Connection, term: str) -> TermSet | None:
     epoch, high_water, bitmap, packed = row
     high_water = int(high_water)
     return TermSet(term, str(epoch), high_water, bool(bitmap), bytes(packed), _NONE, high_water)
+
+
+def _intersection(sets: list[Any]) -> Any:
+    """The ids in every one of ``sets`` (each ascending), ascending: the smallest set filtered
+    through a lookup table of each other one."""
+    sets = sorted(sets, key=len)
+    found = sets[0]
+    for other in sets[1:]:
+        if not len(found):
+            break
+        found = found[np.isin(found, other, kind="table")]
+    return found
