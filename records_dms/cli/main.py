@@ -124,6 +124,8 @@ def cmd_worker(args: argparse.Namespace) -> int:
             "rqworker",
             *settings.RQ_QUEUES,
             job_class="django_tasks_rq.Job",
+            # RQ's worker would take 60 s to stop after a SIGTERM now and then (see there).
+            worker_class="records_dms.rq_worker.PromptShutdownWorker",
             burst=args.batch,
             name=args.name,
             # Tasks deferred with run_after (the daily retention run) wait in RQ's scheduler;

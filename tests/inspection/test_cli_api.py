@@ -78,3 +78,26 @@ def test_a_missing_scanner_is_a_startup_warning(settings):
     assert clamav_check() == []
     settings.INSPECTION = dataclasses.replace(settings.INSPECTION, clamav_command="no-clamscan")
     assert [m.id for m in clamav_check()] == ["records_dms.W170"]
+
+
+def test_clamscan_loading_freshclams_databases_at_every_filing_is_a_startup_warning(
+    settings, tmp_path
+):
+    import dataclasses
+    import shutil
+
+    from records_dms.inspection.checks.clamav import SHIPPED
+    from records_dms.inspection.system_checks import clamav_per_filing_check
+
+    settings.INSPECTION = dataclasses.replace(
+        settings.INSPECTION, clamav_command="clamscan", clamav_database_dir=tmp_path
+    )
+    assert clamav_per_filing_check() == []  # the shipped signature alone: cheap to load
+    shutil.copy(SHIPPED / "records-dms.ndb", tmp_path / "daily.ndb")  # as freshclam keeps
+    assert [m.id for m in clamav_per_filing_check()] == ["records_dms.W171"]
+    settings.INSPECTION = dataclasses.replace(settings.INSPECTION, clamav_command="clamdscan")
+    assert clamav_per_filing_check() == []
+    settings.INSPECTION = dataclasses.replace(
+        settings.INSPECTION, clamav_command="clamscan", on_filing=False
+    )
+    assert clamav_per_filing_check() == []

@@ -35,14 +35,17 @@ def _env(settings, redis: str) -> dict[str, str]:
 
 
 def _stopped(worker: subprocess.Popen[bytes]) -> str:
-    """A worker's errors once it stopped. RQ's warm shutdown first finishes the job in hand
-    (the daily chain queued at start may be one: fixity and the four-property share), so it
-    is given time; one still busy after that is killed and said so, not left running."""
+    """A worker's errors once it stopped. RQ's warm shutdown finishes the job in hand (here a
+    one-page filing, well under a second) and stops within about a second more
+    (records_dms/rq_worker.py: it used to wait 60 s now and then); a worker still running after
+    the generous wait below is killed and said so, not left running."""
     try:
-        return worker.communicate(timeout=240)[1].decode(errors="replace")
+        return worker.communicate(timeout=60)[1].decode(errors="replace")
     except subprocess.TimeoutExpired:
         worker.kill()
-        return "still busy 240 s after SIGTERM: " + worker.communicate()[1].decode(errors="replace")
+        return "still running 60 s after SIGTERM: " + worker.communicate()[1].decode(
+            errors="replace"
+        )
 
 
 def _import(env: dict[str, str], paths: list[str]) -> list[dict]:
@@ -106,7 +109,8 @@ def test_workers_on_redis_file_what_the_cli_queued(customer, settings, tmp_path)
     assert {r.original_name for r in records} == {f"纪要{n}.pdf" for n in range(6)}
     assert all(r.state == "filed" and r.page_count == 1 for r in records)
     assert Page.objects.filter(text__contains="顾客投诉档案管理").count() == 6
-    assert all(w.returncode is not None for w in workers)
+    # Both stopped by themselves (warm shutdown), none killed.
+    assert [w.returncode for w in workers] == [0, 0], errors
 
 
 def test_a_batch_worker_on_redis_runs_the_queue_and_exits(customer, settings, tmp_path):
