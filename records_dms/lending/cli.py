@@ -171,15 +171,23 @@ def cmd_loan_register(args: argparse.Namespace) -> int:
 
     if not policy.has(actor, VIEW_REGISTER):
         raise CommandError(f"{actor.get_username()} may not read the register")
-    entries = register_entries(start=args.start, end=args.end)
+    from records_dms.lending.selectors import register_visible
+
+    shown = register_visible(actor, register_entries(start=args.start, end=args.end))
+    entries, trimmed = shown.entries, shown.trimmed
     output = Path(args.output)
     data = (
-        register_pdf(entries, start=args.start, end=args.end)
+        register_pdf(entries, start=args.start, end=args.end, trimmed=trimmed)
         if output.suffix.lower() == ".pdf"
-        else register_csv(entries)
+        else register_csv(entries, trimmed)
     )
     output.write_bytes(data)
-    payload = {"file": str(output), "entries": len(entries), "bytes": len(data)}
+    payload = {
+        "file": str(output),
+        "entries": len(entries),
+        "trimmed": len(trimmed),
+        "bytes": len(data),
+    }
     emit(args, payload, f"wrote {len(entries)} register entries to {output}")
     return EXIT_OK
 

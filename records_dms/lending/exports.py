@@ -5,12 +5,14 @@ from __future__ import annotations
 import csv
 import datetime
 import io
+from collections.abc import Collection
 from typing import Any
 from xml.sax.saxutils import escape
 
 from django.db.models import QuerySet
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 from reportlab.lib import colors
 from reportlab.lib.pagesizes import A4, landscape
 from reportlab.lib.styles import ParagraphStyle
@@ -47,8 +49,22 @@ def register_entries(
     return list(entries)
 
 
-def entry_details(entry: RegisterEntry) -> str:
-    """One line saying what the entry is about: who, which items, until when, why."""
+def trimmed_note(count: int) -> str:
+    """The line under a trimmed register saying how many entries it trimmed (empty: none)."""
+    if not count:
+        return ""
+    return ngettext(
+        "%(counter)s entry concerns a record you cannot see: its reference, title and "
+        "free text are not shown.",
+        "%(counter)s entries concern a record you cannot see: their references, titles and "
+        "free text are not shown.",
+        count,
+    ) % {"counter": count}
+
+
+def entry_details(entry: RegisterEntry, *, trimmed: bool = False) -> str:
+    """One line saying what the entry is about: who, which items, until when, why. Trimmed
+    (a record the reader may not see): who and until when, never what or why."""
     data = entry.data
     parts = []
     for field, label in (
@@ -60,6 +76,10 @@ def entry_details(entry: RegisterEntry) -> str:
         if data.get(field):
             department = data.get({"from": "from_department", "to": "department"}.get(field, ""))
             parts.append(f"{label}: {data[field]}" + (f" ({department})" if department else ""))
+    if trimmed:
+        if data.get("due_on"):
+            parts.append(f"{_('due date')}: {data['due_on']}")
+        return " · ".join([*parts, _("a record you cannot see")])
     items = data.get("items") or []
     if items:
         described = []
@@ -92,8 +112,9 @@ def _local(moment: datetime.datetime) -> str:
     return timezone.localtime(moment).strftime("%Y-%m-%d %H:%M:%S")
 
 
-def register_csv(entries: list[RegisterEntry]) -> bytes:
-    """CSV with a BOM (so spreadsheet programs read the Chinese right)."""
+def register_csv(entries: list[RegisterEntry], trimmed: Collection[int] = frozenset()) -> bytes:
+    """CSV with a BOM (so spreadsheet programs read the Chinese right); entries numbered in
+    ``trimmed`` without what they are about, and a last line counting them."""
     buffer = io.StringIO()
     writer = csv.writer(buffer)
     writer.writerow(
@@ -120,7 +141,7 @@ def register_csv(entries: list[RegisterEntry]) -> bytes:
                     entry.event,
                     entry.loan.number if entry.loan else "",
                     entry.actor_name,
-                    entry_details(entry),
+                    entry_details(entry, trimmed=entry.sequence in trimmed),
                     _signers(entry),
                     entry.previous_hash,
                     entry.hash,
@@ -129,6 +150,8 @@ def register_csv(entries: list[RegisterEntry]) -> bytes:
                 ]
             )
         )
+    if trimmed:
+        writer.writerow(csv_row(["", "", "", "", "", trimmed_note(len(trimmed))]))
     return ("\ufeff" + buffer.getvalue()).encode("utf-8")
 
 
@@ -148,8 +171,10 @@ def register_pdf(
     *,
     start: datetime.date | None = None,
     end: datetime.date | None = None,
+    trimmed: Collection[int] = frozenset(),
 ) -> bytes:
-    """The register as an archive keeps it on paper, with each hand signature printed."""
+    """The register as an archive keeps it on paper, with each hand signature printed;
+    entries numbered in ``trimmed`` without what they are about."""
     font = chinese_font()
     title_style = ParagraphStyle("title", fontName=font, fontSize=15, leading=20)
     body = ParagraphStyle("body", fontName=font, fontSize=7.5, leading=10, wordWrap="CJK")
@@ -186,7 +211,7 @@ def register_pdf(
                 Paragraph(escape(str(RegisterEvent(entry.event).label)), body),
                 Paragraph(escape(entry.loan.number if entry.loan else "—"), body),
                 Paragraph(escape(entry.actor_name), body),
-                Paragraph(escape(entry_details(entry)), body),
+                Paragraph(escape(entry_details(entry, trimmed=entry.sequence in trimmed)), body),
                 _signature_cell(entry, small),
                 Paragraph(escape(f"{entry.hash[:16]}… / {entry.signature[:16]}…"), small),
             ]
@@ -213,6 +238,7 @@ def register_pdf(
         Spacer(1, 4 * mm),
         table,
         Spacer(1, 4 * mm),
+        Paragraph(escape(trimmed_note(len(trimmed))), body),
         Paragraph(escape(verdict), body),
         Paragraph(
             escape(

@@ -17,7 +17,14 @@ from records_dms.accounts.roles import Confidentiality
 from records_dms.archive.models import Record
 from records_dms.archive.selectors import visible_records
 from records_dms.common.todo import LINES, TodoItem, TodoLine
-from records_dms.lending.models import OUT_STATES, Custody, Loan, LoanItem, LoanState
+from records_dms.lending.models import (
+    OUT_STATES,
+    Custody,
+    Loan,
+    LoanItem,
+    LoanState,
+    RegisterEntry,
+)
 from records_dms.lending.permissions import (
     APPROVE_CLASSIFIED_LOAN,
     APPROVE_LOAN,
@@ -85,6 +92,61 @@ def items_visible(user: Any, items: Iterable[LoanItem]) -> TrimmedItems:
     seen = set(visible_records(user=user).filter(pk__in=ids).values_list("pk", flat=True))
     shown = [item for item in items if item.record_id in seen]
     return TrimmedItems(shown, len(items) - len(shown))
+
+
+@dataclass(frozen=True)
+class TrimmedRegister:
+    """Register entries as one viewer may see them. Every entry stays (the chain is whole and
+    numbered), but those in ``trimmed`` concern a record the viewer may not see: shown without
+    its reference, title or free text (purpose, reason, note)."""
+
+    entries: list[RegisterEntry]
+    trimmed: frozenset[int]
+
+    @property
+    def hidden(self) -> int:
+        return len(self.trimmed)
+
+
+BATCH = 500  # SQLite's bound on a query's parameters is far above; keep each IN list short
+
+
+def entry_references(entry: RegisterEntry) -> set[str]:
+    """The file reference numbers an entry names in its data (items, reading, handover)."""
+    data = entry.data
+    named = {str(item["reference"]) for item in data.get("items") or [] if item.get("reference")}
+    if data.get("reference"):
+        named.add(str(data["reference"]))
+    named.update(str(reference) for reference in data.get("references") or [])
+    return named
+
+
+def register_visible(user: Any, entries: Iterable[RegisterEntry]) -> TrimmedRegister:
+    """Trim register entries to what ``user`` may see now (clearance, grant, seal): an entry
+    is trimmed when a record it names, or any record of its loan, is out of the user's reach
+    or no longer in the archive. Nothing is written; the register itself stays whole."""
+    entries = list(entries)
+    by_loan: dict[int, set[str]] = {}
+    loan_ids = sorted({entry.loan_id for entry in entries if entry.loan_id is not None})
+    for start in range(0, len(loan_ids), BATCH):
+        rows = LoanItem.objects.filter(loan_id__in=loan_ids[start : start + BATCH])
+        for loan_id, reference in rows.values_list("loan_id", "record__reference"):
+            by_loan.setdefault(loan_id, set()).add(reference)
+    named = {
+        entry.sequence: entry_references(entry) | by_loan.get(entry.loan_id or 0, set())
+        for entry in entries
+    }
+    wanted = sorted(set().union(*named.values()))
+    seen: set[str] = set()
+    for start in range(0, len(wanted), BATCH):
+        batch = wanted[start : start + BATCH]
+        seen.update(
+            visible_records(user=user)
+            .filter(reference__in=batch)
+            .values_list("reference", flat=True)
+        )
+    trimmed = frozenset(sequence for sequence, refs in named.items() if not refs <= seen)
+    return TrimmedRegister(entries, trimmed)
 
 
 def _loan_line(loan: Loan, url: str, *, borrower: bool = True) -> TodoLine:

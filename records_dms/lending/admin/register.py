@@ -18,9 +18,15 @@ from records_dms.common.files import attach, attachment_response
 from records_dms.lending import events
 from records_dms.lending.admin.views import LendingView
 from records_dms.lending.copies import copy_download
-from records_dms.lending.exports import register_csv, register_entries, register_pdf
+from records_dms.lending.exports import (
+    register_csv,
+    register_entries,
+    register_pdf,
+    trimmed_note,
+)
 from records_dms.lending.models import LoanItem, RegisterEntry
 from records_dms.lending.permissions import VIEW_REGISTER
+from records_dms.lending.selectors import register_visible
 from records_dms.lending.signatures import signature_view
 
 
@@ -44,25 +50,43 @@ class RegisterView(LendingView):
 
     def get(self, request: HttpRequest) -> HttpResponse:
         start, end = _period(request)
-        entries = register_entries(start=start, end=end)
-        page = Paginator(entries[::-1], 50).get_page(request.GET.get("p"))
+        shown = register_visible(request.user, register_entries(start=start, end=end))
+        page = Paginator(shown.entries[::-1], 50).get_page(request.GET.get("p"))
         return self.render_to_response(
-            self.get_context_data(page=page, start=start, end=end, query=request.GET.urlencode())
+            self.get_context_data(
+                page=page,
+                start=start,
+                end=end,
+                query=request.GET.urlencode(),
+                trimmed_entries=shown.trimmed,
+                trimmed_note=trimmed_note(shown.hidden),
+            )
         )
 
 
 def register_export(request: HttpRequest) -> HttpResponse:
-    """The register of a period as PDF (default) or CSV; the export itself is audited."""
+    """The register of a period as PDF (default) or CSV, trimmed to what the reader may see;
+    the export itself is audited."""
     if not policy.has(request.user, VIEW_REGISTER):
         raise PermissionDenied
     start, end = _period(request)
-    entries = register_entries(start=start, end=end)
+    shown = register_visible(request.user, register_entries(start=start, end=end))
+    entries, trimmed = shown.entries, shown.trimmed
     as_csv = request.GET.get("format") == "csv"
-    data = register_csv(entries) if as_csv else register_pdf(entries, start=start, end=end)
+    data = (
+        register_csv(entries, trimmed)
+        if as_csv
+        else register_pdf(entries, start=start, end=end, trimmed=trimmed)
+    )
     audit_log(
         action=events.LOAN_REGISTER_EXPORTED,
         actor=request.user,
-        data={"from": str(start or ""), "to": str(end or ""), "entries": len(entries)},
+        data={
+            "from": str(start or ""),
+            "to": str(end or ""),
+            "entries": len(entries),
+            "trimmed": len(trimmed),
+        },
     )
     name = f"register-{start or 'start'}-{end or timezone.localdate()}"
     response = HttpResponse(

@@ -83,6 +83,7 @@ class LoanSerializer(serializers.ModelSerializer[Loan]):
     """A loan with its items and its newest register entry."""
 
     borrower = serializers.SlugRelatedField[Any](slug_field="username", read_only=True)
+    purpose = serializers.CharField(read_only=True, allow_null=True)
     items = serializers.SerializerMethodField()
     hidden_items = serializers.SerializerMethodField()
     entry = serializers.SerializerMethodField()
@@ -111,6 +112,14 @@ class LoanSerializer(serializers.ModelSerializer[Loan]):
         if request is None:
             return TrimmedItems(items, 0)
         return items_visible(request.user, items)
+
+    def to_representation(self, instance: Loan) -> dict[str, Any]:
+        """``purpose`` is null when an item is a record the user may not see: free text may
+        name what the hidden record is about."""
+        row: dict[str, Any] = super().to_representation(instance)
+        if row["hidden_items"]:
+            row["purpose"] = None
+        return row
 
     @extend_schema_field(LoanItemSerializer(many=True))
     def get_items(self, loan: Loan) -> Any:

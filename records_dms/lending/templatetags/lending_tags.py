@@ -1,7 +1,6 @@
 from typing import Any
 
 from django import template
-from django.utils.translation import gettext as _
 
 from records_dms.lending.exports import entry_details
 from records_dms.lending.models import Loan, RegisterEntry
@@ -18,12 +17,13 @@ def register_details(entry: RegisterEntry) -> str:
 
 @register.simple_tag(takes_context=True)
 def register_details_for(context: Any, entry: RegisterEntry) -> str:
-    """The entry's details with the references in ``hidden_references`` (records the viewer
-    may not see) replaced by a neutral word."""
-    text = entry_details(entry)
-    for reference in context.get("hidden_references", ()):
-        text = text.replace(reference, _("(a record you cannot see)"))
-    return text
+    """The entry's details, trimmed (no reference, title or free text) when it concerns a
+    record the viewer may not see: numbered in ``trimmed_entries`` (the register), or any
+    entry of a loan with ``hidden_references`` (the loan page)."""
+    trimmed = entry.sequence in context.get("trimmed_entries", ()) or bool(
+        context.get("hidden_references")
+    )
+    return entry_details(entry, trimmed=trimmed)
 
 
 @register.simple_tag(takes_context=True)
