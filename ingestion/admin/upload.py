@@ -85,7 +85,7 @@ class UploadView(ArchiveView):
         form = UploadForm(request.POST, request.FILES, customer=customer)
         if not form.is_valid():
             named = request.FILES.get("file")
-            errors = errors_naming_file(form, named.name if named else "")
+            errors = errors_naming_file(form, (named.name or "") if named else "")
             return JsonResponse({"errors": errors}, status=400)
         job = _submit(request, customer, form.cleaned_data, form.cleaned_data["file"])
         return JsonResponse(jobs_json([job], request.user)[0])
@@ -96,7 +96,7 @@ class UploadView(ArchiveView):
         if not form.is_valid():
             return self._page(request, customer, form, status=400)
         batch = uuid.uuid4()
-        for upload in form.cleaned_data["files"]:
+        for upload in form.cleaned_data["upload_files"]:
             _submit(request, customer, {**form.cleaned_data, "batch": batch}, upload)
         url = reverse("ingestion:upload", args=[customer.pk])
         return HttpResponseRedirect(f"{url}?batch={batch}")

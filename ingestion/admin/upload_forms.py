@@ -106,7 +106,7 @@ class MultipleFileField(forms.FileField):
 class UploadAllForm(UploadForm):
     """The page posted by a browser without JavaScript: all files at once, one type for all."""
 
-    files = MultipleFileField(label=gettext_lazy("files"))
+    upload_files = MultipleFileField(label=gettext_lazy("files"))
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)

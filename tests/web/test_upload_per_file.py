@@ -128,18 +128,19 @@ def test_without_javascript_every_file_is_posted_at_once_with_one_type(
     customer, clerk, users, django_capture_on_commit_callbacks
 ):
     url = reverse("ingestion:upload", args=[customer.pk])
+    files = [
+        SimpleUploadedFile("一.pdf", make_pdf(["第一份", "内容"])),
+        SimpleUploadedFile("二.pdf", make_pdf(["第二份", "内容"])),
+    ]
     data = {
         "record_type": "minutes",
         "confidentiality": "internal",
         "send": "all",
-        "files": [
-            SimpleUploadedFile("一.pdf", make_pdf(["第一份", "内容"])),
-            SimpleUploadedFile("二.pdf", make_pdf(["第二份", "内容"])),
-        ],
+        "upload_files": files,
     }
     assert client_for(users[roles.AUDITOR]).post(url, data).status_code in (302, 403, 404)
     assert not IngestionJob.objects.exists()
-    for upload in data["files"]:
+    for upload in files:
         upload.seek(0)
     client = client_for(clerk)
     with django_capture_on_commit_callbacks(execute=True):
@@ -160,7 +161,7 @@ def test_without_javascript_no_file_or_no_type_shows_the_page_with_the_reasons(c
     assert response.status_code == 400
     page = response.content.decode()
     assert "Choose at least one file." in page
-    assert 'id="upload-files" name="files" multiple' in page
+    assert 'id="upload-files" name="upload_files" multiple' in page
     assert not IngestionJob.objects.exists()
 
 
