@@ -162,6 +162,11 @@ def test_without_javascript_no_file_or_no_type_shows_the_page_with_the_reasons(c
     page = response.content.decode()
     assert "Choose at least one file." in page
     assert 'id="upload-files" name="upload_files" multiple' in page
+    upload = SimpleUploadedFile("a.pdf", make_pdf())
+    no_type = {"confidentiality": "internal", "send": "all", "upload_files": upload}
+    response = client_for(clerk).post(url, no_type)
+    assert response.status_code == 400
+    assert "This field is required." in response.content.decode()
     assert not IngestionJob.objects.exists()
 
 
