@@ -6,75 +6,34 @@ import uuid
 from collections.abc import Iterable
 from typing import Any
 
-from django import forms
 from django.core.exceptions import PermissionDenied
-from django.http import HttpRequest, HttpResponse, HttpResponseNotAllowed, JsonResponse
+from django.http import (
+    HttpRequest,
+    HttpResponse,
+    HttpResponseNotAllowed,
+    HttpResponseRedirect,
+    JsonResponse,
+)
 from django.shortcuts import get_object_or_404, redirect
 from django.urls import reverse
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy
 
+from ingestion.admin.upload_forms import UploadAllForm, UploadForm, errors_naming_file
 from ingestion.api.serializers import UploadJobSerializer
 from ingestion.models import IngestionJob
 from ingestion.selectors import visible_record_ids
 from ingestion.services import ingest_retry, ingest_submit
-from ingestion.suggest import AUTO_TYPE
 from records_dms.accounts.admin.views import ArchiveView, visible_customer
 from records_dms.accounts.policy import policy
-from records_dms.accounts.roles import Confidentiality
-from records_dms.archive.models import Channel, Customer, RecordType, Volume
+from records_dms.archive.models import Channel, Customer
 from records_dms.archive.permissions import ADD_RECORD
 from records_dms.archive.selectors import visible_customers
-from records_dms.common.widgets import DateInput
 
 # Placeholder the page's script swaps for the batch or job id it has at hand.
 NIL_UUID = uuid.UUID(int=0)
-
-
-class UploadForm(forms.Form):
-    """What every file of an upload shares; each POST carries one file and the batch id."""
-
-    record_type = forms.ChoiceField(
-        label=gettext_lazy("record type"),
-        choices=[
-            ("", "---------"),
-            (AUTO_TYPE, gettext_lazy("From each file (its title)")),
-            *RecordType.choices,
-        ],
-    )
-    document_date = forms.DateField(
-        label=gettext_lazy("document date"),
-        required=False,
-        widget=DateInput,
-        help_text=gettext_lazy("Leave empty to take the date from the document."),
-    )
-    title = forms.CharField(
-        label=gettext_lazy("title"),
-        max_length=300,
-        required=False,
-        help_text=gettext_lazy("Leave empty to take the title from the document."),
-    )
-    confidentiality = forms.ChoiceField(
-        label=gettext_lazy("confidentiality"),
-        choices=Confidentiality.choices,
-        initial=Confidentiality.INTERNAL,
-    )
-    volume = forms.ModelChoiceField(
-        label=gettext_lazy("volume"),
-        queryset=Volume.objects.none(),
-        required=False,
-        help_text=gettext_lazy("Leave empty to file the records loose in the dossier."),
-    )
-    # Posted by the page's script with each file; the page shows neither field as such.
-    # Empty files reach the service, which rejects them naming the file.
-    batch = forms.UUIDField(widget=forms.HiddenInput)
-    file = forms.FileField(allow_empty_file=True)
-
-    def __init__(self, *args: Any, customer: Customer, **kwargs: Any) -> None:
-        super().__init__(*args, **kwargs)
-        volumes = Volume.objects.filter(customer=customer).select_related("customer")
-        self.fields["volume"].queryset = volumes  # type: ignore[attr-defined]
+# The page's submit button: a browser without JavaScript posts every file at once with it.
+SEND_ALL = "send"
 
 
 def _require_add_record(request: HttpRequest) -> None:
@@ -99,37 +58,74 @@ class UploadView(ArchiveView):
 
     def get(self, request: HttpRequest, pk: int) -> HttpResponse:
         customer = visible_customer(request, pk)
-        return self.render_to_response(
-            self.get_context_data(
-                form=UploadForm(customer=customer),
-                customer=customer,
-                status_url=reverse("ingestion:upload_status", args=[NIL_UUID]),
-                retry_url=reverse("ingestion:job_retry", args=[NIL_UUID]),
-                nil_uuid=str(NIL_UUID),
-            )
+        return self._page(request, customer, UploadForm(customer=customer))
+
+    def _page(
+        self, request: HttpRequest, customer: Customer, form: UploadForm, status: int = 200
+    ) -> HttpResponse:
+        """The page; after a post without JavaScript (``?batch=``), with that batch's jobs."""
+        batch = _batch_param(request.GET.get("batch", ""))
+        jobs = IngestionJob.objects.filter(batch=batch, customer=customer) if batch else []
+        context = self.get_context_data(
+            form=form,
+            customer=customer,
+            status_url=reverse("ingestion:upload_status", args=[NIL_UUID]),
+            retry_url=reverse("ingestion:job_retry", args=[NIL_UUID]),
+            nil_uuid=str(NIL_UUID),
+            batch=batch or "",
+            jobs=jobs_json(jobs, request.user),
+            send_all=SEND_ALL,
         )
+        return self.render_to_response(context, status=status)
 
     def post(self, request: HttpRequest, pk: int) -> HttpResponse:
         customer = visible_customer(request, pk)
+        if SEND_ALL in request.POST:
+            return self._post_all(request, customer)
         form = UploadForm(request.POST, request.FILES, customer=customer)
         if not form.is_valid():
-            return JsonResponse({"errors": form.errors}, status=400)
-        data = form.cleaned_data
-        upload = data["file"]
-        job = ingest_submit(
-            customer=customer,
-            stream=upload,
-            filename=upload.name,
-            actor=request.user,
-            record_type=data["record_type"],
-            document_date=data["document_date"],
-            title=data["title"],
-            confidentiality=data["confidentiality"],
-            channel=Channel.UPLOAD,
-            batch=data["batch"],
-            volume=data["volume"],
-        )
+            named = request.FILES.get("file")
+            errors = errors_naming_file(form, (named.name or "") if named else "")
+            return JsonResponse({"errors": errors}, status=400)
+        job = _submit(request, customer, form.cleaned_data, form.cleaned_data["file"])
         return JsonResponse(jobs_json([job], request.user)[0])
+
+    def _post_all(self, request: HttpRequest, customer: Customer) -> HttpResponse:
+        """Without JavaScript: every chosen file with the batch's details, then the batch."""
+        form = UploadAllForm(request.POST, request.FILES, customer=customer)
+        if not form.is_valid():
+            return self._page(request, customer, form, status=400)
+        batch = uuid.uuid4()
+        for upload in form.cleaned_data["upload_files"]:
+            _submit(request, customer, {**form.cleaned_data, "batch": batch}, upload)
+        url = reverse("ingestion:upload", args=[customer.pk])
+        return HttpResponseRedirect(f"{url}?batch={batch}")
+
+
+def _batch_param(value: str) -> uuid.UUID | None:
+    try:
+        return uuid.UUID(value)
+    except ValueError:
+        return None
+
+
+def _submit(
+    request: HttpRequest, customer: Customer, data: dict[str, Any], upload: Any
+) -> IngestionJob:
+    """One file, with its own type and title where the clerk gave them, else the batch's."""
+    return ingest_submit(
+        customer=customer,
+        stream=upload,
+        filename=upload.name,
+        actor=request.user,
+        record_type=data.get("file_record_type") or data["record_type"],
+        document_date=data["document_date"],
+        title=data.get("file_title") or data["title"],
+        confidentiality=data["confidentiality"],
+        channel=Channel.UPLOAD,
+        batch=data["batch"],
+        volume=data["volume"],
+    )
 
 
 def upload_status(request: HttpRequest, batch: uuid.UUID) -> JsonResponse:

@@ -76,6 +76,7 @@ def test_clerk_uploads_two_files_and_sees_one_filed_one_rejected(
 
             page.select_option("#id_record_type", "complaint")
             page.set_input_files("#upload-files", [str(good), str(bad)])
+            page.locator("#upload-send").click()
 
             rows = page.locator("#upload-jobs tbody tr")
             filed = rows.filter(has_text=good.name)
@@ -157,6 +158,7 @@ def test_the_page_follows_queued_jobs_and_retries_a_failed_one(
 
                 page.select_option("#id_record_type", "minutes")
                 page.set_input_files("#upload-files", [str(first), str(flaky)])
+                page.locator("#upload-send").click()
                 rows = page.locator("#upload-jobs tbody tr")
                 good_row = rows.filter(has_text=first.name)
                 flaky_row = rows.filter(has_text=flaky.name)
@@ -186,3 +188,64 @@ def test_the_page_follows_queued_jobs_and_retries_a_failed_one(
     finally:
         stop.set()
         worker.join(timeout=10)
+
+
+@pytest.mark.browser
+@pytest.mark.django_db(transaction=True)
+def test_clerk_gives_files_of_one_batch_their_own_types(
+    live_server: Any, settings: Any, clerk: Any, customer: Any, tmp_path: Path
+) -> None:
+    """Issue 15, "Per-file type in a batch": three files chosen, two given their own type in
+    the list; each is filed as the type its row says, the third as the batch's."""
+    settings.LANGUAGE_CODE = "zh-hans"
+    names = {"纪要.pdf": "第一份", "合同.pdf": "第二份", "投诉.pdf": "第三份"}
+    for name, first_line in names.items():
+        (tmp_path / name).write_bytes(make_pdf([first_line, *SEED_LINES]))
+    ARTIFACTS.mkdir(exist_ok=True)
+    with sync_playwright() as playwright:
+        browser = _launch(playwright)
+        try:
+            context = browser.new_context(
+                locale=BROWSER_LOCALE, viewport={"width": VIEWPORT_WIDTH, "height": 900}
+            )
+            page = context.new_page()
+            page.set_default_timeout(TIMEOUT_MS)
+            page.goto(live_server.url + reverse("wagtailadmin_login"))
+            page.fill("#id_username", clerk.username)
+            page.fill("#id_password", PASSWORD)
+            page.locator("form button[type=submit]").first.click()
+            page.wait_for_url(_path_is(reverse("wagtailadmin_home")))
+            page.goto(live_server.url + reverse("ingestion:upload", args=[customer.pk]))
+
+            page.select_option("#id_record_type", label="投诉")
+            page.set_input_files("#upload-files", [str(tmp_path / name) for name in names])
+            rows = page.locator("#upload-jobs tbody tr")
+            expect(rows).to_have_count(3)
+            row = {name: rows.filter(has_text=name) for name in names}
+            # Each row starts at the batch's choice; the clerk changes two of them.
+            for one in row.values():
+                expect(one.locator("select")).to_have_value("complaint")
+                expect(one.locator("td[data-status]")).to_have_text("待上传")
+            minutes = row["纪要.pdf"].get_by_label("此文件的文件类型 纪要.pdf")
+            minutes.select_option(label="会议纪要")
+            row["合同.pdf"].locator("select").select_option(label="合同")
+            row["纪要.pdf"].get_by_label("此文件的题名 纪要.pdf").fill("三月例会纪要")
+            page.get_by_role("button", name="上传", exact=True).click()
+
+            for one in row.values():
+                expect(one.locator("td[data-status]")).to_have_attribute("data-status", "filed")
+            expect(row["纪要.pdf"].locator("a")).to_have_text(re.compile(r"-JY-\d{4}-0001$"))
+            expect(row["合同.pdf"].locator("a")).to_have_text(re.compile(r"-HT-\d{4}-0001$"))
+            expect(row["投诉.pdf"].locator("a")).to_have_text(re.compile(r"-TS-\d{4}-0001$"))
+            _screenshot_whole_dossier(page, ARTIFACTS / "upload-per-file-type.png")
+            context.close()
+        finally:
+            browser.close()
+    filed = {job.original_name: job.record for job in IngestionJob.objects.select_related("record")}
+    assert {name: record and record.type for name, record in filed.items()} == {
+        "纪要.pdf": "minutes",
+        "合同.pdf": "contract",
+        "投诉.pdf": "complaint",
+    }
+    minutes_record = filed["纪要.pdf"]
+    assert minutes_record is not None and minutes_record.title == "三月例会纪要"

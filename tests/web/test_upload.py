@@ -34,7 +34,7 @@ def post_file(client, customer, batch, name, content, **fields):
 def test_upload_page_has_a_drop_zone_and_a_multiple_file_input(customer, clerk):
     html = client_for(clerk).get(reverse("ingestion:upload", args=[customer.pk])).content.decode()
     assert 'id="upload-drop"' in html
-    assert '<input type="file" id="upload-files" multiple>' in html
+    assert '<input type="file" id="upload-files" name="upload_files" multiple>' in html
     assert 'id="upload-jobs"' in html
     assert 'name="record_type"' in html
     assert 'type="date"' in html
