@@ -205,8 +205,6 @@ def test_allowed_writes_take_effect(name, users, world):
 
         assert Custody.objects.get().holder.username == "compliance"
     if name == "lending:location":
-        from records_dms.archive.models import Record
-
         assert Record.objects.get(pk=world["record"]).physical_location == "A101 / 3 / 2"
     else:
         assert RegisterEntry.objects.count() == entries + 1
