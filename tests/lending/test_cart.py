@@ -89,8 +89,11 @@ def test_a_refused_request_keeps_the_cart(staff, three):
     cart_add(actor=staff, record=three[0])
     with pytest.raises(ValidationError):
         cart_request(actor=staff, kind="paper", purpose="  ")
-    with pytest.raises(ValidationError):
-        cart_empty(actor=staff)
+    with pytest.raises(ValidationError, match="没有电子副本"):
+        cart_request(actor=staff, kind="electronic", purpose="外审")
+    assert list(cart_records(staff)) == [three[0]]
+    cart_empty(actor=staff)
+    with pytest.raises(ValidationError, match="借阅车是空的"):
         cart_request(actor=staff, kind="paper", purpose="x")
     assert not Loan.objects.exists()
 
