@@ -20,6 +20,10 @@ LOCATION_SET = event("location.set", _("Physical location set"))
 READING_REGISTERED = event("reading.registered", _("Reading in the room registered"))
 CUSTODY_HANDED_OVER = event("custody.handed_over", _("Custody handed over"))
 USER_DEACTIVATED = event("user.deactivated", _("User deactivated"))
+CART_ADDED = event("cart.added", _("Added to the borrowing cart"))
+CART_REMOVED = event("cart.removed", _("Removed from the borrowing cart"))
+CART_EMPTIED = event("cart.emptied", _("Borrowing cart emptied"))
+CART_DROPPED = event("cart.dropped", _("Records out of reach dropped from the borrowing cart"))
 
 
 class RegisterEvent(models.TextChoices):

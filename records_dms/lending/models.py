@@ -304,3 +304,26 @@ class RegisterHead(ChainHead):
 
     def __str__(self) -> str:
         return f"register head #{self.last_sequence}"
+
+
+class CartItem(models.Model):
+    """One record in a user's borrowing cart (借阅车). Kept in the database, not the session, so
+    a cart filled before lunch survives a new login; a record out of reach is dropped when the
+    cart is read (records_dms/lending/cart.py)."""
+
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="cart_items"
+    )
+    record = models.ForeignKey(
+        Record, on_delete=models.CASCADE, related_name="+", verbose_name=_("record")
+    )
+    added_at = models.DateTimeField(_("added at"), auto_now_add=True)
+
+    class Meta:
+        ordering = ["added_at", "id"]
+        verbose_name = _("borrowing cart item")
+        verbose_name_plural = _("borrowing cart items")
+        constraints = [models.UniqueConstraint(fields=["user", "record"], name="cart_item_once")]
+
+    def __str__(self) -> str:
+        return f"{self.user_id} {self.record_id}"

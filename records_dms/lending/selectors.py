@@ -14,11 +14,13 @@ from django.utils.translation import gettext as _
 
 from records_dms.accounts.policy import policy
 from records_dms.accounts.roles import Confidentiality
-from records_dms.archive.models import Record
+from records_dms.archive.models import Record, RecordState
 from records_dms.archive.selectors import visible_records
 from records_dms.common.todo import LINES, TodoItem, TodoLine
 from records_dms.lending.models import (
+    OPEN_STATES,
     OUT_STATES,
+    CartItem,
     Custody,
     Loan,
     LoanItem,
@@ -74,6 +76,43 @@ def loans_open_of(user: Any) -> QuerySet[Loan]:
 
 def custody_of(user: Any) -> QuerySet[Custody]:
     return Custody.objects.filter(holder_id=user.pk).select_related("record")
+
+
+def cart_records(user: Any) -> QuerySet[Record]:
+    """The records in the user's borrowing cart that the user may still see and borrow."""
+    in_cart = CartItem.objects.filter(user_id=user.pk).values("record_id")
+    return (
+        visible_records(user=user)
+        .exclude(state=RecordState.DESTROYED)
+        .filter(pk__in=in_cart)
+        .select_related("customer")
+        .order_by("customer__code", "reference")
+    )
+
+
+def cart_out_of_reach(user: Any) -> QuerySet[CartItem]:
+    """Cart items whose record the user may no longer see or borrow (reclassified, sealed,
+    destroyed since being added)."""
+    return CartItem.objects.filter(user_id=user.pk).exclude(
+        record__in=cart_records(user).values("pk")
+    )
+
+
+def cart_marks(user: Any, record_ids: Iterable[int]) -> tuple[set[int], set[int]]:
+    """Of these records: which the user may put in the cart, and which are in it already."""
+    ids = set(record_ids)
+    borrowable = visible_records(user=user).exclude(state=RecordState.DESTROYED)
+    may = set(borrowable.filter(pk__in=ids).values_list("pk", flat=True))
+    in_cart = CartItem.objects.filter(user_id=user.pk, record_id__in=ids)
+    return may, set(in_cart.values_list("record_id", flat=True))
+
+
+def open_loans_of(user: Any, record_ids: Iterable[int]) -> dict[int, str]:
+    """Record id -> number of the user's own open loan that has it already."""
+    items = LoanItem.objects.filter(
+        loan__borrower_id=user.pk, loan__state__in=OPEN_STATES, record_id__in=list(record_ids)
+    ).select_related("loan")
+    return {item.record_id: item.loan.number for item in items}
 
 
 @dataclass(frozen=True)

@@ -14,8 +14,10 @@ from django.urls import URLPattern, URLResolver, get_resolver, reverse
 
 from records_dms.accounts import roles
 from records_dms.accounts.services import grant_create
+from records_dms.archive.models import Record
 from records_dms.audit.models import AuditEvent
-from records_dms.lending.models import Loan, LoanItem, RegisterEntry
+from records_dms.lending.cart import cart_add
+from records_dms.lending.models import CartItem, Loan, LoanItem, RegisterEntry
 from records_dms.lending.services import loan_approve, loan_request
 from tests.conftest import client_for
 from tests.factories import file_pdf, make_record
@@ -50,8 +52,12 @@ EXPECTED_GET: dict[str, tuple[set[str], str]] = {
     "lending:location": ({CLERK}, "record"),
     "lending:reading": ({CLERK}, ""),
     "lending:handover": ({CLERK}, ""),
+    "lending:cart": (READERS, ""),
+    "lending:cart_add": (READERS, "record"),  # POST only
+    "lending:cart_remove": (READERS, "record"),  # POST only
+    "lending:cart_empty": (READERS, ""),  # POST only
 }
-POST_ONLY = {"lending:decide"}
+POST_ONLY = {"lending:decide", "lending:cart_add", "lending:cart_remove", "lending:cart_empty"}
 
 
 def lending_url_names() -> set[str]:
@@ -142,7 +148,12 @@ WRITES: dict[str, tuple[str, dict[str, Any], set[str]]] = {
         {"from_signature": "SIGNATURE", "to_signature": "SIGNATURE", "department": "质量部"},
         {CLERK},
     ),
+    "lending:cart_add": ("record", {}, READERS),
+    "lending:cart_remove": ("record", {}, READERS),
+    "lending:cart_empty": ("", {}, READERS),
+    "lending:cart": ("", {"kind": "paper", "purpose": "外审"}, READERS),
 }
+CART = {"lending:cart_add", "lending:cart_remove", "lending:cart_empty", "lending:cart"}
 
 
 def _data(name: str, data: dict[str, Any], world: dict[str, Any]) -> dict[str, Any]:
@@ -176,19 +187,24 @@ def test_refused_writes_change_nothing(role, users, world):
 def test_allowed_writes_take_effect(name, users, world):
     key, data, allowed = WRITES[name]
     role = CLERK if CLERK in allowed else sorted(allowed)[0]
-    if name == "lending:request":
+    if name == "lending:request" or name in CART:
         role = STAFF
     client = client_for(users[role])
+    if name in CART and name != "lending:cart_add":
+        cart_add(actor=users[STAFF], record=Record.objects.get(pk=world["record"]))
     entries = RegisterEntry.objects.count()
     response = client.post(url_for(name, key, world), _data(name, data, world))
     assert response.status_code == 302, (name, response.content[:2000])
+    if name in CART:
+        in_cart = CartItem.objects.filter(user=users[STAFF]).count()
+        assert in_cart == (1 if name == "lending:cart_add" else 0)
+        assert (name == "lending:cart") == (RegisterEntry.objects.count() == entries + 1)
+        return
     if name == "lending:handover":
         from records_dms.lending.models import Custody
 
         assert Custody.objects.get().holder.username == "compliance"
     if name == "lending:location":
-        from records_dms.archive.models import Record
-
         assert Record.objects.get(pk=world["record"]).physical_location == "A101 / 3 / 2"
     else:
         assert RegisterEntry.objects.count() == entries + 1

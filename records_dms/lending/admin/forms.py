@@ -35,6 +35,19 @@ class LoanRequestForm(forms.Form):
         ]
 
 
+class CartRequestForm(forms.Form):
+    """The loan request of the borrowing cart: the loan form without the references."""
+
+    kind = forms.ChoiceField(label=_("item"), choices=LoanKind.choices, initial=LoanKind.PAPER)
+    due_on = forms.DateField(
+        label=_("due date"),
+        required=False,
+        widget=DateInput,
+        help_text=_("Empty: the longest period allowed for these records."),
+    )
+    purpose = forms.CharField(label=_("purpose"), max_length=255)
+
+
 class DecisionForm(forms.Form):
     decision = forms.ChoiceField(choices=[("approve", _("Approve")), ("refuse", _("Refuse"))])
     note = forms.CharField(label=_("note"), max_length=255, required=False)

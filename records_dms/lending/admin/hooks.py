@@ -46,6 +46,30 @@ for _entry_args in ENTRIES:
     _entry(*_entry_args)
 
 
+class CartMenuItem(ActionMenuItem):
+    """ "Borrowing cart (3)": the entry says how many records wait in the user's cart."""
+
+    def render_component(self, request: Any) -> Any:
+        from records_dms.lending.selectors import cart_records
+
+        component = super().render_component(request)
+        count = cart_records(request.user).count()
+        if count:
+            component.label = f"{self.label} ({count})"
+        return component
+
+
+@hooks.register(MENU_HOOK)
+def register_cart_menu_item() -> MenuItem:
+    return CartMenuItem(
+        _("Borrowing cart"),
+        reverse("lending:cart"),
+        actions=(REQUEST_LOAN,),
+        icon_name="list-ul",
+        order=150,
+    )
+
+
 @hooks.register("register_admin_menu_item")
 def register_lending_menu() -> MenuItem:
     return ActionSubmenu(

@@ -1,6 +1,7 @@
 from django.urls import path
 
 from records_dms.common import converters  # noqa: F401  (registers <id:…>)
+from records_dms.lending.admin import cart as cart_views
 from records_dms.lending.admin import custody as custody_views
 from records_dms.lending.admin import register as register_views
 from records_dms.lending.admin import views
@@ -25,4 +26,8 @@ urlpatterns = [
     path("records/<id:pk>/location/", views.LocationView.as_view(), name="location"),
     path("reading/", views.ReadingView.as_view(), name="reading"),
     path("handover/", custody_views.HandoverView.as_view(), name="handover"),
+    path("cart/", cart_views.CartView.as_view(), name="cart"),
+    path("cart/add/<id:pk>/", cart_views.cart_add_view, name="cart_add"),
+    path("cart/remove/<id:pk>/", cart_views.cart_remove_view, name="cart_remove"),
+    path("cart/empty/", cart_views.cart_empty_view, name="cart_empty"),
 ]
