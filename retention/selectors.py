@@ -6,6 +6,8 @@ Also the home's to-do (待办事项) of this app."""
 
 from __future__ import annotations
 
+import datetime
+from collections.abc import Iterable
 from dataclasses import dataclass
 from typing import Any
 
@@ -15,6 +17,7 @@ from django.utils.translation import gettext as _
 
 from records_dms.accounts.policy import policy
 from records_dms.archive.selectors import visible_records
+from records_dms.common.people import display_name
 from records_dms.common.todo import LINES, TodoItem, TodoLine
 from retention.models import (
     DeletionRequest,
@@ -22,6 +25,7 @@ from retention.models import (
     DestructionCertificate,
     DestructionItem,
     DestructionRequest,
+    ItemState,
     LegalHold,
     RequestState,
 )
@@ -31,6 +35,7 @@ from retention.permissions import (
     MANAGE_HOLDS,
     REVIEW_RETENTION,
     SEAL,
+    VIEW_RETENTION,
 )
 from retention.services.review import due_records
 
@@ -57,6 +62,56 @@ def certificate_visible(*, user: Any, certificate: DestructionCertificate) -> bo
     """The signed certificate lists every item and cannot be trimmed: only a viewer who may
     see all of them gets it."""
     return destruction_items_visible(user=user, request=certificate.request).hidden == 0
+
+
+@dataclass(frozen=True)
+class Tombstone:
+    """What a destroyed record's page says instead of its pages (销毁存根)."""
+
+    destroyed_at: datetime.datetime | None
+    destroyed_by: str  # the executing user's display name
+    request: DestructionRequest
+    request_url: str  # "" unless the viewer may open destruction requests
+    certificate: DestructionCertificate | None
+    certificate_url: str  # "" unless the viewer may have the whole certificate
+
+
+def record_tombstone(*, user: Any, record: Any) -> Tombstone | None:
+    """Who destroyed ``record``, when, under which request and certificate. The caller shows
+    the record to ``user`` already (visible_records); the certificate is linked only when
+    the viewer may see every record it names (certificate_visible)."""
+    item = (
+        DestructionItem.objects.filter(record_id=record.pk, state=ItemState.DESTROYED)
+        .select_related("request__executed_by")
+        .order_by("-destroyed_at")
+        .first()
+    )
+    if item is None:
+        return None
+    request = item.request
+    certificate = DestructionCertificate.objects.filter(request=request).first()
+    may_open = policy.has(user, VIEW_RETENTION)
+    linked = (
+        certificate is not None
+        and may_open
+        and certificate_visible(user=user, certificate=certificate)
+    )
+    return Tombstone(
+        destroyed_at=item.destroyed_at,
+        destroyed_by=display_name(request.executed_by),
+        request=request,
+        request_url=reverse("retention:request", args=[request.pk]) if may_open else "",
+        certificate=certificate,
+        certificate_url=reverse("retention:certificate", args=[request.pk]) if linked else "",
+    )
+
+
+def destroyed_on(record_ids: Iterable[int]) -> dict[int, datetime.datetime]:
+    """When each of these records was destroyed (those destroyed only), for catalogues."""
+    rows = DestructionItem.objects.filter(
+        record_id__in=list(record_ids), state=ItemState.DESTROYED, destroyed_at__isnull=False
+    ).values_list("record_id", "destroyed_at")
+    return {record_id: at for record_id, at in rows if at is not None}
 
 
 def _request_line(destruction: DestructionRequest) -> TodoLine:

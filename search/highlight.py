@@ -73,3 +73,16 @@ def _window_start(spans: list[tuple[int, int]], width: int, length: int) -> int:
         if last - first + 1 > best_count:
             best, best_count = anchor, last - first + 1
     return max(0, min(best - width // 4, max(0, length - width)))
+
+
+def mark(text: str, terms: list[list[str]]) -> str:
+    """HTML: all of ``text`` escaped, every occurrence of a word of ``terms`` in <mark>
+    (the same folding as the index: 投诉 is marked inside 客户投诉处理)."""
+    parts: list[str] = []
+    position = 0
+    for span_start, span_end in _spans(text, terms) if terms else []:
+        parts.append(html.escape(text[position:span_start]))
+        parts.append(f"<mark>{html.escape(text[span_start:span_end])}</mark>")
+        position = span_end
+    parts.append(html.escape(text[position:]))
+    return "".join(parts)

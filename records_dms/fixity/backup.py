@@ -37,8 +37,8 @@ KEYS_DIR = "keys"
 CHECKPOINTS_FILE = "chain-checkpoints.log"
 # Models of other apps that belong to the archive (who the people are, their API tokens).
 EXTRA_MODELS = ["auth.user", "authtoken.token"]
-# Spooled uploads in flight are not part of the archive.
-SKIPPED_PREFIXES = ("spool/",)
+# Spooled uploads in flight and page images (drawn again on demand) are not part of the archive.
+SKIPPED_PREFIXES = ("spool/", "page-images/")
 
 
 # bagit narrates every file at INFO; the summary is ours to print.

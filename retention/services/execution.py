@@ -15,6 +15,7 @@ from django.utils import timezone
 from records_dms.archive.events import records_changed
 from records_dms.archive.models import Page, Record, RecordState
 from records_dms.archive.object_lock import ObjectLockError, original_destroy, original_versions
+from records_dms.archive.pageimages import page_images_delete
 from records_dms.audit.services import audit_log
 from records_dms.common.failpoints import chaos_point
 from retention import events
@@ -161,13 +162,14 @@ def _item_refused(item_id: int, request: DestructionRequest, why: str) -> None:
 
 
 def _files_delete(item: DestructionItem) -> list[str]:
-    """Remove the original and the searchable PDF (and any spooled copy) from storage; return
-    the S3 versions removed. Bytes another live record still uses stay; on S3 a GOVERNANCE
-    lock is bypassed, as this is an approved destruction."""
+    """Remove the original, the searchable PDF, the page images (and any spooled copy) from
+    storage; return the S3 versions removed. Bytes another live record still uses stay; on S3
+    a GOVERNANCE lock is bypassed, as this is an approved destruction."""
     from ingestion.models import IngestionJob
 
     record = Record.objects.get(pk=item.record_id)
     removed = original_destroy(record, approved=True)
+    page_images_delete(record)  # derived from the original: they go with it
     for spooled in IngestionJob.objects.filter(record_id=item.record_id).exclude(spool_path=""):
         Path(spooled.spool_path).unlink(missing_ok=True)
     return removed

@@ -33,7 +33,8 @@ def test_auditor_searches_every_dossier_with_facets_and_a_link_to_the_page(
     assert response.status_code == 200
     html = response.content.decode()
     record_url = reverse("archive:record", args=[filed["mine"].pk])
-    assert f'href="{record_url}#page-1"' in html
+    # The hit opens its page with the query (to mark its words there).
+    assert f'href="{record_url}?q=%E7%A2%8E%E7%BA%B8%E6%9C%BA#page-1"' in html
     assert "<mark>碎纸机</mark>" in html
     assert "KH-0102" in html and "(1)" in html  # the customer facet
 

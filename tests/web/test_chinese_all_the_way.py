@@ -203,7 +203,11 @@ def pages(ids: dict[str, Any]) -> list[str]:
             continue
         pk = next((v for k, v in by_prefix.items() if route.startswith(k)), ids["record"])
         found.append(
-            "/" + filled(route, {**ids, "pk": pk, "sha256": "0" * 64, "sequence": 1, "fmt": "pdf"})
+            "/"
+            + filled(
+                route,
+                {**ids, "pk": pk, "sha256": "0" * 64, "sequence": 1, "fmt": "pdf", "number": 1},
+            )
         )
     return sorted(set(found))
 

@@ -61,6 +61,8 @@ EXPECTED_GET: dict[str, tuple[set[str], str]] = {
     "archive:record_download": (DOWNLOADERS, "record"),
     "archive:record_rendition": (DOWNLOADERS, "record"),
     "archive:record_stamped": (DOWNLOADERS, "record"),
+    # Page images are read like the text: staff too, whatever DMS_STAFF_DOWNLOAD_ORIGINALS says.
+    "archive:record_page_image": (READERS, "page"),
     "ingestion:jobs": ({CLERK}, ""),
     "audit:audit": ({AUDITOR, COMPLIANCE}, ""),
     "audit:audit_export": ({AUDITOR}, ""),
@@ -183,6 +185,8 @@ def world(users, customer, clerk):
 def url_for(name: str, key: str, world: dict[str, Any]) -> str:
     if not key:
         return reverse(name)
+    if key == "page":
+        return reverse(name, kwargs={"pk": world["record"], "number": 1}) + "?size=thumb"
     if key == "report":
         return reverse(name, kwargs={"pk": world["inspection"], "fmt": "xlsx"})
     kwarg = key if key in ("code", "batch") else "pk"

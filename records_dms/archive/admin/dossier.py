@@ -14,7 +14,7 @@ from records_dms.accounts.permissions import MANAGE_GRANTS
 from records_dms.accounts.policy import policy
 from records_dms.archive import selectors
 from records_dms.archive.admin.forms import ComplaintEditForm, ComplaintOpenForm
-from records_dms.archive.models import ComplaintCase, ComplaintRegister
+from records_dms.archive.models import ComplaintCase, ComplaintRegister, RecordState
 from records_dms.archive.permissions import (
     ADD_RECORD,
     CHANGE_CUSTOMER,
@@ -26,6 +26,7 @@ from records_dms.archive.services import complaint_open, complaint_update
 from records_dms.audit import events
 from records_dms.audit.services import audit_log
 from records_dms.reports.permissions import EXPORT
+from retention.selectors import destroyed_on
 
 
 class DossierView(ArchiveView):
@@ -42,9 +43,16 @@ class DossierView(ArchiveView):
             customer_code=customer.code,
         )
         registers = selectors.complaint_registers(customer)
+        catalogue = selectors.dossier_catalogue(customer, visible_records(user=request.user))
+        destroyed = destroyed_on(
+            r.pk for s in catalogue for r in s.records if r.state == RecordState.DESTROYED
+        )
+        for section in catalogue:
+            for record in section.records:
+                record.destroyed_at = destroyed.get(record.pk)  # type: ignore[attr-defined]
         context = self.get_context_data(
             customer=customer,
-            catalogue=selectors.dossier_catalogue(customer, visible_records(user=request.user)),
+            catalogue=catalogue,
             forwarded=registers[ComplaintRegister.FORWARDED],
             direct=registers[ComplaintRegister.DIRECT],
             can_file=policy.has(request.user, ADD_RECORD),

@@ -13,6 +13,7 @@ from ingestion.services import record_file
 from records_dms.accounts.admin.views import ArchiveView, visible_customer, visible_record
 from records_dms.accounts.policy import policy
 from records_dms.archive.admin.forms import RecordEditForm, RecordFileForm
+from records_dms.archive.admin.reading import reader_context
 from records_dms.archive.downloads import original_response, stamped_response
 from records_dms.archive.history import record_history
 from records_dms.archive.models import Channel, Record, RecordType
@@ -44,7 +45,6 @@ class RecordView(ArchiveView):
         context = self.get_context_data(
             record=record,
             customer=record.customer,
-            pages=record.pages.all() if can_read else [],
             can_read=can_read,
             can_download=can_read and may_download_original(request.user),
             stampable=stampable(record),
@@ -52,6 +52,7 @@ class RecordView(ArchiveView):
             revisions=record_history(record.revisions.select_related("changed_by")),
             children=visible_records(user=request.user).filter(parent=record),
             retention=record_retention_panel(record),
+            **reader_context(request, record, can_read=can_read),
         )
         return self.render_to_response(context)
 

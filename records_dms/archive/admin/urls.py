@@ -1,6 +1,7 @@
 from django.urls import path
 
 from records_dms.archive.admin.dossier import ComplaintEditView, ComplaintOpenView, DossierView
+from records_dms.archive.admin.reading import record_page_image
 from records_dms.archive.admin.records import (
     RecordEditView,
     RecordFileView,
@@ -23,6 +24,7 @@ urlpatterns = [
     path("records/<id:pk>/", RecordView.as_view(), name="record"),
     path("records/<id:pk>/edit/", RecordEditView.as_view(), name="record_edit"),
     path("records/<id:pk>/download/", record_download, name="record_download"),
+    path("records/<id:pk>/pages/<id:number>.png", record_page_image, name="record_page_image"),
     path("search/", SearchView.as_view(), name="search"),
     path("reindex/", ReindexView.as_view(), name="reindex"),
     path("reindex/<id:pk>/", reindex_status, name="reindex_status"),
