@@ -51,7 +51,9 @@ class CustomerFactory(factory.django.DjangoModelFactory[Customer]):
     class Meta:
         model = Customer
 
-    code = factory.Sequence(lambda n: f"KH-{n + 1:04d}")
+    # Codes from KH-5001 up: tests name fixed customers below that (the `customer`
+    # fixture is KH-0101), and the sequence runs for the whole session.
+    code = factory.Sequence(lambda n: f"KH-{n + 5001:04d}")
     name = factory.Sequence(lambda n: f"测试客户{n}有限公司")
     industry = "制造业"
     region = "华东"
