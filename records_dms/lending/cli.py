@@ -43,11 +43,12 @@ def _png(path: str | None) -> bytes | None:
         raise CommandError(f"{path}: {error.strerror}") from error
 
 
-def loan_as_dict(loan: Any) -> dict[str, Any]:
+def loan_as_dict(loan: Any, viewer: Any = None) -> dict[str, Any]:
+    """The loan as the API gives it, trimmed to what ``viewer`` may see (all without one)."""
     from records_dms.lending.api.serializers import LoanSerializer
 
     loan.refresh_from_db()  # a service may have moved it on by an update
-    data: dict[str, Any] = LoanSerializer(loan).data
+    data: dict[str, Any] = LoanSerializer(loan, context={"viewer": viewer}).data
     return data
 
 
@@ -59,7 +60,7 @@ def _run(args: argparse.Namespace, work: Callable[[], Any]) -> int:
     except (ValidationError, PermissionDenied) as error:
         messages = error.messages if isinstance(error, ValidationError) else [str(error)]
         raise CommandError("; ".join(messages)) from error
-    payload = loan_as_dict(loan)
+    payload = loan_as_dict(loan, actor(args))
     emit(args, payload, f"{payload['number']} {payload['state']} (id {payload['id']})")
     return EXIT_OK
 
@@ -148,7 +149,7 @@ def cmd_loan_show(args: argparse.Namespace) -> int:
     actor, loan = _who(args), _loan(args.id)
     if not loans_visible(actor).filter(pk=loan.pk).exists():
         raise CommandError(f"no loan {args.id!r}")
-    payload = loan_as_dict(loan)
+    payload = loan_as_dict(loan, actor)
     emit(args, payload, f"{payload['number']} {payload['state']} (id {payload['id']})")
     return EXIT_OK
 

@@ -3,12 +3,14 @@ reference or title (issue 14, Leaks)."""
 
 from __future__ import annotations
 
+import json
 from typing import Any
 
 import pytest
 from django.urls import reverse
 
 from records_dms.accounts import roles
+from records_dms.cli.main import main
 from records_dms.lending.models import Loan
 from records_dms.lending.services import loan_approve, loan_request
 from tests.conftest import client_for
@@ -82,3 +84,20 @@ def test_the_checkout_desk_and_the_chinese_screens_hide_them_too(
     settings.LANGUAGE_CODE = "zh-hans"
     page = client.get(reverse("lending:loan", args=[loan.pk])).content.decode()
     assert "另有 1 份您无权查看的文件" in page and secret.reference not in page
+
+
+@pytest.mark.django_db
+def test_dms_loan_show_hides_records_above_the_callers_clearance(
+    mixed_loan: tuple[Loan, Any, Any], low_clerk: Any, capsys: Any
+) -> None:
+    loan, plain, secret = mixed_loan
+    assert main(["loan", "show", loan.number, "--as", low_clerk.username, "--json"]) == 0
+    out = capsys.readouterr().out
+    assert secret.reference not in out and SECRET_TITLE not in out
+    shown = json.loads(out)
+    assert [i["reference"] for i in shown["items"]] == [plain.reference]
+    assert shown["hidden_items"] == 1 and shown["purpose"] is None
+    # Whoever may see it all is shown it all.
+    assert main(["loan", "show", loan.number, "--as", "compliance", "--json"]) == 0
+    whole = json.loads(capsys.readouterr().out)
+    assert {i["reference"] for i in whole["items"]} == {plain.reference, secret.reference}

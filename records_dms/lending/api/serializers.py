@@ -105,13 +105,14 @@ class LoanSerializer(serializers.ModelSerializer[Loan]):
         read_only_fields = fields
 
     def _trimmed(self, loan: Loan) -> TrimmedItems:
-        """Items of records the requesting user may see now; without a request (the
-        operator's CLI) all of them."""
+        """Items of records the viewing user may see now: the request's user (API), the
+        ``viewer`` in the context (CLI ``--as``); with neither (a daily task's report) all."""
         items = list(loan.items.select_related("record").order_by("id"))
         request = self.context.get("request")
-        if request is None:
+        viewer = request.user if request is not None else self.context.get("viewer")
+        if viewer is None:
             return TrimmedItems(items, 0)
-        return items_visible(request.user, items)
+        return items_visible(viewer, items)
 
     def to_representation(self, instance: Loan) -> dict[str, Any]:
         """``purpose`` is null when an item is a record the user may not see: free text may
