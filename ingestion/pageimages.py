@@ -2,8 +2,12 @@
 
 The original is untrusted bytes like any upload: it is drawn in a child process of bounded
 memory (ingestion/sandbox.py) with the same pixel, page-size and inflate limits as filing, so
-a decompression bomb is refused with the reason, never held whole. What is drawn is kept in
-the storage (records_dms/archive/pageimages.py): each page is drawn once.
+a decompression bomb is refused with the reason, never held whole; a page that keeps the
+drawing busy is refused after ``DMS_PAGE_IMAGE_SECONDS`` of processor time. At most
+``DMS_PAGE_IMAGE_DRAWERS`` pages are drawn at once per process, so a strip of thumbnails
+(or someone asking for thousands) cannot fork a child per request: a request that waits
+``WAIT_SECONDS`` for a free drawer is told to come back (PageImagesBusy). What is drawn is
+kept in the storage (records_dms/archive/pageimages.py): each page is drawn once.
 """
 
 from __future__ import annotations
@@ -11,6 +15,7 @@ from __future__ import annotations
 import io
 import shutil
 import tempfile
+import threading
 from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
@@ -29,17 +34,48 @@ from ingestion.sandbox import bounded, memory_budget
 from records_dms.archive.models import Record
 from records_dms.archive.pageimages import SIZES, page_image_cached, page_image_keep
 
+WAIT_SECONDS = 10.0
+
 
 class PageImageRefused(ValidationError):
     """The page cannot be drawn; the message names the record, the page and the reason."""
 
 
+class PageImagesBusy(Exception):
+    """Every drawer was busy for WAIT_SECONDS; nothing was drawn, ask again later."""
+
+
+_drawers: dict[int, threading.BoundedSemaphore] = {}
+_drawers_lock = threading.Lock()
+
+
+def drawers() -> threading.BoundedSemaphore:
+    """The process's drawing slots (one set per configured count, so a test may change it)."""
+    count = settings.INGESTION.page_image_drawers
+    with _drawers_lock:
+        return _drawers.setdefault(count, threading.BoundedSemaphore(count))
+
+
 def page_image(record: Record, *, number: int, size: str) -> bytes:
     """The PNG of page ``number`` (from 1) of the record at ``size`` (a key of SIZES): the
-    kept one, or drawn now and kept. Raises PageImageRefused with the reason."""
+    kept one, or drawn now and kept. Raises PageImageRefused with the reason, PageImagesBusy
+    when no drawer came free in time."""
     cached = page_image_cached(record, number, size)
     if cached is not None:
         return cached
+    slots = drawers()
+    if not slots.acquire(timeout=WAIT_SECONDS):
+        raise PageImagesBusy
+    try:
+        # Whoever held the slot may have drawn this very page meanwhile.
+        data = page_image_cached(record, number, size) or _draw_bounded(record, number, size)
+    finally:
+        slots.release()
+    page_image_keep(record, number, size, data)
+    return data
+
+
+def _draw_bounded(record: Record, number: int, size: str) -> bytes:
     limits = settings.INGESTION
     try:
         with _local_copy(record.original_key) as path:
@@ -52,13 +88,13 @@ def page_image(record: Record, *, number: int, size: str) -> bytes:
                 _Bounds(limits.max_page_points, limits.max_image_pixels, limits.max_inflate_mb),
                 budget=memory_budget(limits.max_inflate_mb * 1024 * 1024),
                 max_pixels=limits.max_image_pixels,
+                cpu_seconds=limits.page_image_seconds,
             )
     except (RejectedInput, RuntimeError, OSError) as error:
         raise PageImageRefused(
             _("%(reference)s, page %(page)d: the page image cannot be drawn (%(reason)s).")
             % {"reference": record.reference, "page": number, "reason": error}
         ) from error
-    page_image_keep(record, number, size, data)
     return data
 
 

@@ -49,24 +49,31 @@ def _mapped_bytes() -> int:
     return 0
 
 
-def bounded(function: Callable[..., T], *args: Any, budget: int, max_pixels: int) -> T:
-    """``function(*args)`` run in a child limited to ``budget`` more bytes than it inherits.
+def bounded(
+    function: Callable[..., T],
+    *args: Any,
+    budget: int,
+    max_pixels: int,
+    cpu_seconds: int | None = None,
+) -> T:
+    """``function(*args)`` run in a child limited to ``budget`` more bytes than it inherits,
+    and to ``cpu_seconds`` of processor time when given.
 
-    RejectedInput raised in the child is raised here; running out of memory there raises
-    RejectedInput naming the limit; any other error raises RuntimeError with its text.
+    RejectedInput raised in the child is raised here; running out of memory or time there
+    raises RejectedInput naming the limit; any other error raises RuntimeError with its text.
     """
     read_end, write_end = os.pipe()
     with PDFIUM_LOCK:  # no other thread is inside PDFium while the process is copied
         pid = os.fork()
     if pid == 0:  # the child: never returns
         os.close(read_end)
-        _child(function, args, budget, max_pixels, write_end)
+        _child(function, args, budget, max_pixels, cpu_seconds, write_end)
     os.close(write_end)
     with os.fdopen(read_end, "rb") as pipe:
         data = pipe.read()
     _, status = os.waitpid(pid, 0)
     if not data:
-        raise _died(status, budget)
+        raise _died(status, budget, cpu_seconds)
     # Our own child's answer: it ran the parser, nothing else writes to this pipe.
     kind, value = pickle.loads(data)  # noqa: S301
     if kind == "ok":
@@ -79,12 +86,22 @@ def bounded(function: Callable[..., T], *args: Any, budget: int, max_pixels: int
 
 
 def _child(
-    function: Callable[..., Any], args: tuple[Any, ...], budget: int, max_pixels: int, out: int
+    function: Callable[..., Any],
+    args: tuple[Any, ...],
+    budget: int,
+    max_pixels: int,
+    cpu_seconds: int | None,
+    out: int,
 ) -> None:
     code = 0
     try:
         limit = _mapped_bytes() + budget
         resource.setrlimit(resource.RLIMIT_AS, (limit, limit))
+        if cpu_seconds is not None:
+            # Past the soft limit the kernel ends the child with SIGXCPU, past the hard one
+            # with SIGKILL: a file that keeps a parser busy cannot keep a process busy.
+            used = int(sum(os.times()[:2]))  # a fork starts its count at nought; be sure
+            resource.setrlimit(resource.RLIMIT_CPU, (used + cpu_seconds, used + cpu_seconds + 1))
         # Every image Pillow opens here (a page's raster, a PDF's embedded scan) is held to
         # the same bound as the files themselves: a warning past it, an error past twice it.
         Image.MAX_IMAGE_PIXELS = max_pixels
@@ -121,7 +138,13 @@ def _out_of_memory(budget: int) -> RejectedInput:
     )
 
 
-def _died(status: int, budget: int) -> Exception:
+def _died(status: int, budget: int, cpu_seconds: int | None = None) -> Exception:
+    timed_out = os.WIFSIGNALED(status) and os.WTERMSIG(status) == signal.SIGXCPU
+    if cpu_seconds is not None and timed_out:
+        return RejectedInput(
+            _("reading the file takes more than the limit of %(seconds)d s of processor time")
+            % {"seconds": cpu_seconds}
+        )
     if os.WIFSIGNALED(status) and os.WTERMSIG(status) in _CRASHES:
         # Under the address-space limit, that is how PDFium or libtiff say "out of memory".
         return _out_of_memory(budget)

@@ -155,6 +155,19 @@ class Ingestion:
     ocr_languages: str = var("DMS_OCR_LANGS", "chi_sim+eng", "Tesseract languages")
     tesseract_cmd: str = var("DMS_TESSERACT_CMD", "tesseract", "the Tesseract program")
 
+    page_image_drawers: int = var(
+        "DMS_PAGE_IMAGE_DRAWERS",
+        2,
+        "page images (thumbnails, viewer) drawn at once by one web process; a request that "
+        "finds them all busy for 10 s is answered 503 with Retry-After",
+        minimum=1,
+    )
+    page_image_seconds: int = var(
+        "DMS_PAGE_IMAGE_SECONDS",
+        30,
+        "seconds of processor time drawing one page image may take before it is refused",
+        minimum=1,
+    )
     max_inflate_mb: int = var(
         "DMS_MAX_INFLATE_MB",
         256,

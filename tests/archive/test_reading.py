@@ -191,3 +191,45 @@ def test_a_hit_opens_its_page_with_the_query_marked(users, customer, clerk):
     assert "&lt;script&gt;" in page_two and "<script>alert" not in html
     page_one = html[html.index('id="page-1"') : html.index('id="page-2"')]
     assert "<mark>" not in page_one
+
+
+def test_page_images_beyond_the_drawers_are_told_to_come_back_and_nothing_is_forked(
+    users: Any, customer: Any, clerk: Any, settings: Any, monkeypatch: Any
+) -> None:
+    """A strip of thumbnails, or someone asking for thousands of pages, draws at most
+    DMS_PAGE_IMAGE_DRAWERS pages at once per process; the others get 503 and Retry-After."""
+    from ingestion import pageimages
+
+    settings.INGESTION = dataclasses.replace(settings.INGESTION, page_image_drawers=1)
+    monkeypatch.setattr(pageimages, "WAIT_SECONDS", 0.2)
+    record = two_page_pdf(customer, clerk)
+    client = client_for(users[roles.AUDITOR])
+    slots = pageimages.drawers()
+    assert slots.acquire(timeout=1)  # another request is drawing
+    try:
+        busy = client.get(image_url(record, 1))
+    finally:
+        slots.release()
+    assert busy.status_code == 503 and busy["Retry-After"] == "5"
+    assert "try again" in busy.content.decode()
+    assert not default_storage.exists(page_image_key(record, 1, "page"))  # nothing drawn
+    assert page_views(record) == []  # nothing shown, nothing logged as read
+    # The drawer free again, the same request draws the page.
+    drawn = client.get(image_url(record, 1))
+    assert drawn.status_code == 200 and drawn["Content-Type"] == "image/png"
+
+
+def test_a_drawing_that_keeps_the_processor_busy_is_refused_after_its_limit() -> None:
+    """The bounded child runs under RLIMIT_CPU: a parser caught in a loop on a hostile page is
+    ended by the kernel and the page refused with the limit named, the caller unharmed."""
+    from ingestion.parsers.base import RejectedInput
+    from ingestion.sandbox import bounded
+
+    with pytest.raises(RejectedInput, match="1 s of processor time"):
+        bounded(_spin, budget=64 * 1024 * 1024, max_pixels=1000, cpu_seconds=1)
+    assert bounded(sum, [1, 2], budget=64 * 1024 * 1024, max_pixels=1000, cpu_seconds=1) == 3
+
+
+def _spin() -> None:
+    while True:
+        pass

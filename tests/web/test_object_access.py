@@ -118,6 +118,8 @@ def test_a_record_out_of_reach_is_404_everywhere_without_a_leak(which, users, hi
         response = staff.get(reverse(name, kwargs={"pk": record.pk}))
         assert response.status_code == 404, (name, which, response.status_code)
         assert leaks(response.content, record) == [], (name, which)
+    image = staff.get(reverse("archive:record_page_image", kwargs={"pk": record.pk, "number": 1}))
+    assert image.status_code == 404 and leaks(image.content, record) == [], which
     for name in ACTION_URLS:
         response = staff.get(reverse(name, kwargs={"pk": record.pk}))
         assert refused(response, roles.STAFF), (name, which, response.status_code)

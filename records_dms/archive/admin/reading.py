@@ -12,7 +12,7 @@ from django.utils.http import content_disposition_header
 from django.utils.safestring import SafeString, mark_safe
 from django.utils.translation import gettext as _
 
-from ingestion.pageimages import PageImageRefused, page_image
+from ingestion.pageimages import PageImageRefused, PageImagesBusy, page_image
 from records_dms.accounts.admin.views import visible_record
 from records_dms.accounts.policy import policy
 from records_dms.archive.models import Page, Record, RecordState
@@ -74,6 +74,14 @@ def record_page_image(request: HttpRequest, pk: int, number: int) -> HttpRespons
         return HttpResponse(
             "; ".join(refused.messages), status=422, content_type="text/plain; charset=utf-8"
         )
+    except PageImagesBusy:
+        busy = HttpResponse(
+            _("Page images are being drawn for others; try again in a moment."),
+            status=503,
+            content_type="text/plain; charset=utf-8",
+        )
+        busy["Retry-After"] = "5"
+        return busy
     page_image_access_log(record=record, actor=request.user, number=number, size=size)
     response = HttpResponse(data, content_type="image/png")
     name = f"{record.reference}-{number}.png"
