@@ -4,11 +4,12 @@ from __future__ import annotations
 
 import datetime
 import io
-import os
 from dataclasses import dataclass
 from pathlib import Path
 
 from django.conf import settings
+
+from records_dms.common.keyfiles import kept_files
 
 
 @dataclass(frozen=True)
@@ -24,11 +25,12 @@ def signing_files() -> SigningFiles:
     if not (key.exists() and cert.exists()):
         if settings.RETENTION.signing_key or settings.RETENTION.signing_cert:
             raise FileNotFoundError(f"signing key or certificate missing: {key}, {cert}")
-        _generate(key, cert)
+        kept_files([key, cert], lambda: _generate(key, cert))
     return SigningFiles(key=key, cert=cert)
 
 
-def _generate(key_path: Path, cert_path: Path) -> None:
+def _generate(key_path: Path, cert_path: Path) -> dict[Path, bytes]:
+    """A new key and its self-signed certificate, as the files' bytes."""
     from cryptography import x509
     from cryptography.hazmat.primitives import hashes, serialization
     from cryptography.hazmat.primitives.asymmetric import ec
@@ -67,17 +69,12 @@ def _generate(key_path: Path, cert_path: Path) -> None:
         )
         .sign(key, hashes.SHA256())
     )
-    key_path.parent.mkdir(parents=True, exist_ok=True)
-    fd = os.open(key_path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
-    with os.fdopen(fd, "wb") as handle:
-        handle.write(
-            key.private_bytes(
-                serialization.Encoding.PEM,
-                serialization.PrivateFormat.PKCS8,
-                serialization.NoEncryption(),
-            )
-        )
-    cert_path.write_bytes(cert.public_bytes(serialization.Encoding.PEM))
+    pem = key.private_bytes(
+        serialization.Encoding.PEM,
+        serialization.PrivateFormat.PKCS8,
+        serialization.NoEncryption(),
+    )
+    return {key_path: pem, cert_path: cert.public_bytes(serialization.Encoding.PEM)}
 
 
 def pdf_sign(pdf: bytes) -> bytes:

@@ -8,7 +8,6 @@ public keys stay trusted for verification when listed in ``DMS_REGISTER_TRUSTED_
 from __future__ import annotations
 
 import hashlib
-import os
 from functools import lru_cache
 from pathlib import Path
 
@@ -19,6 +18,8 @@ from cryptography.hazmat.primitives.asymmetric.ed25519 import (
     Ed25519PublicKey,
 )
 from django.conf import settings
+
+from records_dms.common.keyfiles import kept_secret
 
 KEY_FILE_NAME = "register-ed25519.pem"
 
@@ -41,20 +42,14 @@ def _load_pem(pem: bytes) -> Ed25519PrivateKey:
 
 
 def _generated_key_pem(data_dir: Path) -> bytes:
-    path = data_dir / KEY_FILE_NAME
-    if not path.exists():
-        pem = Ed25519PrivateKey.generate().private_bytes(
+    def make() -> bytes:
+        return Ed25519PrivateKey.generate().private_bytes(
             serialization.Encoding.PEM,
             serialization.PrivateFormat.PKCS8,
             serialization.NoEncryption(),
         )
-        try:
-            fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
-        except FileExistsError:  # another process made it first
-            return path.read_bytes()
-        with os.fdopen(fd, "wb") as handle:
-            handle.write(pem)
-    return path.read_bytes()
+
+    return kept_secret(data_dir / KEY_FILE_NAME, make)
 
 
 def signing_key() -> Ed25519PrivateKey:

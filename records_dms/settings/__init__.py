@@ -17,6 +17,7 @@ from pathlib import Path
 import dj_database_url
 from django.core.exceptions import ImproperlyConfigured
 
+from records_dms.common.keyfiles import kept_secret
 from records_dms.settings.env import load
 from records_dms.settings.groups import (
     REMOVED,
@@ -66,12 +67,8 @@ def _secret_key() -> str:
     """The key from the environment, else one generated once and kept in the data dir."""
     if SITE.secret_key:
         return SITE.secret_key
-    path = DATA_DIR / "secret_key"
-    if not path.exists():
-        fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
-        with os.fdopen(fd, "w") as handle:
-            handle.write(secrets.token_urlsafe(64))
-    return path.read_text().strip()
+    made = kept_secret(DATA_DIR / "secret_key", lambda: secrets.token_urlsafe(64).encode())
+    return made.decode().strip()
 
 
 SECRET_KEY = _secret_key()
