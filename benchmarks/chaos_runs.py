@@ -9,28 +9,11 @@ from collections.abc import Callable
 from pathlib import Path
 
 from benchmarks.chaos_deployment import CUSTOMER, Corpus, Deployment, Run, run_killed
+from records_dms.common.failpoints import POINTS
 
-INGEST_POINTS = (
-    "ingest:submitted",
-    "ingest:preflight",
-    "ingest:duplicatecheck",
-    "ingest:storeoriginal",
-    "ingest:parse",
-    "ingest:normalise",
-    "ingest:filerecord",
-    "ingest:attachments",
-    "ingest:inspect",
-    "ingest:saved",
-)
-DESTRUCTION_POINTS = (
-    "destruction:started",
-    "destruction:purging",
-    "destruction:files-deleted",
-    "destruction:unindexed",
-    "destruction:item-destroyed",
-    "destruction:certificate",
-    "certificate:stored",
-)
+# The points the product passes (records_dms/common/failpoints.py), by the run they belong to.
+INGEST_POINTS = tuple(point for point in POINTS if point.startswith("ingest:"))
+DESTRUCTION_POINTS = tuple(point for point in POINTS if not point.startswith("ingest:"))
 PER_ITEM_POINTS = {
     "destruction:purging",
     "destruction:files-deleted",

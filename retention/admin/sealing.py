@@ -16,15 +16,13 @@ from records_dms.accounts.admin.views import require_action
 from records_dms.accounts.policy import policy
 from records_dms.archive.models import Customer, Record, RecordState
 from records_dms.archive.permissions import VIEW_SEALED
-from records_dms.audit.services import audit_log
-from retention import events
 from retention.admin.base import RetentionView, error_text
 from retention.admin.confirm import confirmed, preview
 from retention.admin.forms import DeletionRequestForm, SealForm
 from retention.models import DeletionRequest, DeletionState, DossierSeal
 from retention.permissions import SEAL
 from retention.services.deletion import (
-    deletion_letter_bytes,
+    deletion_letter_read,
     deletion_request_answer,
     deletion_request_register,
 )
@@ -214,15 +212,8 @@ def deletion_letter_view(request: HttpRequest, pk: int) -> FileResponse:
     deletion = get_object_or_404(DeletionRequest, pk=pk)
     if not deletion.letter_key:
         raise Http404
-    audit_log(
-        action=events.DELETION_LETTER_DOWNLOADED,
-        actor=request.user,
-        obj=deletion,
-        customer_code=deletion.customer.code,
-        data={"number": deletion.number},
-    )
     return FileResponse(
-        io.BytesIO(deletion_letter_bytes(deletion)),
+        io.BytesIO(deletion_letter_read(deletion=deletion, actor=request.user)),
         content_type="application/pdf",
         as_attachment=True,
         filename=f"{deletion.number}.pdf",

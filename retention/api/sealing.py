@@ -14,8 +14,6 @@ from rest_framework.exceptions import ValidationError
 from rest_framework.request import Request
 from rest_framework.response import Response
 
-from records_dms.audit.services import audit_log
-from retention import events
 from retention.api.base import RetentionViewSet, _customer, _run
 from retention.api.serializers import (
     DeletionRegisterSerializer,
@@ -26,7 +24,7 @@ from retention.api.serializers import (
 )
 from retention.models import DeletionRequest, DossierSeal
 from retention.services.deletion import (
-    deletion_letter_bytes,
+    deletion_letter_read,
     deletion_request_answer,
     deletion_request_register,
 )
@@ -108,15 +106,8 @@ class DeletionViewSet(RetentionViewSet[DeletionRequest]):
         found = self.get_object()
         if not found.letter_key:
             raise ValidationError({"detail": [f"{found.number} is not answered yet"]})
-        audit_log(
-            action=events.DELETION_LETTER_DOWNLOADED,
-            actor=request.user,
-            obj=found,
-            customer_code=found.customer.code,
-            data={"number": found.number},
-        )
         return FileResponse(
-            io.BytesIO(deletion_letter_bytes(found)),
+            io.BytesIO(deletion_letter_read(deletion=found, actor=request.user)),
             content_type="application/pdf",
             as_attachment=True,
             filename=f"{found.number}.pdf",

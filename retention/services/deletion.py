@@ -356,3 +356,18 @@ def deletion_letter_bytes(request: DeletionRequest) -> bytes:
     with default_storage.open(request.letter_key, "rb") as handle:
         data: bytes = handle.read()
     return data
+
+
+def deletion_letter_read(*, deletion: DeletionRequest, actor: User | None) -> bytes:
+    """The answer letter's bytes for ``actor``, logged like any other download (screen, API
+    and CLI alike). Raises ValidationError when the request is not answered yet."""
+    if not deletion.letter_key:
+        raise ValidationError(_("%(number)s is not answered yet") % {"number": deletion.number})
+    audit_log(
+        action=events.DELETION_LETTER_DOWNLOADED,
+        actor=actor,
+        obj=deletion,
+        customer_code=deletion.customer.code,
+        data={"number": deletion.number},
+    )
+    return deletion_letter_bytes(deletion)
