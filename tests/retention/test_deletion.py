@@ -191,7 +191,8 @@ def test_the_cli_registers_and_answers_with_as_and_json(users, customer, dossier
     assert letter.read_bytes().startswith(b"%PDF")
     # Writing the letter out is a download like the screen's and the API's: logged.
     (logged,) = AuditEvent.objects.filter(action="deletion_request.letter_downloaded")
-    assert logged.actor.username == "compliance" and logged.data["number"] == answered["number"]
+    assert logged.actor is not None and logged.actor.username == "compliance"
+    assert logged.data["number"] == answered["number"]
     listed = run("retention", "deletion-request", "list")
     assert [row["number"] for row in listed] == [registered["number"]]
     unsealed = run("retention", "unseal", "KH-0101", "--reason", "误封", "--as", "compliance")
