@@ -68,10 +68,12 @@ def page_image(record: Record, *, number: int, size: str) -> bytes:
         raise PageImagesBusy
     try:
         # Whoever held the slot may have drawn this very page meanwhile.
-        data = page_image_cached(record, number, size) or _draw_bounded(record, number, size)
+        data = page_image_cached(record, number, size)
+        if data is None:
+            data = _draw_bounded(record, number, size)
+            page_image_keep(record, number, size, data)
     finally:
         slots.release()
-    page_image_keep(record, number, size, data)
     return data
 
 

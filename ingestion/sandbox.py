@@ -138,7 +138,7 @@ def _out_of_memory(budget: int) -> RejectedInput:
     )
 
 
-def _died(status: int, budget: int, cpu_seconds: int | None = None) -> Exception:
+def _died(status: int, budget: int, cpu_seconds: int | None) -> Exception:
     timed_out = os.WIFSIGNALED(status) and os.WTERMSIG(status) == signal.SIGXCPU
     if cpu_seconds is not None and timed_out:
         return RejectedInput(

@@ -249,9 +249,8 @@ def cmd_deletion_request(args: argparse.Namespace, actor: Any, emit: Emit) -> in
         if step == "answer":
             request = _run(lambda: deletion.deletion_request_answer(request=request, actor=actor))
     if getattr(args, "letter", None):
-        if not request.letter_key:
-            raise RetentionCommandError(f"{request.number} is not answered yet")
-        Path(args.letter).write_bytes(deletion.deletion_letter_read(deletion=request, actor=actor))
+        letter = _run(lambda: deletion.deletion_letter_read(deletion=request, actor=actor))
+        Path(args.letter).write_bytes(letter)
     payload = DeletionRequestSerializer(request).data
     kept = sum(1 for r in payload["records"] if r["decision"] == "keep")
     text = f"{payload['number']} (id {payload['id']}) {payload['customer']}: {payload['state']}"

@@ -210,10 +210,12 @@ def deletion_letter_view(request: HttpRequest, pk: int) -> FileResponse:
     """The answer letter, logged like any other download."""
     require_action(request, VIEW_SEALED)
     deletion = get_object_or_404(DeletionRequest, pk=pk)
-    if not deletion.letter_key:
-        raise Http404
+    try:
+        letter = deletion_letter_read(deletion=deletion, actor=request.user)
+    except ValidationError as not_answered:
+        raise Http404 from not_answered
     return FileResponse(
-        io.BytesIO(deletion_letter_read(deletion=deletion, actor=request.user)),
+        io.BytesIO(letter),
         content_type="application/pdf",
         as_attachment=True,
         filename=f"{deletion.number}.pdf",

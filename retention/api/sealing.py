@@ -10,7 +10,6 @@ from django.db.models import QuerySet
 from django.http import FileResponse
 from drf_spectacular.utils import extend_schema
 from rest_framework.decorators import action
-from rest_framework.exceptions import ValidationError
 from rest_framework.request import Request
 from rest_framework.response import Response
 
@@ -104,10 +103,9 @@ class DeletionViewSet(RetentionViewSet[DeletionRequest]):
     @action(detail=True, methods=["get"])
     def letter(self, request: Request, pk: str) -> FileResponse:
         found = self.get_object()
-        if not found.letter_key:
-            raise ValidationError({"detail": [f"{found.number} is not answered yet"]})
+        letter = _run(lambda: deletion_letter_read(deletion=found, actor=request.user))
         return FileResponse(
-            io.BytesIO(deletion_letter_read(deletion=found, actor=request.user)),
+            io.BytesIO(letter),
             content_type="application/pdf",
             as_attachment=True,
             filename=f"{found.number}.pdf",

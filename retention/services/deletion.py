@@ -32,6 +32,7 @@ from records_dms.accounts.policy import policy
 from records_dms.archive.blockers import destruction_blockers
 from records_dms.archive.models import Customer, Record, RecordState
 from records_dms.archive.numbering import counter_next
+from records_dms.archive.permissions import VIEW_SEALED
 from records_dms.archive.services import User
 from records_dms.audit.services import audit_log
 from records_dms.common.pdfrender import chinese_font
@@ -358,9 +359,11 @@ def deletion_letter_bytes(request: DeletionRequest) -> bytes:
     return data
 
 
-def deletion_letter_read(*, deletion: DeletionRequest, actor: User | None) -> bytes:
+def deletion_letter_read(*, deletion: DeletionRequest, actor: User) -> bytes:
     """The answer letter's bytes for ``actor``, logged like any other download (screen, API
-    and CLI alike). Raises ValidationError when the request is not answered yet."""
+    and CLI alike). Raises PermissionDenied for who may not see sealed dossiers,
+    ValidationError when the request is not answered yet."""
+    policy.require(actor, VIEW_SEALED)
     if not deletion.letter_key:
         raise ValidationError(_("%(number)s is not answered yet") % {"number": deletion.number})
     audit_log(
